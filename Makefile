@@ -1,0 +1,63 @@
+# Two commands for a fresh machine: `make run` and `make test`. Everything else here serves them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV := .venv
+BIN := $(VENV)/bin
+RA := $(BIN)/recordaccess
+# Django 6 needs Python 3.12 or newer: take the first such Python on the PATH or installed by pyenv.
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
+	$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; done)
+NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
+ASSETS := var/build/assets
+
+.PHONY: run install test lint format assets migrate bench clean
+
+run: install migrate  ## Set up, load the demo on first run, serve the app and its worker on :8000.
+	@$(RA) demo --if-empty
+	@$(RA) demo_logins
+	@echo "Serving on http://127.0.0.1:8000 (staff sign-in at /staff/, health at /healthz). Ctrl-C stops both."
+	@PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --no-prefix -f Procfile start 2>/dev/null || \
+		PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile start
+
+install: $(VENV)/.installed $(ASSETS)/.built  ## Set up the virtualenv and the front-end assets.
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer is needed (Django 6). Install it, or set PYTHON=/path/to/python3.12." >&2; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm is needed to install the NHS.UK frontend (apt-get install npm)." >&2; exit 1; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(ASSETS)/.built: node_modules/.installed $(VENV)/.installed
+	@rm -rf $(ASSETS) && mkdir -p $(ASSETS)
+	cp $(NHSUK)/nhsuk-frontend.min.css $(NHSUK)/nhsuk-frontend.min.css.map $(NHSUK)/nhsuk-frontend.min.js \
+		$(NHSUK)/nhsuk-frontend.min.js.map $(ASSETS)/
+	cp -R $(NHSUK)/assets/. $(ASSETS)/
+	$(RA) collectstatic --noinput --verbosity 0
+	@touch $@
+
+assets: $(ASSETS)/.built
+
+migrate: install
+	@$(RA) migrate --noinput --verbosity 0
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install lint  ## Set up what is missing, then run every check.
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) node_modules var/build var/static

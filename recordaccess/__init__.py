@@ -1,0 +1,1 @@
+"""recordaccess: run online access to GP-held patient records in England."""

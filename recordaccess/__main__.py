@@ -1,0 +1,3 @@
+from recordaccess.manage import main
+
+main()

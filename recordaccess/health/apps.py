@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class HealthConfig(AppConfig):
+    name = "recordaccess.health"
+    verbose_name = "Service health and the task worker"

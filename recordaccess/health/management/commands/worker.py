@@ -1,0 +1,48 @@
+"""`recordaccess worker`: run background tasks on the configured backend, with a heartbeat."""
+
+import os
+import socket
+import threading
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from recordaccess.health.tasks import heartbeat
+
+
+class Command(BaseCommand):
+    help = "Run the background task worker (django-tasks-db by default, RQ when TASKS_BACKEND=rq)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--queue", default="default", help="Queue to take tasks from.")
+        parser.add_argument("--batch", action="store_true", help="Run what is queued now, then stop.")
+
+    def handle(self, *args, queue: str, batch: bool, **options):
+        name = f"{socket.gethostname()}:{os.getpid()}"
+        backend = settings.TASKS_BACKEND
+        stop = threading.Event()
+        heartbeat.enqueue(name, backend)  # before the loop starts, so even a --batch run reports in
+        beat = threading.Thread(target=self._beat, args=(name, backend, stop), daemon=True)
+        beat.start()
+        self.stdout.write(f"Worker {name} taking tasks from '{queue}' through the {backend} backend.")
+        try:
+            if backend == "rq":
+                rq_args = ["rqworker", queue, "--job-class", "django_tasks_rq.Job"]
+                call_command(*rq_args, *(["--burst"] if batch else []))
+            else:
+                db_args = ["db_worker", "--queue-name", queue, "--no-startup-delay", "--worker-id", name[:64]]
+                call_command(*db_args, *(["--batch"] if batch else []))
+        finally:
+            stop.set()
+
+    def _beat(self, name: str, backend: str, stop: threading.Event) -> None:
+        from django.db import close_old_connections
+
+        while not stop.wait(settings.WORKER_HEARTBEAT_SECONDS):
+            try:
+                heartbeat.enqueue(name, backend)
+            except Exception as error:
+                self.stderr.write(f"Could not enqueue the heartbeat: {error}")
+            finally:
+                close_old_connections()

@@ -1,0 +1,24 @@
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+
+from recordaccess.health import selectors
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and monitoring: 200 when the database answers and a worker ran a task lately."""
+    db_ok = selectors.database_ok()
+    last = selectors.last_heartbeat() if db_ok else None
+    worker_ok = selectors.worker_ok(last)
+    healthy = db_ok and worker_ok
+    body = {
+        "status": "ok" if healthy else "unhealthy",
+        "time": timezone.now().isoformat(),
+        "database": "ok" if db_ok else "down",
+        "worker": {
+            "status": "ok" if worker_ok else "down",
+            "last_heartbeat": last.isoformat() if last else None,
+        },
+    }
+    return JsonResponse(body, status=200 if healthy else 503)

@@ -1,0 +1,149 @@
+"""Who may open which staff page: the one matrix, enforced by one middleware.
+
+Every URL in the `staff` namespace must have an entry in ACCESS; a page without one is refused, so a new
+view cannot skip the matrix (tests/practices/test_access_matrix.py walks every staff URL as every role).
+Pages under /staff/p/<ods>/ also need a membership of that practice: anyone else gets 404, which does
+not reveal whether the practice exists.
+"""
+
+from dataclasses import dataclass
+from enum import Enum
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from recordaccess.practices.roles import ALL_ROLES, Role
+
+
+class Stage(Enum):
+    """How far through sign-in a visitor must be, for pages that are not about one practice."""
+
+    ANYONE = "anyone"
+    FIRST_FACTOR = "first_factor"  # password accepted, two-factor still to do
+    SIGNED_IN = "signed_in"  # password and two-factor
+
+
+ADMIN = frozenset({Role.ADMINISTRATOR})
+
+ACCESS: dict[str, Stage | frozenset[Role]] = {
+    "staff:sign_in": Stage.ANYONE,
+    "staff:sign_out": Stage.ANYONE,
+    "staff:enrol": Stage.FIRST_FACTOR,
+    "staff:verify": Stage.FIRST_FACTOR,
+    "staff:home": Stage.SIGNED_IN,
+    "staff:dashboard": ALL_ROLES,
+    "staff:practice": ADMIN,
+    "staff:practice_edit": ADMIN,
+    "staff:dpia_edit": ADMIN,
+    "staff:resources": ADMIN,
+    "staff:resource_delete": ADMIN,
+    "staff:audit": ADMIN,
+}
+
+# The staff navigation, shown to a member only where ACCESS lets their role in.
+NAVIGATION = [
+    ("Overview", "staff:dashboard"),
+    ("Practice and DPIA", "staff:practice"),
+    ("Audit trail", "staff:audit"),
+]
+
+
+class AccessRefused(Exception):
+    """A signed-in member asked for a page their role does not open."""
+
+
+@dataclass(frozen=True)
+class StaffContext:
+    practice: object
+    membership: object
+
+    @property
+    def role(self) -> Role:
+        return Role(self.membership.role)
+
+
+def allows(view_name: str, role: Role) -> bool:
+    rule = ACCESS.get(view_name)
+    return isinstance(rule, frozenset) and role in rule
+
+
+def _sign_in_redirect(request: HttpRequest):
+    query = urlencode({"next": request.get_full_path()})
+    return redirect(f"{reverse('staff:sign_in')}?{query}")
+
+
+def _second_factor_redirect(request: HttpRequest):
+    from django_otp import user_has_device
+
+    target = "staff:verify" if user_has_device(request.user) else "staff:enrol"
+    query = urlencode({"next": request.get_full_path()})
+    return redirect(f"{reverse(target)}?{query}")
+
+
+class StaffAccessMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is None or "staff" not in match.namespaces:
+            return None
+        rule = ACCESS.get(match.view_name)
+        if rule is None:
+            raise AccessRefused(f"{match.view_name} is not in the staff access matrix")
+        if rule is Stage.ANYONE:
+            return None
+        user = request.user
+        if not user.is_authenticated or not user.is_active:
+            return _sign_in_redirect(request)
+        if rule is Stage.FIRST_FACTOR:
+            return None
+        if not user.is_verified():
+            return _second_factor_redirect(request)
+        if rule is Stage.SIGNED_IN:
+            return None
+        from recordaccess.practices.selectors import membership_for
+
+        membership = membership_for(user, view_kwargs.get("ods", ""))
+        if membership is None:
+            raise Http404("No such practice")
+        request.practice = membership.practice
+        request.membership = membership
+        if Role(membership.role) not in rule:
+            raise AccessRefused(f"{membership.role} may not open {match.view_name}")
+        return None
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, AccessRefused):
+            from django.shortcuts import render
+
+            return render(request, "practices/refused.jinja", status=403)
+        return None
+
+
+def layout_context(request: HttpRequest) -> dict:
+    """What every page's layout needs: the CSP nonce, and for staff the practice and their navigation."""
+    context = {"cspNonce": getattr(request, "csp_nonce", "")}
+    membership = getattr(request, "membership", None)
+    if membership is not None:
+        role = Role(membership.role)
+        current = request.resolver_match.view_name if request.resolver_match else ""
+        context.update(
+            practice=membership.practice,
+            membership=membership,
+            staff_navigation=[
+                {
+                    "text": text,
+                    "href": reverse(name, kwargs={"ods": membership.practice.ods_code}),
+                    "current": name == current,
+                }
+                for text, name in NAVIGATION
+                if allows(name, role)
+            ],
+        )
+    return context

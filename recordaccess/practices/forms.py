@@ -1,0 +1,104 @@
+from django import forms
+
+from recordaccess.practices.models import Dpia, Practice, SignpostingResource
+
+
+class SignInForm(forms.Form):
+    username = forms.CharField(max_length=150, error_messages={"required": "Enter your username"})
+    password = forms.CharField(
+        max_length=256,
+        strip=False,
+        widget=forms.PasswordInput,
+        error_messages={"required": "Enter your password"},
+    )
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(
+        label="Security code",
+        max_length=12,
+        help_text="The 6-digit code your authenticator app shows now.",
+        error_messages={"required": "Enter the 6-digit security code from your authenticator app"},
+    )
+
+    def clean_token(self) -> str:
+        token = "".join(self.cleaned_data["token"].split())
+        if not (token.isdigit() and len(token) == 6):
+            raise forms.ValidationError("Enter the security code as 6 digits, like 123456")
+        return token
+
+
+class PracticeForm(forms.ModelForm):
+    class Meta:
+        model = Practice
+        fields = ["name", "address", "phone", "website", "approach"]
+        widgets = {"approach": forms.RadioSelect, "address": forms.Textarea(attrs={"rows": 4})}
+        labels = {
+            "name": "Practice name",
+            "phone": "Phone number",
+            "website": "Website",
+            "approach": "Approach",
+        }
+        error_messages = {
+            "name": {"required": "Enter the practice's name"},
+            "website": {"invalid": "Enter the website's full address, starting with https://"},
+        }
+
+
+class DpiaForm(forms.ModelForm):
+    class Meta:
+        model = Dpia
+        fields = [
+            "reference",
+            "completed_on",
+            "measures_approved_by",
+            "residual_risks_approved_by",
+            "dpo_advice",
+            "dpo_advice_outcome",
+            "dpo_overruled_reason",
+            "residual_risk",
+            "review_on",
+            "url",
+        ]
+        widgets = {
+            "dpo_advice": forms.Textarea(attrs={"rows": 4}),
+            "dpo_overruled_reason": forms.Textarea(attrs={"rows": 3}),
+            "dpo_advice_outcome": forms.RadioSelect,
+            "residual_risk": forms.RadioSelect,
+            "completed_on": forms.DateInput(attrs={"type": "date"}),
+            "review_on": forms.DateInput(attrs={"type": "date"}),
+        }
+        labels = {
+            "reference": "DPIA reference",
+            "completed_on": "Date the DPIA was completed",
+            "residual_risk": "Residual risk after the measures",
+            "review_on": "Date of the next review",
+        }
+        error_messages = {
+            "completed_on": {
+                "invalid": "Enter the date the DPIA was completed as a real date, like 2023-10-06"
+            },
+            "review_on": {"invalid": "Enter the review date as a real date, like 2024-10-06"},
+            "url": {"invalid": "Enter the link's full address, starting with https://"},
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        completed, review = cleaned.get("completed_on"), cleaned.get("review_on")
+        if completed and review and review <= completed:
+            self.add_error("review_on", "The review date must be after the date the DPIA was completed")
+        return cleaned
+
+
+class ResourceForm(forms.ModelForm):
+    class Meta:
+        model = SignpostingResource
+        fields = ["title", "url"]
+        labels = {"title": "Title", "url": "Web address"}
+        error_messages = {
+            "title": {"required": "Enter the resource's title"},
+            "url": {
+                "required": "Enter the resource's web address",
+                "invalid": "Enter a full web address, starting with https://",
+            },
+        }

@@ -1,0 +1,137 @@
+import re
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from recordaccess.practices.roles import Role
+
+ODS_CODE = re.compile(r"^[A-Z][0-9]{5}$")
+
+
+def normalise_ods_code(value: str) -> str:
+    return (value or "").strip().upper()
+
+
+def validate_ods_code(value: str) -> None:
+    if not ODS_CODE.match(value or ""):
+        raise ValidationError(
+            "Enter the practice's ODS code: one letter then five digits, like A81001.", code="ods_code"
+        )
+
+
+class Approach(models.TextChoices):
+    OPT_OUT = "opt_out", "Opt-out: access for every patient unless they decline or are excluded for safety"
+    OPT_IN = "opt_in", "Opt-in: access only for patients who ask"
+    HYBRID = "hybrid", "Hybrid: opt-out for most, opt-in for patients judged at higher risk"
+
+
+class Practice(models.Model):
+    ods_code = models.CharField("ODS code", max_length=6, unique=True, validators=[validate_ods_code])
+    name = models.CharField(max_length=200)
+    address = models.TextField(blank=True, help_text="One line of the address on each line.")
+    phone = models.CharField(max_length=40, blank=True)
+    website = models.URLField(blank=True)
+    approach = models.CharField(max_length=10, choices=Approach.choices, default=Approach.OPT_OUT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ods_code})"
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line.strip() for line in self.address.splitlines() if line.strip()]
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", "Low"
+    MEDIUM = "medium", "Medium"
+    HIGH = "high", "High"
+
+
+class DpoAdviceOutcome(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    OVERRULED = "overruled", "Overruled"
+
+
+class Dpia(models.Model):
+    """The practice's data protection impact assessment, with the sign-off of the ICO's template."""
+
+    practice = models.OneToOneField(Practice, on_delete=models.CASCADE, related_name="dpia")
+    reference = models.CharField(max_length=100, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    measures_approved_by = models.CharField(max_length=200, blank=True)
+    residual_risks_approved_by = models.CharField(max_length=200, blank=True)
+    dpo_advice = models.TextField("DPO advice", blank=True)
+    dpo_advice_outcome = models.CharField(
+        "DPO advice was", max_length=10, choices=DpoAdviceOutcome.choices, blank=True
+    )
+    dpo_overruled_reason = models.TextField("Why the DPO's advice was overruled", blank=True)
+    residual_risk = models.CharField(max_length=6, choices=RiskLevel.choices, blank=True)
+    review_on = models.DateField(null=True, blank=True)
+    url = models.URLField("Link to the DPIA", blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.reference or "DPIA not yet recorded"
+
+    @property
+    def is_recorded(self) -> bool:
+        return bool(self.reference and self.completed_on)
+
+    @property
+    def needs_ico_consultation(self) -> bool:
+        """A residual high risk requires prior consultation with the ICO before going ahead."""
+        return self.residual_risk == RiskLevel.HIGH
+
+    def clean(self) -> None:
+        if self.dpo_advice_outcome == DpoAdviceOutcome.OVERRULED and not self.dpo_overruled_reason.strip():
+            raise ValidationError(
+                {
+                    "dpo_overruled_reason": "Say why the DPO's advice was overruled: the ICO template asks for it."
+                }
+            )
+
+
+class SignpostingResource(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="resources")
+    title = models.CharField(max_length=200)
+    url = models.URLField("Web address")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StaffUser(AbstractUser):
+    """A member of staff. Their practices and role in each come from Membership."""
+
+    full_name = models.CharField(max_length=200, blank=True)
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.get_full_name() or self.username
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(StaffUser, on_delete=models.CASCADE, related_name="memberships")
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "practice"], name="one_role_per_practice")]
+        ordering = ["practice__name"]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} at {self.practice.ods_code}"

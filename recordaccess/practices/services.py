@@ -1,0 +1,195 @@
+"""Actions that change practices and staff: each one a transaction with its audit entry."""
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms.models import model_to_dict
+
+from recordaccess.audit.services import Actor, changes, record
+from recordaccess.practices.defaults import SIGNPOSTING_RESOURCES
+from recordaccess.practices.models import (
+    Approach,
+    Dpia,
+    Membership,
+    Practice,
+    SignpostingResource,
+    StaffUser,
+    normalise_ods_code,
+)
+from recordaccess.practices.roles import Role
+
+PRACTICE_FIELDS = ("name", "address", "phone", "website", "approach")
+DPIA_FIELDS = (
+    "reference",
+    "completed_on",
+    "measures_approved_by",
+    "residual_risks_approved_by",
+    "dpo_advice",
+    "dpo_advice_outcome",
+    "dpo_overruled_reason",
+    "residual_risk",
+    "review_on",
+    "url",
+)
+
+
+class PracticeError(ValueError):
+    """A request to change practices or staff that cannot be carried out, with a message for the user."""
+
+
+def _auditable(instance, fields) -> dict:
+    return {
+        key: str(value) if value is not None else None
+        for key, value in model_to_dict(instance, fields).items()
+    }
+
+
+@transaction.atomic
+def create_practice(
+    *,
+    actor: Actor,
+    ods_code: str,
+    name: str,
+    approach: str = Approach.OPT_OUT,
+    address: str = "",
+    phone: str = "",
+    website: str = "",
+) -> Practice:
+    ods_code = normalise_ods_code(ods_code)
+    if Practice.objects.filter(ods_code=ods_code).exists():
+        raise PracticeError(f"A practice with ODS code {ods_code} already exists.")
+    practice = Practice(
+        ods_code=ods_code, name=name.strip(), approach=approach, address=address, phone=phone, website=website
+    )
+    try:
+        practice.full_clean()
+    except ValidationError as error:
+        raise PracticeError(" ".join(m for ms in error.message_dict.values() for m in ms)) from error
+    practice.save()
+    Dpia.objects.create(practice=practice)
+    SignpostingResource.objects.bulk_create(
+        SignpostingResource(practice=practice, title=title, url=url, position=i)
+        for i, (title, url) in enumerate(SIGNPOSTING_RESOURCES)
+    )
+    record(
+        actor=actor,
+        action="practice.create",
+        practice_ods=ods_code,
+        object_type="practice",
+        object_id=practice.pk,
+        detail=_auditable(practice, PRACTICE_FIELDS),
+    )
+    return practice
+
+
+@transaction.atomic
+def update_practice(*, actor: Actor, practice: Practice, **fields) -> Practice:
+    before = _auditable(practice, PRACTICE_FIELDS)
+    for key in PRACTICE_FIELDS:
+        if key in fields:
+            setattr(practice, key, fields[key])
+    practice.full_clean()
+    practice.save()
+    diff = changes(before, _auditable(practice, PRACTICE_FIELDS))
+    if diff:
+        record(
+            actor=actor,
+            action="practice.update",
+            practice_ods=practice.ods_code,
+            object_type="practice",
+            object_id=practice.pk,
+            detail=diff,
+        )
+    return practice
+
+
+@transaction.atomic
+def update_dpia(*, actor: Actor, practice: Practice, **fields) -> Dpia:
+    dpia, _ = Dpia.objects.select_for_update().get_or_create(practice=practice)
+    before = _auditable(dpia, DPIA_FIELDS)
+    for key in DPIA_FIELDS:
+        if key in fields:
+            setattr(dpia, key, fields[key])
+    dpia.full_clean()
+    dpia.save()
+    diff = changes(before, _auditable(dpia, DPIA_FIELDS))
+    if diff:
+        record(
+            actor=actor,
+            action="dpia.update",
+            practice_ods=practice.ods_code,
+            object_type="dpia",
+            object_id=dpia.pk,
+            detail=diff,
+        )
+    return dpia
+
+
+@transaction.atomic
+def add_resource(*, actor: Actor, practice: Practice, title: str, url: str) -> SignpostingResource:
+    position = practice.resources.count()
+    resource = SignpostingResource(practice=practice, title=title.strip(), url=url.strip(), position=position)
+    resource.full_clean()
+    resource.save()
+    record(
+        actor=actor,
+        action="resource.add",
+        practice_ods=practice.ods_code,
+        object_type="resource",
+        object_id=resource.pk,
+        detail={"title": resource.title, "url": resource.url},
+    )
+    return resource
+
+
+@transaction.atomic
+def remove_resource(*, actor: Actor, practice: Practice, resource_id: int) -> None:
+    resource = practice.resources.filter(pk=resource_id).first()
+    if resource is None:
+        raise PracticeError("That resource has already been removed.")
+    record(
+        actor=actor,
+        action="resource.remove",
+        practice_ods=practice.ods_code,
+        object_type="resource",
+        object_id=resource.pk,
+        detail={"title": resource.title, "url": resource.url},
+    )
+    resource.delete()
+
+
+@transaction.atomic
+def add_staff_member(
+    *,
+    actor: Actor,
+    practice: Practice,
+    username: str,
+    role: str,
+    password: str | None = None,
+    full_name: str = "",
+    email: str = "",
+) -> StaffUser:
+    """Add a member of staff to a practice, creating their account if it is new."""
+    if role not in Role.values:
+        raise PracticeError(f"Unknown role {role!r}: choose one of {', '.join(Role.values)}.")
+    user = StaffUser.objects.filter(username=username).first()
+    if user is None:
+        if not password:
+            raise PracticeError("A new account needs a password.")
+        user = StaffUser(username=username, full_name=full_name, email=email)
+        try:
+            validate_password(password, user)
+        except ValidationError as error:
+            raise PracticeError(" ".join(error.messages)) from error
+        user.set_password(password)
+        user.save()
+    _, created = Membership.objects.update_or_create(user=user, practice=practice, defaults={"role": role})
+    record(
+        actor=actor,
+        action="staff.add" if created else "staff.role_change",
+        practice_ods=practice.ods_code,
+        object_type="staff",
+        object_id=user.pk,
+        detail={"username": username, "role": role},
+    )
+    return user

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from recordaccess.audit import views as audit_views
+from recordaccess.practices import views
+
+app_name = "staff"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("sign-in/", views.sign_in, name="sign_in"),
+    path("sign-in/set-up-app/", views.enrol, name="enrol"),
+    path("sign-in/security-code/", views.verify, name="verify"),
+    path("sign-out/", views.sign_out, name="sign_out"),
+    path("p/<str:ods>/", views.dashboard, name="dashboard"),
+    path("p/<str:ods>/practice/", views.practice, name="practice"),
+    path("p/<str:ods>/practice/details/", views.practice_edit, name="practice_edit"),
+    path("p/<str:ods>/practice/dpia/", views.dpia_edit, name="dpia_edit"),
+    path("p/<str:ods>/practice/resources/", views.resources, name="resources"),
+    path(
+        "p/<str:ods>/practice/resources/<int:resource_id>/remove/",
+        views.resource_delete,
+        name="resource_delete",
+    ),
+    path("p/<str:ods>/audit/", audit_views.audit_search, name="audit"),
+]

@@ -1,0 +1,176 @@
+"""Staff pages for signing in and for the practice's own settings. Thin: parse, call, render."""
+
+import base64
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from recordaccess.audit.services import Actor, record, record_request
+from recordaccess.practices import selectors, services
+from recordaccess.practices.forms import DpiaForm, PracticeForm, ResourceForm, SignInForm, TokenForm
+
+
+def _next_url(request: HttpRequest, default: str = "staff:home"):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
+        if getattr(request, "axes_locked_out", False):
+            return locked_out(request)
+        if user is None:
+            record(
+                actor=Actor(id=None, name="anonymous", ip_address=request.META.get("REMOTE_ADDR")),
+                action="auth.password_failed",
+                object_type="staff",
+                detail={"username": form.cleaned_data["username"]},
+            )
+            form.add_error(None, "Enter a correct username and password")
+        else:
+            login(request, user)
+            record_request(request, "auth.password_accepted", object_type="staff", object_id=user.pk)
+            step = "staff:verify" if user_has_device(user) else "staff:enrol"
+            return redirect(f"{reverse(step)}?next={_next_url(request, reverse('staff:home'))}")
+    return render(request, "practices/sign_in.jinja", {"form": form, "next": request.GET.get("next", "")})
+
+
+def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
+    return render(request, "practices/locked_out.jinja", status=403)
+
+
+def enrol(request: HttpRequest) -> HttpResponse:
+    """First sign-in: pair an authenticator app by QR code (or typed key), then prove it with a code."""
+    if user_has_device(request.user):
+        return redirect("staff:verify")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            record_request(
+                request, "auth.two_factor_enrolled", object_type="staff", object_id=request.user.pk
+            )
+            return redirect(_next_url(request))
+        form.add_error(
+            "token",
+            "That code did not match. Check the time on your phone is right, then try the newest code",
+        )
+    qr = segno.make(device.config_url, error="m").svg_inline(
+        scale=4, title="QR code for your authenticator app"
+    )
+    secret = base64.b32encode(device.bin_key).decode()
+    grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    return render(request, "practices/enrol.jinja", {"form": form, "qr_svg": qr, "secret": grouped})
+
+
+def verify(request: HttpRequest) -> HttpResponse:
+    if not user_has_device(request.user):
+        return redirect("staff:enrol")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            record_request(request, "auth.signed_in", object_type="staff", object_id=request.user.pk)
+            return redirect(_next_url(request))
+        record_request(request, "auth.two_factor_failed", object_type="staff", object_id=request.user.pk)
+        form.add_error("token", "That code did not match. Enter the newest code your authenticator app shows")
+    return render(request, "practices/verify.jinja", {"form": form})
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        record_request(request, "auth.signed_out", object_type="staff", object_id=request.user.pk)
+    logout(request)
+    messages.info(request, "You have signed out.")
+    return redirect("staff:sign_in")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = list(selectors.memberships_of(request.user))
+    if len(memberships) == 1:
+        return redirect("staff:dashboard", ods=memberships[0].practice.ods_code)
+    return render(request, "practices/home.jinja", {"memberships": memberships})
+
+
+def dashboard(request: HttpRequest, ods: str) -> HttpResponse:
+    return render(request, "practices/dashboard.jinja", {"dpia": getattr(request.practice, "dpia", None)})
+
+
+def practice(request: HttpRequest, ods: str) -> HttpResponse:
+    return render(
+        request,
+        "practices/practice.jinja",
+        {"dpia": getattr(request.practice, "dpia", None), "resources": request.practice.resources.all()},
+    )
+
+
+def practice_edit(request: HttpRequest, ods: str) -> HttpResponse:
+    form = PracticeForm(request.POST or None, instance=selectors.practice_by_ods(ods))
+    if request.method == "POST" and form.is_valid():
+        services.update_practice(
+            actor=Actor.from_request(request), practice=request.practice, **form.cleaned_data
+        )
+        messages.success(request, "Practice details saved.")
+        return redirect("staff:practice", ods=ods)
+    return render(request, "practices/practice_edit.jinja", {"form": form})
+
+
+def dpia_edit(request: HttpRequest, ods: str) -> HttpResponse:
+    dpia = getattr(request.practice, "dpia", None)
+    form = DpiaForm(request.POST or None, instance=dpia)
+    if request.method == "POST" and form.is_valid():
+        services.update_dpia(
+            actor=Actor.from_request(request), practice=request.practice, **form.cleaned_data
+        )
+        messages.success(request, "DPIA saved.")
+        return redirect("staff:practice", ods=ods)
+    return render(request, "practices/dpia_edit.jinja", {"form": form})
+
+
+def resources(request: HttpRequest, ods: str) -> HttpResponse:
+    form = ResourceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.add_resource(
+            actor=Actor.from_request(request), practice=request.practice, **form.cleaned_data
+        )
+        messages.success(request, f"Added “{form.cleaned_data['title']}”.")
+        return redirect("staff:resources", ods=ods)
+    return render(
+        request, "practices/resources.jinja", {"form": form, "resources": request.practice.resources.all()}
+    )
+
+
+@require_POST
+def resource_delete(request: HttpRequest, ods: str, resource_id: int) -> HttpResponse:
+    try:
+        services.remove_resource(
+            actor=Actor.from_request(request), practice=request.practice, resource_id=resource_id
+        )
+        messages.success(request, "Resource removed.")
+    except services.PracticeError as error:
+        messages.error(request, str(error))
+    return redirect("staff:resources", ods=ods)
