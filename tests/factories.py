@@ -1,0 +1,42 @@
+"""Building test data through the same services the application uses."""
+
+import itertools
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from recordaccess.audit.services import Actor
+from recordaccess.practices.models import Practice, StaffUser
+from recordaccess.practices.services import add_staff_member, create_practice
+
+TEST_PASSWORD = "a long test passphrase 42"
+_counter = itertools.count(1)
+
+
+def practice(
+    ods_code: str | None = None, *, name: str = "Test Surgery", approach: str = "opt_out"
+) -> Practice:
+    ods_code = ods_code or f"T{next(_counter):05d}"
+    return create_practice(actor=Actor.system("tests"), ods_code=ods_code, name=name, approach=approach)
+
+
+def staff(
+    practice: Practice, role: str, username: str | None = None, *, with_device: bool = True
+) -> StaffUser:
+    username = username or f"{role}{next(_counter)}"
+    user = add_staff_member(
+        actor=Actor.system("tests"), practice=practice, username=username, role=role, password=TEST_PASSWORD
+    )
+    if with_device:
+        TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return user
+
+
+def sign_in(client, user: StaffUser):
+    """Sign a test client in fully: password and two-factor, as if the user had entered a code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get(confirmed=True).persistent_id
+    session.save()
+    return client
