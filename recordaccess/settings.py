@@ -206,7 +206,8 @@ CONTENT_SECURITY_POLICY = {
 # /assets/ is where the NHS.UK frontend's CSS expects its icons, so all static files live there.
 STATIC_URL = "/assets/"
 STATIC_ROOT = VAR_DIR / "static"
-ASSETS_BUILD_DIR = VAR_DIR / "build" / "assets"
+# Built by `make install` from the npm package nhsuk-frontend; part of the installation, not of the data.
+ASSETS_BUILD_DIR = HOME / "var" / "build" / "assets"
 STATICFILES_DIRS = [PACKAGE_DIR / "static", ASSETS_BUILD_DIR]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

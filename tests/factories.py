@@ -40,3 +40,7 @@ def sign_in(client, user: StaffUser):
     session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get(confirmed=True).persistent_id
     session.save()
     return client
+
+
+def add_membership(user: StaffUser, practice: Practice, role: str) -> StaffUser:
+    return add_staff_member(actor=Actor.system("tests"), practice=practice, username=user.username, role=role)

@@ -6,12 +6,12 @@ Pages under /staff/p/<ods>/ also need a membership of that practice: anyone else
 not reveal whether the practice exists.
 """
 
-from dataclasses import dataclass
+import logging
 from enum import Enum
 from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from recordaccess.practices.roles import ALL_ROLES, Role
@@ -24,6 +24,8 @@ class Stage(Enum):
     FIRST_FACTOR = "first_factor"  # password accepted, two-factor still to do
     SIGNED_IN = "signed_in"  # password and two-factor
 
+
+logger = logging.getLogger(__name__)
 
 ADMIN = frozenset({Role.ADMINISTRATOR})
 
@@ -50,23 +52,13 @@ NAVIGATION = [
 ]
 
 
-class AccessRefused(Exception):
-    """A signed-in member asked for a page their role does not open."""
-
-
-@dataclass(frozen=True)
-class StaffContext:
-    practice: object
-    membership: object
-
-    @property
-    def role(self) -> Role:
-        return Role(self.membership.role)
-
-
 def allows(view_name: str, role: Role) -> bool:
     rule = ACCESS.get(view_name)
     return isinstance(rule, frozenset) and role in rule
+
+
+def _refused(request: HttpRequest):
+    return render(request, "practices/refused.jinja", status=403)
 
 
 def _sign_in_redirect(request: HttpRequest):
@@ -95,7 +87,8 @@ class StaffAccessMiddleware:
             return None
         rule = ACCESS.get(match.view_name)
         if rule is None:
-            raise AccessRefused(f"{match.view_name} is not in the staff access matrix")
+            logger.error("%s is not in the staff access matrix: refused", match.view_name)
+            return _refused(request)
         if rule is Stage.ANYONE:
             return None
         user = request.user
@@ -115,14 +108,7 @@ class StaffAccessMiddleware:
         request.practice = membership.practice
         request.membership = membership
         if Role(membership.role) not in rule:
-            raise AccessRefused(f"{membership.role} may not open {match.view_name}")
-        return None
-
-    def process_exception(self, request, exception):
-        if isinstance(exception, AccessRefused):
-            from django.shortcuts import render
-
-            return render(request, "practices/refused.jinja", status=403)
+            return _refused(request)
         return None
 
 

@@ -15,6 +15,7 @@ from recordaccess.practices.models import (
     SignpostingResource,
     StaffUser,
     normalise_ods_code,
+    validate_ods_code,
 )
 from recordaccess.practices.roles import Role
 
@@ -56,6 +57,10 @@ def create_practice(
     website: str = "",
 ) -> Practice:
     ods_code = normalise_ods_code(ods_code)
+    try:
+        validate_ods_code(ods_code)
+    except ValidationError as error:
+        raise PracticeError(error.messages[0]) from error
     if Practice.objects.filter(ods_code=ods_code).exists():
         raise PracticeError(f"A practice with ODS code {ods_code} already exists.")
     practice = Practice(

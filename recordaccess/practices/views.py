@@ -86,6 +86,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
 
 
 def verify(request: HttpRequest) -> HttpResponse:
+    if request.user.is_verified():
+        return redirect(_next_url(request))
     if not user_has_device(request.user):
         return redirect("staff:enrol")
     form = TokenForm(request.POST or None)

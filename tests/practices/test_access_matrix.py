@@ -1,0 +1,124 @@
+"""Every staff URL, walked as every role and as nobody, against the one access matrix."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from recordaccess.practices.access import ACCESS, Stage
+from recordaccess.practices.roles import Role
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+# A value for every URL argument a staff page may take. A new argument without a sample fails the walk.
+SAMPLE_KWARGS = {"resource_id": 1}
+
+
+def staff_url_names() -> list[str]:
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = (
+                    f"{namespace}:{pattern.namespace}"
+                    if namespace and pattern.namespace
+                    else pattern.namespace
+                )
+                yield from walk(pattern.url_patterns, inner or namespace)
+            elif isinstance(pattern, URLPattern) and namespace and namespace.split(":")[0] == "staff":
+                yield f"{namespace}:{pattern.name}", pattern
+
+    return sorted(walk(get_resolver().url_patterns, ""), key=lambda item: item[0])
+
+
+STAFF_URLS = staff_url_names()
+PRACTICE_PAGES = sorted(name for name, rule in ACCESS.items() if isinstance(rule, frozenset))
+
+
+def _url(name: str, pattern: URLPattern, ods: str) -> str:
+    kwargs = {}
+    for key in pattern.pattern.converters:
+        if key == "ods":
+            kwargs[key] = ods
+        else:
+            assert key in SAMPLE_KWARGS, f"add a sample value for <{key}> to SAMPLE_KWARGS"
+            kwargs[key] = SAMPLE_KWARGS[key]
+    return reverse(name, kwargs=kwargs)
+
+
+def test_every_staff_url_is_in_the_access_matrix():
+    names = {name for name, _ in STAFF_URLS}
+    assert names, "no staff URLs found"
+    missing = names - ACCESS.keys()
+    assert not missing, f"staff pages without an access rule: {sorted(missing)}"
+    stale = ACCESS.keys() - names
+    assert not stale, f"access rules for pages that do not exist: {sorted(stale)}"
+
+
+def test_observers_never_reach_patient_or_practice_settings_pages():
+    assert not [
+        name for name in PRACTICE_PAGES if Role.OBSERVER in ACCESS[name] and name != "staff:dashboard"
+    ]
+
+
+@pytest.mark.parametrize(("name", "pattern"), STAFF_URLS, ids=[name for name, _ in STAFF_URLS])
+def test_nobody_signed_in_reaches_only_the_sign_in_pages(client, practice, name, pattern):
+    response = client.get(_url(name, pattern, practice.ods_code))
+    if ACCESS[name] is Stage.ANYONE:
+        assert response.status_code in {200, 405}
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("staff:sign_in"))
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize(("name", "pattern"), STAFF_URLS, ids=[name for name, _ in STAFF_URLS])
+def test_each_role_gets_exactly_what_the_matrix_allows(client, practice, role, name, pattern):
+    factories.sign_in(client, factories.staff(practice, role))
+    response = client.get(_url(name, pattern, practice.ods_code))
+    rule = ACCESS[name]
+    if isinstance(rule, frozenset) and role not in rule:
+        assert response.status_code == 403, f"{role} should be refused {name}"
+        assert "You cannot open this page" in response.content.decode()
+    else:
+        # Allowed: the page renders, redirects within staff pages, or wants POST.
+        assert response.status_code in {200, 302, 404, 405}, f"{role} should reach {name}"
+        if response.status_code == 302:
+            assert response["Location"].split("?")[0] != reverse("staff:sign_in")
+        if response.status_code == 404:
+            # Only for a sample object that does not exist, never because the page was refused.
+            assert pattern.pattern.converters.keys() - {"ods"}
+
+
+@pytest.mark.parametrize("name", PRACTICE_PAGES)
+def test_another_practices_pages_are_not_found_even_for_its_administrator_elsewhere(
+    client, practice, other_practice, name
+):
+    factories.sign_in(client, factories.staff(practice, Role.ADMINISTRATOR))
+    pattern = dict(STAFF_URLS)[name]
+    response = client.get(_url(name, pattern, other_practice.ods_code))
+    assert response.status_code == 404
+
+
+def test_a_practice_that_does_not_exist_looks_the_same_as_one_you_do_not_belong_to(
+    client, practice, other_practice
+):
+    factories.sign_in(client, factories.staff(practice, Role.ADMINISTRATOR))
+    unknown = client.get(reverse("staff:dashboard", kwargs={"ods": "Z99999"}))
+    foreign = client.get(reverse("staff:dashboard", kwargs={"ods": other_practice.ods_code}))
+    assert unknown.status_code == foreign.status_code == 404
+
+
+def test_navigation_shows_only_pages_the_role_may_open(client, practice):
+    factories.sign_in(client, factories.staff(practice, Role.RECEPTION))
+    page = client.get(reverse("staff:dashboard", kwargs={"ods": practice.ods_code})).content.decode()
+    assert "Overview" in page
+    assert "Audit trail" not in page
+    assert "Practice and DPIA" not in page
+
+
+def test_a_member_of_two_practices_chooses_between_them(client, practice, other_practice):
+    user = factories.staff(practice, Role.REVIEWER)
+    factories.add_membership(user, other_practice, Role.OBSERVER)
+    factories.sign_in(client, user)
+    page = client.get(reverse("staff:home")).content.decode()
+    assert practice.name in page and other_practice.name in page
+    assert client.get(reverse("staff:audit", kwargs={"ods": other_practice.ods_code})).status_code == 403
