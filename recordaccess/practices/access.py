@@ -41,6 +41,8 @@ ACCESS: dict[str, Stage | frozenset[Role]] = {
     "staff:dpia_edit": ADMIN,
     "staff:resources": ADMIN,
     "staff:resource_delete": ADMIN,
+    "staff:staff": ADMIN,
+    "staff:staff_action": ADMIN,
     "staff:audit": ADMIN,
 }
 
@@ -48,6 +50,7 @@ ACCESS: dict[str, Stage | frozenset[Role]] = {
 NAVIGATION = [
     ("Overview", "staff:dashboard"),
     ("Practice and DPIA", "staff:practice"),
+    ("Staff", "staff:staff"),
     ("Audit trail", "staff:audit"),
 ]
 

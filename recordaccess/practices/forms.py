@@ -1,6 +1,8 @@
 from django import forms
+from django.core.validators import RegexValidator
 
 from recordaccess.practices.models import Dpia, Practice, SignpostingResource
+from recordaccess.practices.roles import Role
 
 
 class SignInForm(forms.Form):
@@ -102,3 +104,38 @@ class ResourceForm(forms.ModelForm):
                 "invalid": "Enter a full web address, starting with https://",
             },
         }
+
+
+class AddStaffForm(forms.Form):
+    username = forms.CharField(
+        max_length=150,
+        help_text="Letters, numbers and . - _ only, like j.smith",
+        error_messages={"required": "Enter a username"},
+        validators=[
+            RegexValidator(
+                r"^[A-Za-z0-9._-]+$",
+                "Use only letters, numbers, full stops, hyphens and underscores in the username",
+            )
+        ],
+    )
+    full_name = forms.CharField(
+        label="Full name", max_length=200, error_messages={"required": "Enter their full name"}
+    )
+    email = forms.EmailField(
+        label="Work email address",
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@nhs.net"},
+    )
+    role = forms.ChoiceField(
+        choices=Role.choices, widget=forms.RadioSelect, error_messages={"required": "Choose a role"}
+    )
+    password = forms.CharField(
+        label="Temporary password",
+        required=False,
+        strip=False,
+        help_text="At least 12 characters. Needed only for a new account; tell them in person, not by email.",
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices, error_messages={"required": "Choose a role"})

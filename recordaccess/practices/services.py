@@ -198,3 +198,90 @@ def add_staff_member(
         detail={"username": username, "role": role},
     )
     return user
+
+
+def _membership(practice: Practice, user_id: int) -> Membership:
+    membership = Membership.objects.select_related("user").filter(practice=practice, user_id=user_id).first()
+    if membership is None:
+        raise PracticeError("That person is not a member of this practice.")
+    return membership
+
+
+def _keep_an_administrator(practice: Practice, membership: Membership) -> None:
+    others = Membership.objects.filter(practice=practice, role=Role.ADMINISTRATOR).exclude(pk=membership.pk)
+    if membership.role == Role.ADMINISTRATOR and not others.exists():
+        raise PracticeError(
+            "A practice needs at least one administrator. Make someone else an administrator first."
+        )
+
+
+@transaction.atomic
+def change_role(*, actor: Actor, practice: Practice, user_id: int, role: str) -> Membership:
+    if role not in Role.values:
+        raise PracticeError(f"Unknown role {role!r}.")
+    membership = _membership(practice, user_id)
+    if role != membership.role:
+        _keep_an_administrator(practice, membership)
+        old = membership.role
+        membership.role = role
+        membership.save(update_fields=["role"])
+        record(
+            actor=actor,
+            action="staff.role_change",
+            practice_ods=practice.ods_code,
+            object_type="staff",
+            object_id=user_id,
+            detail={"username": membership.user.username, "role": [old, role]},
+        )
+    return membership
+
+
+@transaction.atomic
+def remove_member(*, actor: Actor, practice: Practice, user_id: int) -> None:
+    """Take someone out of the practice. Their account stays, for the audit trail and other practices."""
+    membership = _membership(practice, user_id)
+    if actor.id == user_id:
+        raise PracticeError("You cannot remove yourself. Ask another administrator.")
+    _keep_an_administrator(practice, membership)
+    record(
+        actor=actor,
+        action="staff.remove",
+        practice_ods=practice.ods_code,
+        object_type="staff",
+        object_id=user_id,
+        detail={"username": membership.user.username, "role": membership.role},
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def reset_two_factor(*, actor: Actor, practice: Practice, user_id: int) -> None:
+    """For a lost phone: the member sets up an authenticator app again at their next sign-in."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    membership = _membership(practice, user_id)
+    TOTPDevice.objects.filter(user=membership.user).delete()
+    record(
+        actor=actor,
+        action="staff.two_factor_reset",
+        practice_ods=practice.ods_code,
+        object_type="staff",
+        object_id=user_id,
+        detail={"username": membership.user.username},
+    )
+
+
+@transaction.atomic
+def unlock_account(*, actor: Actor, practice: Practice, user_id: int) -> None:
+    from axes.utils import reset
+
+    membership = _membership(practice, user_id)
+    reset(username=membership.user.username)
+    record(
+        actor=actor,
+        action="staff.unlock",
+        practice_ods=practice.ods_code,
+        object_type="staff",
+        object_id=user_id,
+        detail={"username": membership.user.username},
+    )

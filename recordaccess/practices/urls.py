@@ -21,5 +21,7 @@ urlpatterns = [
         views.resource_delete,
         name="resource_delete",
     ),
+    path("p/<str:ods>/staff/", views.staff_list, name="staff"),
+    path("p/<str:ods>/staff/<int:user_id>/<slug:action>/", views.staff_action, name="staff_action"),
     path("p/<str:ods>/audit/", audit_views.audit_search, name="audit"),
 ]

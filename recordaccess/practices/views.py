@@ -5,7 +5,7 @@ import base64
 import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,7 +16,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from recordaccess.audit.services import Actor, record, record_request
 from recordaccess.practices import selectors, services
-from recordaccess.practices.forms import DpiaForm, PracticeForm, ResourceForm, SignInForm, TokenForm
+from recordaccess.practices.forms import (
+    AddStaffForm,
+    DpiaForm,
+    PracticeForm,
+    ResourceForm,
+    RoleForm,
+    SignInForm,
+    TokenForm,
+)
 
 
 def _next_url(request: HttpRequest, default: str = "staff:home"):
@@ -176,3 +184,65 @@ def resource_delete(request: HttpRequest, ods: str, resource_id: int) -> HttpRes
     except services.PracticeError as error:
         messages.error(request, str(error))
     return redirect("staff:resources", ods=ods)
+
+
+def staff_list(request: HttpRequest, ods: str) -> HttpResponse:
+    form = AddStaffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_staff_member(
+                actor=Actor.from_request(request),
+                practice=request.practice,
+                username=data["username"],
+                role=data["role"],
+                password=data["password"] or None,
+                full_name=data["full_name"],
+                email=data["email"],
+            )
+            messages.success(request, f"{data['full_name']} can now sign in as {data['username']}.")
+            return redirect("staff:staff", ods=ods)
+        except services.PracticeError as error:
+            form.add_error("password" if "password" in str(error).lower() else None, str(error))
+    return render(
+        request,
+        "practices/staff.jinja",
+        {
+            "form": form,
+            "members": selectors.staff_overview(request.practice),
+            "roles": RoleForm.base_fields["role"].choices,
+        },
+    )
+
+
+STAFF_ACTIONS = {
+    "role": ("change_role", "Role changed."),
+    "remove": ("remove_member", "Removed from the practice."),
+    "reset-two-factor": (
+        "reset_two_factor",
+        "Two-factor reset: they will set up their app at their next sign-in.",
+    ),
+    "unlock": ("unlock_account", "Account unlocked."),
+}
+
+
+@require_POST
+def staff_action(request: HttpRequest, ods: str, user_id: int, action: str) -> HttpResponse:
+    if action not in STAFF_ACTIONS:
+        raise Http404("No such action")
+    service_name, done = STAFF_ACTIONS[action]
+    extra = {}
+    if action == "role":
+        form = RoleForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose a role.")
+            return redirect("staff:staff", ods=ods)
+        extra["role"] = form.cleaned_data["role"]
+    try:
+        getattr(services, service_name)(
+            actor=Actor.from_request(request), practice=request.practice, user_id=user_id, **extra
+        )
+        messages.success(request, done)
+    except services.PracticeError as error:
+        messages.error(request, str(error))
+    return redirect("staff:staff", ods=ods)
