@@ -3,6 +3,7 @@ from django.core.validators import RegexValidator
 
 from recordaccess.practices.models import Dpia, Practice, SignpostingResource
 from recordaccess.practices.roles import Role
+from recordaccess.practices.services import DPIA_FIELDS
 
 
 class SignInForm(forms.Form):
@@ -50,18 +51,7 @@ class PracticeForm(forms.ModelForm):
 class DpiaForm(forms.ModelForm):
     class Meta:
         model = Dpia
-        fields = [
-            "reference",
-            "completed_on",
-            "measures_approved_by",
-            "residual_risks_approved_by",
-            "dpo_advice",
-            "dpo_advice_outcome",
-            "dpo_overruled_reason",
-            "residual_risk",
-            "review_on",
-            "url",
-        ]
+        fields = list(DPIA_FIELDS)
         widgets = {
             "dpo_advice": forms.Textarea(attrs={"rows": 4}),
             "dpo_overruled_reason": forms.Textarea(attrs={"rows": 3}),

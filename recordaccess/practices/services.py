@@ -87,47 +87,50 @@ def create_practice(
     return practice
 
 
-@transaction.atomic
-def update_practice(*, actor: Actor, practice: Practice, **fields) -> Practice:
-    before = _auditable(practice, PRACTICE_FIELDS)
-    for key in PRACTICE_FIELDS:
-        if key in fields:
-            setattr(practice, key, fields[key])
-    practice.full_clean()
-    practice.save()
-    diff = changes(before, _auditable(practice, PRACTICE_FIELDS))
+def _update_audited(*, actor: Actor, practice: Practice, instance, field_names, values: dict, action: str):
+    """Apply the given fields, validate, save, and audit what changed (old and new values)."""
+    before = _auditable(instance, field_names)
+    for key in field_names:
+        if key in values:
+            setattr(instance, key, values[key])
+    instance.full_clean()
+    instance.save()
+    diff = changes(before, _auditable(instance, field_names))
     if diff:
         record(
             actor=actor,
-            action="practice.update",
+            action=action,
             practice_ods=practice.ods_code,
-            object_type="practice",
-            object_id=practice.pk,
+            object_type=instance._meta.model_name,
+            object_id=instance.pk,
             detail=diff,
         )
-    return practice
+    return instance
 
 
 @transaction.atomic
-def update_dpia(*, actor: Actor, practice: Practice, **fields) -> Dpia:
+def update_practice(*, actor: Actor, practice: Practice, **values) -> Practice:
+    return _update_audited(
+        actor=actor,
+        practice=practice,
+        instance=practice,
+        field_names=PRACTICE_FIELDS,
+        values=values,
+        action="practice.update",
+    )
+
+
+@transaction.atomic
+def update_dpia(*, actor: Actor, practice: Practice, **values) -> Dpia:
     dpia, _ = Dpia.objects.select_for_update().get_or_create(practice=practice)
-    before = _auditable(dpia, DPIA_FIELDS)
-    for key in DPIA_FIELDS:
-        if key in fields:
-            setattr(dpia, key, fields[key])
-    dpia.full_clean()
-    dpia.save()
-    diff = changes(before, _auditable(dpia, DPIA_FIELDS))
-    if diff:
-        record(
-            actor=actor,
-            action="dpia.update",
-            practice_ods=practice.ods_code,
-            object_type="dpia",
-            object_id=dpia.pk,
-            detail=diff,
-        )
-    return dpia
+    return _update_audited(
+        actor=actor,
+        practice=practice,
+        instance=dpia,
+        field_names=DPIA_FIELDS,
+        values=values,
+        action="dpia.update",
+    )
 
 
 @transaction.atomic

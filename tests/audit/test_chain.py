@@ -30,13 +30,14 @@ def _verify_fails() -> CommandError:
     return failure.value
 
 
-def _without_update_guard():
-    """What a database owner could do: switch off the append-only trigger inside this test's transaction."""
+def _tamper(sql: str, params=()):
+    """What a database owner could do: switch off the append-only triggers (inside this test's transaction)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_append_only")
         else:
             cursor.execute("DROP TRIGGER audit_entry_no_update")
+        cursor.execute(sql, params)
 
 
 def test_entries_are_numbered_without_gaps_and_each_carries_the_previous_hash():
@@ -85,18 +86,14 @@ def test_the_database_refuses_an_update_in_sql():
 
 def test_a_row_tampered_with_in_sql_breaks_the_chain_at_that_entry():
     _write(5)
-    _without_update_guard()
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditentry SET actor = 'someone.else' WHERE seq = 3")
+    _tamper("UPDATE audit_auditentry SET actor = 'someone.else' WHERE seq = 3")
     error = _verify_fails()
     assert "#3" in str(error) and "changed after it was written" in str(error)
 
 
 def test_rehashing_a_tampered_row_still_breaks_the_chain_at_the_next_entry():
     entries = _write(4)
-    _without_update_guard()
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_auditentry SET hash = %s WHERE seq = 2", ["f" * 64])
+    _tamper("UPDATE audit_auditentry SET hash = %s WHERE seq = 2", ["f" * 64])
     error = _verify_fails()
     assert "#2" in str(error)
     assert verify_chain().broken_at == 2
@@ -105,20 +102,14 @@ def test_rehashing_a_tampered_row_still_breaks_the_chain_at_the_next_entry():
 
 def test_a_deleted_entry_in_the_middle_is_named():
     _write(5)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_append_only")
-        cursor.execute("DELETE FROM audit_auditentry WHERE seq = 4")
+    _tamper("DELETE FROM audit_auditentry WHERE seq = 4")
     error = _verify_fails()
     assert "#4 is missing" in str(error)
 
 
 def test_deleting_the_newest_entries_is_caught_by_the_chains_recorded_end():
     _write(5)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_append_only")
-        cursor.execute("DELETE FROM audit_auditentry WHERE seq >= 4")
+    _tamper("DELETE FROM audit_auditentry WHERE seq >= 4")
     error = _verify_fails()
     assert "#4" in str(error)
 
