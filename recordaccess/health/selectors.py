@@ -13,7 +13,7 @@ def database_ok() -> bool:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone() == (1,)
-    except Exception:
+    except Exception:  # noqa: BLE001 - any failure means the database is down for this check
         return False
 
 

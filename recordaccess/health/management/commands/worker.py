@@ -31,7 +31,16 @@ class Command(BaseCommand):
                 rq_args = ["rqworker", queue, "--job-class", "django_tasks_rq.Job"]
                 call_command(*rq_args, *(["--burst"] if batch else []))
             else:
-                db_args = ["db_worker", "--queue-name", queue, "--no-startup-delay", "--worker-id", name[:64]]
+                # No autoreload: it would re-run this command in a child with a second heartbeat.
+                db_args = [
+                    "db_worker",
+                    "--queue-name",
+                    queue,
+                    "--no-startup-delay",
+                    "--no-reload",
+                    "--worker-id",
+                    name[:64],
+                ]
                 call_command(*db_args, *(["--batch"] if batch else []))
         finally:
             stop.set()
@@ -42,7 +51,7 @@ class Command(BaseCommand):
         while not stop.wait(settings.WORKER_HEARTBEAT_SECONDS):
             try:
                 heartbeat.enqueue(name, backend)
-            except Exception as error:
+            except Exception as error:  # noqa: BLE001 - keep beating; /healthz reports the gap
                 self.stderr.write(f"Could not enqueue the heartbeat: {error}")
             finally:
                 close_old_connections()

@@ -1,0 +1,66 @@
+import json
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from recordaccess.health.models import WorkerHeartbeat
+
+pytestmark = pytest.mark.django_db
+
+
+def _health(client):
+    response = client.get("/healthz")
+    assert response["Content-Type"] == "application/json"
+    return response.status_code, json.loads(response.content)
+
+
+def test_healthy_when_the_database_answers_and_a_worker_ran_a_task_lately(client):
+    WorkerHeartbeat.objects.create(worker="host:1", backend="db", last_seen=timezone.now())
+    status, body = _health(client)
+    assert status == 200
+    assert body["status"] == "ok"
+    assert body["database"] == "ok"
+    assert body["worker"]["status"] == "ok"
+    assert body["worker"]["last_heartbeat"] is not None
+
+
+def test_unavailable_when_no_worker_has_ever_reported(client):
+    status, body = _health(client)
+    assert status == 503
+    assert body["worker"] == {"status": "down", "last_heartbeat": None}
+    assert body["database"] == "ok"
+
+
+def test_unavailable_when_the_last_heartbeat_is_stale(client, settings):
+    settings.WORKER_HEARTBEAT_SECONDS = 30
+    WorkerHeartbeat.objects.create(
+        worker="host:1", backend="db", last_seen=timezone.now() - timedelta(minutes=2)
+    )
+    status, body = _health(client)
+    assert status == 503
+    assert body["worker"]["status"] == "down"
+
+
+def test_the_newest_heartbeat_of_several_workers_counts(client):
+    WorkerHeartbeat.objects.create(worker="a:1", backend="rq", last_seen=timezone.now() - timedelta(hours=1))
+    WorkerHeartbeat.objects.create(worker="b:2", backend="rq", last_seen=timezone.now())
+    assert _health(client)[0] == 200
+
+
+def test_unavailable_when_the_database_does_not_answer(client, monkeypatch):
+    WorkerHeartbeat.objects.create(worker="host:1", backend="db", last_seen=timezone.now())
+
+    def refuse(*args, **kwargs):
+        raise connection.Database.OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", refuse)
+    status, body = _health(client)
+    assert status == 503
+    assert body["database"] == "down"
+    assert body["status"] == "unhealthy"
+
+
+def test_health_is_never_cached(client):
+    assert "no-cache" in client.get("/healthz")["Cache-Control"]
