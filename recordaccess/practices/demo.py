@@ -1,0 +1,118 @@
+"""The demo practice and one staff account per role, with known passwords and authenticator keys.
+
+Demo mode only. The TOTP keys are fixed so that a person adds them to an authenticator app once and keeps
+using them after the demo database is reset.
+"""
+
+import base64
+import datetime
+import hashlib
+from dataclasses import dataclass
+
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from recordaccess.audit.services import Actor
+from recordaccess.practices import services
+from recordaccess.practices.models import Approach, Practice, StaffUser
+from recordaccess.practices.roles import Role
+from recordaccess.practices.selectors import practice_by_ods
+
+DEMO_ODS = "Y12345"
+ACTOR = Actor.system("command:demo")
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    role: Role
+    username: str
+    full_name: str
+    password: str
+
+    @property
+    def totp_key_hex(self) -> str:
+        """20 bytes, as django-otp stores them: fixed for each demo account, different between them."""
+        return hashlib.sha1(f"recordaccess demo {self.username}".encode(), usedforsecurity=False).hexdigest()
+
+    @property
+    def totp_secret(self) -> str:
+        return base64.b32encode(bytes.fromhex(self.totp_key_hex)).decode()
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount(
+        Role.ADMINISTRATOR,
+        "demo-admin",
+        "Pat Morgan (practice manager)",
+        "demo admin passphrase",
+    ),
+    DemoAccount(
+        Role.REVIEWER,
+        "demo-reviewer",
+        "Dr Amira Shah",
+        "demo reviewer passphrase",
+    ),
+    DemoAccount(
+        Role.RECEPTION,
+        "demo-reception",
+        "Sam Okafor",
+        "demo reception passphrase",
+    ),
+    DemoAccount(
+        Role.OBSERVER,
+        "demo-observer",
+        "Jo Lee (ICB)",
+        "demo observer passphrase",
+    ),
+]
+
+
+def demo_practice() -> Practice | None:
+    return practice_by_ods(DEMO_ODS)
+
+
+def load(*, practice: Practice | None, report) -> Practice:
+    """Create what is missing of the demo practice and its staff; leave what is there alone."""
+    if practice is None:
+        # Hybrid shows every part of the service: opt-out for most, opt-in for the higher-risk patients.
+        practice = services.create_practice(
+            actor=ACTOR,
+            ods_code=DEMO_ODS,
+            name="Riverside Surgery (demo)",
+            approach=Approach.HYBRID,
+            address="Riverside Health Centre\n12 Wharf Street\nLeeds\nLS2 7EQ",
+            phone="0113 496 0123",
+            website="https://riverside-surgery.example",
+        )
+        report("practice", 1)
+    if not practice.dpia.is_recorded:
+        services.update_dpia(
+            actor=ACTOR,
+            practice=practice,
+            reference="RS-DPIA-2023-01",
+            completed_on=datetime.date(2023, 10, 6),
+            measures_approved_by="Pat Morgan, practice manager",
+            residual_risks_approved_by="Dr Amira Shah, partner",
+            dpo_advice="Proceed with a hybrid model: enhanced review for patients with safeguarding codes.",
+            dpo_advice_outcome="accepted",
+            residual_risk="medium",
+            review_on=datetime.date(2026, 10, 6),
+            url="https://riverside-surgery.example/dpia",
+        )
+    created = 0
+    for account in DEMO_ACCOUNTS:
+        user = StaffUser.objects.filter(username=account.username).first()
+        if user is None or not user.memberships.filter(practice=practice).exists():
+            user = services.add_staff_member(
+                actor=ACTOR,
+                practice=practice,
+                username=account.username,
+                role=account.role,
+                password=account.password,
+                full_name=account.full_name,
+            )
+            created += 1
+        TOTPDevice.objects.update_or_create(
+            user=user, name="Demo authenticator", defaults={"key": account.totp_key_hex, "confirmed": True}
+        )
+    report("staff accounts", created)
+    return practice
