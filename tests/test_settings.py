@@ -15,7 +15,7 @@ def _run(args, env_overrides, tmp_path):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "RECORDACCESS_ENV", "DEBUG"}
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "RECORDACCESS_ENV", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", RECORDACCESS_VAR_DIR=str(tmp_path / "var")

@@ -117,7 +117,9 @@ class StaffAccessMiddleware:
 
 def layout_context(request: HttpRequest) -> dict:
     """What every page's layout needs: the CSP nonce, and for staff the practice and their navigation."""
-    context = {"cspNonce": getattr(request, "csp_nonce", "")}
+    # str() makes the nonce now: django-csp's lazy nonce is falsy until used, and the layout tests it.
+    nonce = getattr(request, "csp_nonce", None)
+    context = {"cspNonce": str(nonce) if nonce is not None else ""}
     membership = getattr(request, "membership", None)
     if membership is not None:
         role = Role(membership.role)
