@@ -18,8 +18,7 @@ run: install migrate  ## Set up, load the demo on first run, serve the app and i
 	@$(RA) demo --if-empty
 	@$(RA) demo_logins
 	@echo "Serving on http://127.0.0.1:8000 (staff sign-in at /staff/, health at /healthz). Ctrl-C stops both."
-	@PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho --no-prefix -f Procfile start 2>/dev/null || \
-		PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile start
+	@PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile start
 
 install: $(VENV)/.installed $(ASSETS)/.built  ## Set up the virtualenv and the front-end assets.
 
