@@ -81,9 +81,22 @@ def test_account_locks_after_five_failed_passwords(client, practice):
     assert "Your account is locked" in response.content.decode()
 
 
-def test_idle_session_lasts_thirty_minutes_and_moves_on_with_use(settings):
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+def test_an_idle_session_ends_after_thirty_minutes_and_use_moves_the_end_on(client, practice):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    factories.sign_in(client, factories.staff(practice, "reviewer"))
+    dashboard = reverse("staff:dashboard", kwargs={"ods": practice.ods_code})
+    assert client.get(dashboard).status_code == 200
+    session = Session.objects.get(session_key=client.session.session_key)
+    assert abs(session.expire_date - (timezone.now() + timedelta(minutes=30))) < timedelta(seconds=30)
+
+    Session.objects.filter(pk=session.pk).update(expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get(dashboard)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("staff:sign_in"))
 
 
 def test_passwords_are_hashed_with_argon2(practice):
