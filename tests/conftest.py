@@ -3,6 +3,13 @@ import pytest
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def _var_dir(settings, tmp_path):
+    """Reports and other files the service writes go to the test's own folder, never the real var/."""
+    settings.VAR_DIR = tmp_path / "var"
+    settings.VAR_DIR.mkdir()
+
+
 @pytest.fixture
 def practice(db):
     return factories.practice("A81001", name="Riverside Surgery")

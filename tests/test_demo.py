@@ -13,7 +13,7 @@ from recordaccess.practices.roles import Role
 
 pytestmark = pytest.mark.django_db
 
-DRAMA_MOBILE = re.compile(r"^07700 900\d{3}$")
+DRAMA_MOBILE = re.compile(r"^07700900\d{3}$")
 
 
 @pytest.fixture

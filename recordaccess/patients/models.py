@@ -10,21 +10,65 @@ class Sex(models.TextChoices):
     UNKNOWN = "unknown", "Not known"
 
 
+class RegistrationStatus(models.TextChoices):
+    REGISTERED = "registered", "Registered"
+    LEFT = "left", "Left the practice"
+    DECEASED = "deceased", "Deceased"
+
+
+class Preference(models.TextChoices):
+    NOT_KNOWN = "", "Not told us"
+    WANTS_ACCESS = "wants_access", "Wants online access"
+    NO_ACCESS = "no_access", "Does not want online access"
+    HAS_QUESTIONS = "has_questions", "Has questions"
+
+
+class AccessStatus(models.TextChoices):
+    NOT_DECIDED = "not_decided", "Not decided"
+    ACCESS_ON = "access_on", "Access on"
+    DECLINED = "declined", "Declined by the patient"
+    ENHANCED_REVIEW = "enhanced_review", "Enhanced review before access"
+    WITHHELD = "withheld", "Withheld after review"
+
+
 class Patient(models.Model):
-    """A patient on a practice's register, keyed by NHS number within the practice."""
+    """A patient on a practice's register, keyed by NHS number within the practice.
+
+    Imports write this table in bulk with SQL (patients/importer.py), so every field needs a default the
+    importer can give, and `source_hash` says whether an imported row changed anything.
+    """
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="patients")
     nhs_number = models.CharField("NHS number", max_length=10)
-    given_name = models.CharField(max_length=100)
+    given_name = models.CharField(max_length=100, blank=True)
     family_name = models.CharField(max_length=100)
+    # Lower case without accents, for fast prefix search: 'Siobhán' is found by 'siobhan'.
+    given_key = models.CharField(max_length=100, blank=True, editable=False)
+    family_key = models.CharField(max_length=100, editable=False)
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     address_line_1 = models.CharField(max_length=200, blank=True)
     address_line_2 = models.CharField(max_length=200, blank=True)
+    address_line_3 = models.CharField(max_length=200, blank=True)
     town = models.CharField(max_length=100, blank=True)
+    county = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=8, blank=True)
-    mobile = models.CharField(max_length=20, blank=True)
-    email = models.EmailField(blank=True)
+    mobile = models.CharField(max_length=11, blank=True, help_text="07 and nine digits, no spaces.")
+    email = models.EmailField(max_length=320, blank=True)
+    registered_on = models.DateField(null=True, blank=True)
+    date_of_death = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=RegistrationStatus.choices, default=RegistrationStatus.REGISTERED
+    )
+    left_on = models.DateField(null=True, blank=True)
+    preference = models.CharField(max_length=20, choices=Preference.choices, default="", blank=True)
+    preference_recorded_at = models.DateTimeField(null=True, blank=True)
+    access_status = models.CharField(
+        max_length=20, choices=AccessStatus.choices, default=AccessStatus.NOT_DECIDED
+    )
+    last_contacted_at = models.DateTimeField(null=True, blank=True)
+    source_hash = models.CharField(max_length=32, blank=True, editable=False)
+    last_import_id = models.BigIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -33,9 +77,75 @@ class Patient(models.Model):
             models.UniqueConstraint(fields=["practice", "nhs_number"], name="one_patient_per_nhs_number")
         ]
         indexes = [
-            models.Index(fields=["practice", "family_name", "given_name"], name="patient_name"),
+            models.Index(fields=["practice", "family_key", "given_key"], name="patient_name"),
             models.Index(fields=["practice", "date_of_birth"], name="patient_dob"),
+            models.Index(fields=["practice", "status"], name="patient_status"),
         ]
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    def save(self, *args, **kwargs):
+        from recordaccess.patients.names import search_key
+
+        self.family_key = search_key(self.family_name)
+        self.given_key = search_key(self.given_name)
+        super().save(*args, **kwargs)
+
+    @property
+    def address_lines(self) -> list[str]:
+        parts = [
+            self.address_line_1,
+            self.address_line_2,
+            self.address_line_3,
+            self.town,
+            self.county,
+            self.postcode,
+        ]
+        return [part for part in parts if part]
+
+
+class ImportStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    COMPLETED = "completed", "Completed"
+    STOPPED = "stopped", "Stopped part-way"
+    UNUSABLE = "unusable", "File could not be used"
+
+
+class RegisterImport(models.Model):
+    """One run of a register import: its progress while it runs and its figures after."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="register_imports")
+    filename = models.CharField(max_length=255)
+    started_by = models.CharField(max_length=150)
+    full = models.BooleanField(
+        default=False, help_text="A full register: patients missing from it have left."
+    )
+    dry_run = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.RUNNING)
+    message = models.TextField(blank=True)
+    total_bytes = models.BigIntegerField(default=0)
+    bytes_done = models.BigIntegerField(default=0)
+    rows = models.IntegerField(default=0)
+    created = models.IntegerField(default=0)
+    updated = models.IntegerField(default=0)
+    unchanged = models.IntegerField(default=0)
+    rejected = models.IntegerField(default=0)
+    warnings = models.IntegerField(default=0)
+    left = models.IntegerField(null=True, blank=True)
+    stopped_at_row = models.IntegerField(null=True, blank=True)
+    report_path = models.CharField(max_length=500, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def percent_done(self) -> int:
+        if self.status != ImportStatus.RUNNING:
+            return 100
+        return int(100 * self.bytes_done / self.total_bytes) if self.total_bytes else 0

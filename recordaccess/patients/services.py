@@ -1,0 +1,99 @@
+"""Actions that change the register: each audited."""
+
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from recordaccess.audit.services import Actor, record
+from recordaccess.patients.importer import ImportStopped, ImportSummary, import_register
+from recordaccess.patients.models import ImportStatus, RegisterImport
+from recordaccess.patients.register import RegisterFile, UnusableFile, load_mapping
+from recordaccess.practices.models import Practice
+
+
+class ImportBusy(Exception):
+    """Another import for the same practice is still running."""
+
+
+def reports_dir() -> Path:
+    path = settings.VAR_DIR / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def start_register_import(
+    *, actor: Actor, practice: Practice, filename: str, size: int, full: bool = False, dry_run: bool = False
+) -> RegisterImport:
+    recent = timezone.now() - timedelta(hours=1)
+    if RegisterImport.objects.filter(
+        practice=practice, status=ImportStatus.RUNNING, started_at__gte=recent
+    ).exists():
+        raise ImportBusy(
+            f"Another register import for {practice.ods_code} is still running. Wait for it to finish."
+        )
+    return RegisterImport.objects.create(
+        practice=practice,
+        filename=filename,
+        started_by=actor.name,
+        full=full,
+        dry_run=dry_run,
+        total_bytes=size,
+    )
+
+
+def run_register_import(
+    *,
+    actor: Actor,
+    practice: Practice,
+    path: str | Path,
+    filename: str | None = None,
+    mapping_path: str | Path | None = None,
+    full: bool = False,
+    dry_run: bool = False,
+    report_path: str | Path | None = None,
+    progress=None,
+    run: RegisterImport | None = None,
+) -> tuple[RegisterImport, ImportSummary]:
+    """Import a register file for a practice. Raises UnusableFile, ImportStopped or ImportBusy."""
+    path = Path(path)
+    if run is None:
+        size = path.stat().st_size if path.exists() else 0
+        run = start_register_import(
+            actor=actor,
+            practice=practice,
+            filename=filename or path.name,
+            size=size,
+            full=full,
+            dry_run=dry_run,
+        )
+    report_path = Path(report_path) if report_path else reports_dir() / f"import-{run.pk}-report.csv"
+    run.report_path = str(report_path)
+    run.save(update_fields=["report_path"])
+    detail = {"file": run.filename, "full": full, "dry_run": dry_run}
+    try:
+        register = RegisterFile.open(path, load_mapping(mapping_path) if mapping_path else None)
+        with report_path.open("w", encoding="utf-8", newline="") as report:
+            summary = import_register(record=run, register=register, report=report, progress=progress)
+    except UnusableFile as error:
+        run.status, run.message, run.finished_at = ImportStatus.UNUSABLE, str(error), timezone.now()
+        run.save()
+        _audit(actor, practice, run, {**detail, "unusable": str(error)})
+        raise
+    except ImportStopped as error:
+        _audit(actor, practice, run, {**detail, "stopped_at_row": error.row, **error.summary.as_dict()})
+        raise
+    _audit(actor, practice, run, {**detail, **summary.as_dict()})
+    return run, summary
+
+
+def _audit(actor: Actor, practice: Practice, run: RegisterImport, detail: dict) -> None:
+    record(
+        actor=actor,
+        action="register.import",
+        practice_ods=practice.ods_code,
+        object_type="register_import",
+        object_id=run.pk,
+        detail=detail,
+    )
