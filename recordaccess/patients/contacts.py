@@ -52,10 +52,11 @@ def normalise_email(value: str) -> str:
     if not match or ".." in address:
         raise ContactError("Not a valid email address")
     hostname = match.group(1)
-    try:
-        hostname = hostname.encode("idna").decode("ascii")
-    except UnicodeError as error:
-        raise ContactError("Not a valid email address") from error
+    if not hostname.isascii():
+        try:
+            hostname = hostname.encode("idna").decode("ascii")
+        except UnicodeError as error:
+            raise ContactError("Not a valid email address") from error
     labels = hostname.split(".")
     if len(hostname) > 253 or len(labels) < 2:
         raise ContactError("Not a valid email address")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from recordaccess.patients.models import ImportStatus, Patient, RegisterImport
 from recordaccess.patients.register import VALUE_FIELDS, Problem, RegisterFile, RowParser, source_hash
 
-BATCH_SIZE = 5000
+BATCH_SIZE = 10_000
 REPORT_HEADER = ["row", "column", "value", "problem", "severity"]
 DATE_FIELDS = {VALUE_FIELDS.index(name) for name in ("date_of_birth", "registered_on", "date_of_death")}
 STATUS = VALUE_FIELDS.index("status")
@@ -70,15 +70,19 @@ class _PatientTable:
     def __init__(self, practice_id: int, import_id: int):
         self.practice_id = practice_id
         self.import_id = import_id
+        # A first load: the practice has no patients, and the parser drops repeated NHS numbers, so every
+        # accepted row is new and there is nothing to look up.
+        self.first_load = not Patient.objects.filter(practice_id=practice_id).exists()
         self.table = connection.ops.quote_name(Patient._meta.db_table)
         quote = connection.ops.quote_name
         insert_columns = ["practice_id", *VALUE_FIELDS, "source_hash", "last_import_id", "preference",
                           "access_status", "created_at", "updated_at"]  # fmt: skip
         # Identifiers come from the model and are quoted; every value is a bound parameter.
+        column_list = ", ".join(map(quote, insert_columns))
         self.insert_sql = (
-            f"INSERT INTO {self.table} ({', '.join(map(quote, insert_columns))}) "
-            f"VALUES ({', '.join(['%s'] * len(insert_columns))})"
+            f"INSERT INTO {self.table} ({column_list}) VALUES ({', '.join(['%s'] * len(insert_columns))})"
         )
+        self.copy_sql = f"COPY {self.table} ({column_list}) FROM STDIN"
         assignments = ", ".join(
             f"{quote(c)} = %s" for c in [*VALUE_FIELDS, "source_hash", "last_import_id", "updated_at"]
         )
@@ -93,13 +97,29 @@ class _PatientTable:
         return row
 
     def existing(self, cursor, numbers: list[str]) -> dict[str, tuple[int, str, str]]:
-        placeholders = ", ".join(["%s"] * len(numbers))
-        cursor.execute(
-            f"SELECT nhs_number, id, source_hash, status FROM {self.table} "
-            f"WHERE practice_id = %s AND nhs_number IN ({placeholders})",
-            [self.practice_id, *numbers],
-        )
+        if self.first_load:
+            return {}
+        if connection.vendor == "postgresql":
+            # A join from the batch's numbers probes the unique index once each, whatever the statistics say.
+            cursor.execute(
+                f"SELECT p.nhs_number, p.id, p.source_hash, p.status FROM unnest(%s::varchar[]) AS n(nhs_number) "
+                f"JOIN {self.table} p ON p.practice_id = %s AND p.nhs_number = n.nhs_number",
+                [numbers, self.practice_id],
+            )
+        else:
+            select = f"SELECT nhs_number, id, source_hash, status FROM {self.table} WHERE practice_id = %s AND nhs_number"
+            cursor.execute(f"{select} IN ({', '.join(['%s'] * len(numbers))})", [self.practice_id, *numbers])
         return {number: (pk, digest, status) for number, pk, digest, status in cursor.fetchall()}
+
+    def insert(self, cursor, rows: list[list]) -> None:
+        """New patients: COPY on PostgreSQL, where it is several times faster than INSERT; executemany elsewhere."""
+        if connection.vendor == "postgresql":
+            # The driver's own cursor, so its errors are turned into Django's DatabaseError by hand.
+            with connection.wrap_database_errors, cursor.cursor.copy(self.copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(self.insert_sql, rows)
 
 
 def import_register(
@@ -155,6 +175,9 @@ def import_register(
                 flush(batch, first_row_of_batch, bytes_done)
                 batch = []
     flush(batch, first_row_of_batch, register.size)
+    if connection.vendor == "postgresql" and summary.created > 10_000:
+        with connection.cursor() as cursor:  # fresh statistics, so searches and the next import plan well
+            cursor.execute(f"ANALYZE {table.table}")
     if record.full:
         summary.left = _mark_missing_as_left(record, parser.present())
     _finish(record, summary, ImportStatus.COMPLETED, "", stopped_at_row=None)
@@ -191,7 +214,7 @@ def _write_batch(
                 updates.append([*table.adapt(values), digest, table.import_id, now, found[0]])
         if not dry_run:
             if inserts:
-                cursor.executemany(table.insert_sql, inserts)
+                table.insert(cursor, inserts)
             if updates:
                 cursor.executemany(table.update_sql, updates)
         summary.created += len(inserts)

@@ -1,11 +1,13 @@
 """NHS numbers: ten digits whose last is a Modulus 11 check digit. The one place they are checked."""
 
+from operator import mul
+
 WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
 
 
 def check_digit(first_nine: str) -> int | None:
     """The check digit for nine digits, or None where the remainder makes 10 (no valid number exists)."""
-    total = sum(int(d) * w for d, w in zip(first_nine, WEIGHTS, strict=True))
+    total = sum(map(mul, map(int, first_nine), WEIGHTS))
     digit = 11 - total % 11
     if digit == 11:
         return 0
@@ -14,6 +16,8 @@ def check_digit(first_nine: str) -> int | None:
 
 def normalise(value: str) -> str:
     """Strip the spaces and dashes people write NHS numbers with: '943 476 5919' → '9434765919'."""
+    if value.isdigit():
+        return value
     return "".join(ch for ch in (value or "") if ch not in " -\t")
 
 

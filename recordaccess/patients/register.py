@@ -14,6 +14,7 @@ import re
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from recordaccess.patients import nhs_number
@@ -138,6 +139,8 @@ _NORMALISE_HEADER = re.compile(r"[^a-z0-9]+")
 SNIFF_BYTES = 64 * 1024
 UNRECOGNISED_DATE = "is not a date we recognise: use a form like 01/02/1980"
 UNREAL_DATE = "is not a real date"
+INVALID_NHS_NUMBER = "NHS number is not valid (wrong length or check digit)"
+DUPLICATE = "Duplicate: this NHS number is on an earlier row, which was kept"
 
 
 class UnusableFile(Exception):
@@ -289,6 +292,17 @@ def _match_columns(headers: list[str], mapping: dict[str, str]) -> tuple[dict[st
 def parse_date(text: str) -> datetime.date:
     """01/02/1980, 1980-02-01, 01-Feb-1980, 1 February 1980, with or without a time after it."""
     value = text.strip()
+    if (
+        len(value) == 10
+        and value[2] == "/"
+        and value[5] == "/"
+        and value[:2].isdigit()
+        and value[3:5].isdigit()
+    ):
+        try:  # the common case, 01/02/1980, without the regular expression
+            return datetime.date(int(value[6:]), int(value[3:5]), int(value[:2]))
+        except ValueError:
+            raise ValueError(UNREAL_DATE) from None
     if len(value) >= 10 and value[4] == "-" and value[7] == "-" and value[:4].isdigit():
         year, month_number, day = value[:4], value[5:7], value[8:10]
         if not (month_number.isdigit() and day.isdigit()):
@@ -308,7 +322,8 @@ def parse_date(text: str) -> datetime.date:
 
 
 def source_hash(values: tuple) -> str:
-    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+    """A digest of a row's values, stored with the patient, so a re-import can tell changed from unchanged."""
+    return hashlib.blake2b("\x1f".join(map(str, values)).encode(), digest_size=16).hexdigest()
 
 
 class RowParser:
@@ -318,6 +333,10 @@ class RowParser:
         self.today = today or datetime.date.today()
         self.columns = register.columns
         self.headers = [h.strip().lstrip("\ufeff") for h in register.headers]
+        # One itemgetter takes every field from a row at once; a field the file lacks reads the empty cell
+        # added at the end of each row.
+        self.width = len(register.headers)
+        self.take = itemgetter(*(register.columns.get(name, self.width) for name in HEADER_NAMES))
         # Valid NHS numbers met so far, as integers (a million fit in tens of megabytes). A later row with an
         # accepted row's number is a duplicate; a full import counts rejected rows' patients as present too.
         self.accepted: set[int] = set()
@@ -327,121 +346,97 @@ class RowParser:
         """Every patient the file lists, accepted or not."""
         return self.accepted | self.rejected_numbers
 
-    def _cell(self, cells: list[str], name: str) -> str:
-        index = self.columns.get(name)
-        if index is None or index >= len(cells):
-            return ""
-        return cells[index].strip()
+    def fields(self, cells: list[str]) -> list[str]:
+        """The row's cells in HEADER_NAMES order, stripped."""
+        if len(cells) <= self.width:
+            cells = [*cells, *([""] * (self.width + 1 - len(cells)))]
+        return list(map(str.strip, self.take(cells)))
 
     def _header(self, name: str) -> str:
         index = self.columns.get(name)
         return self.headers[index] if index is not None else LABELS.get(name, name)
 
-    def _date(self, row, cells, name, problems, *, required: bool) -> datetime.date | None:
-        text = self._cell(cells, name)
+    def _problem(self, row: int, name: str, value: str, problem: str, severity: str) -> Problem:
+        return Problem(row, self._header(name), value, problem, severity)
+
+    def _date(self, row, text, name, problems, *, required: bool) -> datetime.date | None:
         severity = REJECTED if required else WARNING
         if not text:
             if required:
-                problems.append(Problem(row, self._header(name), "", f"{LABELS[name]} is missing", severity))
+                problems.append(self._problem(row, name, "", f"{LABELS[name]} is missing", severity))
             return None
         try:
             value = parse_date(text)
         except ValueError as error:
-            problems.append(Problem(row, self._header(name), text, f"{LABELS[name]} {error}", severity))
+            problems.append(self._problem(row, name, text, f"{LABELS[name]} {error}", severity))
             return None
         if value > self.today:
-            problems.append(
-                Problem(row, self._header(name), text, f"{LABELS[name]} is in the future", severity)
-            )
+            problems.append(self._problem(row, name, text, f"{LABELS[name]} is in the future", severity))
             return None
         if value.year < 1880:
-            problems.append(
-                Problem(row, self._header(name), text, f"{LABELS[name]} is before 1880", severity)
-            )
+            problems.append(self._problem(row, name, text, f"{LABELS[name]} is before 1880", severity))
             return None
         return value
 
     def parse(self, row: int, cells: list[str]) -> tuple[tuple | None, list[Problem]]:
         problems: list[Problem] = []
-        cell = self._cell
-
-        raw_number = cell(cells, "nhs_number")
+        (
+            raw_number,
+            given,
+            family,
+            born_text,
+            raw_sex,
+            line_1,
+            line_2,
+            line_3,
+            town,
+            county,
+            postcode_text,
+            mobile_text,
+            email_text,
+            registered_text,
+            died_text,
+        ) = self.fields(cells)
         number = nhs_number.normalise(raw_number)
+        valid_number = bool(number) and nhs_number.is_valid(number)
         if not number:
-            problems.append(Problem(row, self._header("nhs_number"), "", "NHS number is missing", REJECTED))
-        elif not nhs_number.is_valid(number):
-            problems.append(
-                Problem(
-                    row,
-                    self._header("nhs_number"),
-                    raw_number,
-                    "NHS number is not valid (wrong length or check digit)",
-                    REJECTED,
-                )
-            )
+            problems.append(self._problem(row, "nhs_number", "", "NHS number is missing", REJECTED))
+        elif not valid_number:
+            problems.append(self._problem(row, "nhs_number", raw_number, INVALID_NHS_NUMBER, REJECTED))
         elif int(number) in self.accepted:
-            problems.append(
-                Problem(
-                    row,
-                    self._header("nhs_number"),
-                    raw_number,
-                    "Duplicate: this NHS number is on an earlier row, which was kept",
-                    REJECTED,
-                )
-            )
-        family = cell(cells, "family_name")
+            problems.append(self._problem(row, "nhs_number", raw_number, DUPLICATE, REJECTED))
         if not family:
-            problems.append(Problem(row, self._header("family_name"), "", "Surname is missing", REJECTED))
-        born = self._date(row, cells, "date_of_birth", problems, required=True)
+            problems.append(self._problem(row, "family_name", "", "Surname is missing", REJECTED))
+        born = self._date(row, born_text, "date_of_birth", problems, required=True)
         if problems:
-            if number and nhs_number.is_valid(number):
+            if valid_number:
                 self.rejected_numbers.add(int(number))
             return None, problems
         self.accepted.add(int(number))
 
-        given = cell(cells, "given_name")
-        raw_sex = cell(cells, "sex")
         sex = SEX_VALUES.get(raw_sex.lower())
         if sex is None:
             problems.append(
-                Problem(
-                    row, self._header("sex"), raw_sex, "Sex not recognised: recorded as not known", WARNING
-                )
+                self._problem(row, "sex", raw_sex, "Sex not recognised: recorded as not known", WARNING)
             )
             sex = "unknown"
-        mobile = self._contact(row, cells, "mobile", normalise_uk_mobile, problems)
-        email = self._contact(row, cells, "email", normalise_email, problems)
-        postcode = self._contact(row, cells, "postcode", normalise_postcode, problems)
-        registered = self._date(row, cells, "registered_on", problems, required=False)
-        died = self._date(row, cells, "date_of_death", problems, required=False)
+        mobile = self._contact(row, mobile_text, "mobile", normalise_uk_mobile, problems)
+        email = self._contact(row, email_text, "email", normalise_email, problems)
+        postcode = self._contact(row, postcode_text, "postcode", normalise_postcode, problems)
+        registered = self._date(row, registered_text, "registered_on", problems, required=False)
+        died = self._date(row, died_text, "date_of_death", problems, required=False)
         values = (
-            number,
-            given,
-            family,
-            search_key(given),
-            search_key(family),
-            born,
-            sex,
-            cell(cells, "address_line_1"),
-            cell(cells, "address_line_2"),
-            cell(cells, "address_line_3"),
-            cell(cells, "town"),
-            cell(cells, "county"),
-            postcode,
-            mobile,
-            email,
-            registered,
-            died,
-            "deceased" if died else "registered",
-        )
+            number, given, family, search_key(given), search_key(family), born, sex,
+            line_1, line_2, line_3, town, county,
+            postcode, mobile, email, registered, died, "deceased" if died else "registered",
+        )  # fmt: skip
         return values, problems
 
-    def _contact(self, row, cells, name, normalise, problems) -> str:
-        text = self._cell(cells, name)
+    def _contact(self, row, text, name, normalise, problems) -> str:
         if not text:
             return ""
         try:
             return normalise(text)
         except ContactError as error:
-            problems.append(Problem(row, self._header(name), text, f"{error}: imported without it", WARNING))
+            problems.append(self._problem(row, name, text, f"{error}: imported without it", WARNING))
             return ""
