@@ -149,3 +149,70 @@ class RegisterImport(models.Model):
         if self.status != ImportStatus.RUNNING:
             return 100
         return int(100 * self.bytes_done / self.total_bytes) if self.total_bytes else 0
+
+
+class FlagKind(models.TextChoices):
+    ENHANCED_REVIEW = "enhanced_review", "Enhanced review needed before access"
+    REVIEW_NOT_INDICATED = "review_not_indicated", "Enhanced review not indicated"
+    SAFEGUARDING_CHILD = "safeguarding_child", "Safeguarding (child)"
+    SAFEGUARDING_ADULT = "safeguarding_adult", "Safeguarding (adult)"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    ACCESS_DECLINED = "access_declined", "Online access declined by the patient"
+    PROXY_ACCESS = "proxy_access", "Proxy access or attorney in place"
+    LARGE_PRINT = "large_print", "Large print"
+    EASY_READ = "easy_read", "Easy read"
+    BRAILLE = "braille", "Braille"
+    BRITISH_SIGN_LANGUAGE = "british_sign_language", "British Sign Language"
+    INTERPRETER = "interpreter", "Interpreter"
+    CONTACT_EMAIL = "contact_email", "Contact by email"
+    CONTACT_LETTER = "contact_letter", "Contact by letter"
+    CONTACT_SMS = "contact_sms", "Contact by text message"
+    CONTACT_TELEPHONE = "contact_telephone", "Contact by telephone"
+
+
+# Flags that call for care before online access; the rest are about access itself or how to communicate.
+RISK_KINDS = frozenset(
+    {
+        FlagKind.ENHANCED_REVIEW,
+        FlagKind.SAFEGUARDING_CHILD,
+        FlagKind.SAFEGUARDING_ADULT,
+        FlagKind.DOMESTIC_ABUSE,
+    }
+)
+COMMUNICATION_KINDS = frozenset(
+    {
+        FlagKind.LARGE_PRINT,
+        FlagKind.EASY_READ,
+        FlagKind.BRAILLE,
+        FlagKind.BRITISH_SIGN_LANGUAGE,
+        FlagKind.INTERPRETER,
+        FlagKind.CONTACT_EMAIL,
+        FlagKind.CONTACT_LETTER,
+        FlagKind.CONTACT_SMS,
+        FlagKind.CONTACT_TELEPHONE,
+    }
+)
+
+
+class Flag(models.Model):
+    """A coded entry from the clinical system that changes how we treat a patient: risk, access or communication."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(max_length=30, choices=FlagKind.choices)
+    code = models.CharField("SNOMED CT code", max_length=20)
+    term = models.CharField(max_length=255)
+    recorded_on = models.DateField(null=True, blank=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            # Undated flags are kept unique by the importer, which checks before it adds.
+            models.UniqueConstraint(
+                fields=["patient", "code", "recorded_on"], name="one_flag_per_code_and_date"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "patient"], name="flag_kind")]
+        ordering = ["kind", "-recorded_on"]
+
+    def __str__(self) -> str:
+        return f"{self.term} ({self.code})"

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
+from typing import ClassVar
 
 from recordaccess.patients import nhs_number
 from recordaccess.patients.contacts import (
@@ -160,21 +161,17 @@ def header_key(name: str) -> str:
     return _NORMALISE_HEADER.sub("", name.strip().lstrip("\ufeff").lower())
 
 
-_KNOWN_HEADERS = {header_key(name): field for field, names in HEADER_NAMES.items() for name in names}
-
-
-def load_mapping(path: str | Path) -> dict[str, str]:
+def load_mapping(path: str | Path, fields=HEADER_NAMES) -> dict[str, str]:
     """A TOML file naming the columns we do not recognise: `[columns]` then `nhs_number = "Patient No"`."""
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise UnusableFile(f"The mapping file {path} cannot be read: {error}") from error
     columns = data.get("columns", data)
-    unknown = sorted(set(columns) - set(HEADER_NAMES))
+    unknown = sorted(set(columns) - set(fields))
     if unknown:
         raise UnusableFile(
-            f"The mapping file names fields we do not have: {', '.join(unknown)}. "
-            f"Use: {', '.join(HEADER_NAMES)}."
+            f"The mapping file names fields we do not have: {', '.join(unknown)}. Use: {', '.join(fields)}."
         )
     if not all(isinstance(v, str) for v in columns.values()):
         raise UnusableFile("In the mapping file, each field takes the column's header as text in quotes.")
@@ -205,7 +202,14 @@ def _valid_utf8(path: Path) -> bool:
 
 @dataclass
 class RegisterFile:
-    """An opened export: its encoding, delimiter, headers and which column holds each field."""
+    """An opened export: its encoding, delimiter, headers and which column holds each field.
+
+    Subclasses name other exports' fields (flags.FlagFile) through `header_names`, `required` and `labels`.
+    """
+
+    header_names: ClassVar[dict[str, tuple[str, ...]]] = HEADER_NAMES
+    required: ClassVar[tuple[str, ...]] = REQUIRED
+    labels: ClassVar[dict[str, str]] = LABELS
 
     path: Path
     encoding: str
@@ -246,8 +250,8 @@ class RegisterFile:
             raise UnusableFile(
                 "This does not look like a CSV export: the first line should be the column headers."
             )
-        columns, unrecognised = _match_columns(headers, mapping or {})
-        missing = [LABELS[f] for f in REQUIRED if f not in columns]
+        columns, unrecognised = _match_columns(headers, mapping or {}, cls.header_names)
+        missing = [cls.labels[f] for f in cls.required if f not in columns]
         if "nhs_number" not in columns:
             raise UnusableFile(
                 "No NHS number column: the file needs a column headed 'NHS Number' (or name it in a mapping file "
@@ -270,7 +274,10 @@ class RegisterFile:
                     yield index, record, raw.tell()
 
 
-def _match_columns(headers: list[str], mapping: dict[str, str]) -> tuple[dict[str, int], list[str]]:
+def _match_columns(
+    headers: list[str], mapping: dict[str, str], header_names
+) -> tuple[dict[str, int], list[str]]:
+    known = {header_key(name): field for field, names in header_names.items() for name in names}
     by_key = {header_key(h): i for i, h in enumerate(headers)}
     columns: dict[str, int] = {}
     for field_name, header in mapping.items():
@@ -281,7 +288,7 @@ def _match_columns(headers: list[str], mapping: dict[str, str]) -> tuple[dict[st
         columns[field_name] = by_key[header_key(header)]
     unrecognised = []
     for i, header in enumerate(headers):
-        field_name = _KNOWN_HEADERS.get(header_key(header))
+        field_name = known.get(header_key(header))
         if field_name and field_name not in columns and i not in columns.values():
             columns[field_name] = i
         elif not field_name and i not in columns.values():
