@@ -35,6 +35,18 @@ def _select_item(choice, current) -> dict:
     return {"value": value, "text": text, "selected": str(value) == str(current)}
 
 
+def _nhs_number(value: str) -> str:
+    from recordaccess.patients.nhs_number import formatted
+
+    return formatted(value) if value else ""
+
+
+def _mobile(value: str) -> str:
+    from recordaccess.patients.contacts import format_uk_mobile
+
+    return format_uk_mobile(value) if value else ""
+
+
 def environment(**options) -> Environment:
     # Django passes a loader over our template folders (DIRS and each app's jinja2/).
     options.update(
@@ -47,6 +59,12 @@ def environment(**options) -> Environment:
     env.globals.update(
         static=static, url=url, get_messages=get_messages, service_name="Online records access"
     )
-    env.filters.update(uk_date=uk_date, radio_item=_radio_item, select_item=_select_item)
+    env.filters.update(
+        uk_date=uk_date,
+        nhs_number=_nhs_number,
+        mobile=_mobile,
+        radio_item=_radio_item,
+        select_item=_select_item,
+    )
     env.tests.update(first_is_empty=_is_empty_choice)
     return env

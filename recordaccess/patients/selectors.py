@@ -2,7 +2,7 @@
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from recordaccess.patients import nhs_number
 from recordaccess.patients.models import Patient
@@ -20,40 +20,48 @@ def patient_in_practice(practice, patient_id: int) -> Patient | None:
     return practice_patients(practice).filter(pk=patient_id).first()
 
 
-def _prefix(queryset: QuerySet, field: str, prefix: str) -> QuerySet:
+def _prefix(**field_prefix) -> Q:
     """A prefix match as a range, so every database uses the index: 'smi' ≤ key < 'smj'."""
+    [(field, prefix)] = field_prefix.items()
     upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return queryset.filter(**{f"{field}__gte": prefix, f"{field}__lt": upper})
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
 
 
 def search_patients(practice, query: str) -> list[Patient]:
     """By NHS number, by date of birth, or by name ('smith', 'zoe smith', 'smith, zoe'); at most 50, by name."""
-    found = list(_matches(practice, query)[:SEARCH_LIMIT])
-    return sorted(found, key=lambda p: (p.family_key, p.given_key, p.date_of_birth))
+    found: dict[int, Patient] = {}
+    for queryset in _matches(practice, query.strip()):
+        for patient in queryset[: SEARCH_LIMIT - len(found)]:
+            found[patient.pk] = patient
+    return sorted(found.values(), key=lambda p: (p.family_key, p.given_key, p.date_of_birth))[:SEARCH_LIMIT]
 
 
-def _matches(practice, query: str) -> QuerySet[Patient]:
-    query = query.strip()
+def _matches(practice, query: str) -> list[QuerySet[Patient]]:
+    """One query per reading of the search, each able to use an index on its own."""
     patients = practice_patients(practice)
     digits = nhs_number.normalise(query)
     if digits.isdigit() and len(digits) == 10:
-        return patients.filter(nhs_number=digits)
+        return [patients.filter(nhs_number=digits)]
     try:
         born = parse_date(query)
     except ValueError:
         born = None
     if isinstance(born, datetime.date):
         # No ORDER BY here: it would tempt the planner to walk the name index instead of the date one.
-        return patients.filter(date_of_birth=born)
+        return [patients.filter(date_of_birth=born)]
     if "," in query:
         family, _, given = query.partition(",")
+        readings = [(search_key(family), search_key(given))]
     else:
-        *given_parts, family = query.split() or [""]
-        given = " ".join(given_parts)
-    family, given = search_key(family), search_key(given)
-    if not family:
-        return patients.none()
-    found = _prefix(patients, "family_key", family)
-    if given:
-        found = _prefix(found, "given_key", given)
-    return found.order_by("family_key", "given_key")
+        # 'siobhan ni bhriain' may be given 'siobhan' + family 'ni bhriain', or given 'siobhan ni' + 'bhriain'.
+        words = search_key(query).split()
+        readings = [(" ".join(words), "")] + [
+            (" ".join(words[k:]), " ".join(words[:k])) for k in range(1, len(words))
+        ]
+    return [
+        patients.filter(_prefix(family_key=family), _prefix(given_key=given) if given else Q()).order_by(
+            "family_key", "given_key"
+        )
+        for family, given in readings
+        if family
+    ]

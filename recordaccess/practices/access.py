@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from recordaccess.practices.roles import ALL_ROLES, Role
+from recordaccess.practices.roles import ALL_ROLES, PATIENT_DATA_ROLES, Role
 
 
 class Stage(Enum):
@@ -44,11 +44,14 @@ ACCESS: dict[str, Stage | frozenset[Role]] = {
     "staff:staff": ADMIN,
     "staff:staff_action": ADMIN,
     "staff:audit": ADMIN,
+    "staff:patients": PATIENT_DATA_ROLES,
+    "staff:patient": PATIENT_DATA_ROLES,
 }
 
 # The staff navigation, shown to a member only where ACCESS lets their role in.
 NAVIGATION = [
     ("Overview", "staff:dashboard"),
+    ("Patients", "staff:patients"),
     ("Practice and DPIA", "staff:practice"),
     ("Staff", "staff:staff"),
     ("Audit trail", "staff:audit"),

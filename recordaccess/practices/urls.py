@@ -1,6 +1,7 @@
 from django.urls import path
 
 from recordaccess.audit import views as audit_views
+from recordaccess.patients import views as patient_views
 from recordaccess.practices import views
 
 app_name = "staff"
@@ -23,5 +24,7 @@ urlpatterns = [
     ),
     path("p/<str:ods>/staff/", views.staff_list, name="staff"),
     path("p/<str:ods>/staff/<int:user_id>/<slug:action>/", views.staff_action, name="staff_action"),
+    path("p/<str:ods>/patients/", patient_views.patient_search, name="patients"),
+    path("p/<str:ods>/patients/<int:patient_id>/", patient_views.patient_detail, name="patient"),
     path("p/<str:ods>/audit/", audit_views.audit_search, name="audit"),
 ]
