@@ -30,6 +30,11 @@ def _radio_item(choice, current) -> dict:
     return {"value": value, "text": text, "checked": str(value) == str(current)}
 
 
+def _checkbox_item(choice, chosen) -> dict:
+    value, text = choice
+    return {"value": value, "text": text, "checked": str(value) in {str(c) for c in chosen}}
+
+
 def _select_item(choice, current) -> dict:
     value, text = choice
     return {"value": value, "text": text, "selected": str(value) == str(current)}
@@ -64,6 +69,7 @@ def environment(**options) -> Environment:
         nhs_number=_nhs_number,
         mobile=_mobile,
         radio_item=_radio_item,
+        checkbox_item=_checkbox_item,
         select_item=_select_item,
     )
     env.tests.update(first_is_empty=_is_empty_choice)

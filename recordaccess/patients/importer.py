@@ -14,7 +14,7 @@ from typing import TextIO
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from recordaccess.patients.models import ImportStatus, Patient, RegisterImport
+from recordaccess.patients.models import AccessStatus, ImportStatus, Patient, Preference, RegisterImport
 from recordaccess.patients.register import VALUE_FIELDS, Problem, RegisterFile, RowParser, source_hash
 
 BATCH_SIZE = 10_000
@@ -202,8 +202,8 @@ def _write_batch(
                         *table.adapt(values),
                         digest,
                         table.import_id,
-                        "",
-                        "not_decided",
+                        Preference.NOT_KNOWN.value,
+                        AccessStatus.NOT_DECIDED.value,
                         now,
                         now,
                     ]

@@ -17,7 +17,7 @@ class RegistrationStatus(models.TextChoices):
 
 
 class Preference(models.TextChoices):
-    NOT_KNOWN = "", "Not told us"
+    NOT_KNOWN = "not_known", "Not told us"
     WANTS_ACCESS = "wants_access", "Wants online access"
     NO_ACCESS = "no_access", "Does not want online access"
     HAS_QUESTIONS = "has_questions", "Has questions"
@@ -61,7 +61,7 @@ class Patient(models.Model):
         max_length=10, choices=RegistrationStatus.choices, default=RegistrationStatus.REGISTERED
     )
     left_on = models.DateField(null=True, blank=True)
-    preference = models.CharField(max_length=20, choices=Preference.choices, default="", blank=True)
+    preference = models.CharField(max_length=20, choices=Preference.choices, default=Preference.NOT_KNOWN)
     preference_recorded_at = models.DateTimeField(null=True, blank=True)
     access_status = models.CharField(
         max_length=20, choices=AccessStatus.choices, default=AccessStatus.NOT_DECIDED
@@ -216,3 +216,23 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} ({self.code})"
+
+
+class Cohort(models.Model):
+    """A saved, named filter over a practice's patients (patients/cohorts.py), used by campaigns and worklists."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(max_length=120)
+    filters = models.JSONField(default=dict)
+    created_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "name"], name="one_cohort_name_per_practice")
+        ]
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -4,11 +4,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor, record
 from recordaccess.patients.importer import ImportStopped, ImportSummary, import_register
-from recordaccess.patients.models import ImportStatus, RegisterImport
+from recordaccess.patients.models import Cohort, ImportStatus, RegisterImport
 from recordaccess.patients.register import RegisterFile, UnusableFile, load_mapping
 from recordaccess.practices.models import Practice
 
@@ -97,3 +98,50 @@ def _audit(actor: Actor, practice: Practice, run: RegisterImport, detail: dict) 
         object_id=run.pk,
         detail=detail,
     )
+
+
+class CohortError(ValueError):
+    """A cohort change that cannot be made, with a message for the user."""
+
+
+@transaction.atomic
+def save_cohort(
+    *, actor: Actor, practice: Practice, name: str, filters, cohort_id: int | None = None
+) -> Cohort:
+    name = name.strip()
+    clash = Cohort.objects.filter(practice=practice, name__iexact=name).exclude(pk=cohort_id)
+    if clash.exists():
+        raise CohortError(f"There is already a cohort called “{name}”. Choose another name.")
+    if cohort_id is None:
+        cohort = Cohort(practice=practice, created_by=actor.name)
+    else:
+        cohort = Cohort.objects.select_for_update().filter(practice=practice, pk=cohort_id).first()
+        if cohort is None:
+            raise CohortError("That cohort no longer exists.")
+    cohort.name, cohort.filters = name, filters.to_dict()
+    cohort.save()
+    record(
+        actor=actor,
+        action="cohort.save",
+        practice_ods=practice.ods_code,
+        object_type="cohort",
+        object_id=cohort.pk,
+        detail={"name": name, "filters": cohort.filters},
+    )
+    return cohort
+
+
+@transaction.atomic
+def delete_cohort(*, actor: Actor, practice: Practice, cohort_id: int) -> None:
+    cohort = Cohort.objects.filter(practice=practice, pk=cohort_id).first()
+    if cohort is None:
+        raise CohortError("That cohort has already been deleted.")
+    record(
+        actor=actor,
+        action="cohort.delete",
+        practice_ods=practice.ods_code,
+        object_type="cohort",
+        object_id=cohort.pk,
+        detail={"name": cohort.name},
+    )
+    cohort.delete()

@@ -1,11 +1,15 @@
 """Staff pages for the register. Every page that shows a patient writes an audit entry."""
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from recordaccess.audit.services import record_request
-from recordaccess.patients import selectors
-from recordaccess.patients.models import COMMUNICATION_KINDS, RISK_KINDS
+from recordaccess.audit.services import Actor, record_request
+from recordaccess.patients import selectors, services
+from recordaccess.patients.cohorts import CohortFilters, cohort_patients
+from recordaccess.patients.forms import CohortForm
+from recordaccess.patients.models import COMMUNICATION_KINDS, RISK_KINDS, Cohort
 
 
 def patient_search(request: HttpRequest, ods: str) -> HttpResponse:
@@ -40,3 +44,68 @@ def patient_detail(request: HttpRequest, ods: str, patient_id: int) -> HttpRespo
             "other_flags": [f for f in flags if f.kind not in RISK_KINDS | COMMUNICATION_KINDS],
         },
     )
+
+
+def cohort_list(request: HttpRequest, ods: str) -> HttpResponse:
+    cohorts = [
+        {
+            "cohort": c,
+            "count": cohort_patients(request.practice, CohortFilters.from_dict(c.filters)).count(),
+            "description": CohortFilters.from_dict(c.filters).describe(),
+        }
+        for c in Cohort.objects.filter(practice=request.practice)
+    ]
+    return render(request, "patients/cohorts.jinja", {"cohorts": cohorts})
+
+
+def cohort_edit(request: HttpRequest, ods: str, cohort_id: int | None = None) -> HttpResponse:
+    cohort = None
+    if cohort_id is not None:
+        cohort = Cohort.objects.filter(practice=request.practice, pk=cohort_id).first()
+        if cohort is None:
+            raise Http404("No such cohort")
+    form = CohortForm.for_cohort(cohort, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_cohort(
+                actor=Actor.from_request(request),
+                practice=request.practice,
+                name=form.cleaned_data["name"],
+                filters=form.filters(),
+                cohort_id=cohort_id,
+            )
+            messages.success(request, f"Cohort “{form.cleaned_data['name']}” saved.")
+            return redirect("staff:cohorts", ods=ods)
+        except services.CohortError as error:
+            form.add_error("name", str(error))
+    filters = CohortFilters.from_dict(cohort.filters) if cohort and not form.is_bound else None
+    if form.is_bound and form.is_valid():
+        filters = form.filters()
+    count = cohort_patients(request.practice, filters or CohortFilters()).count()
+    return render(request, "patients/cohort_edit.jinja", {"form": form, "cohort": cohort, "count": count})
+
+
+def cohort_count(request: HttpRequest, ods: str) -> JsonResponse:
+    """The live count as the filters change: numbers only, never who."""
+    data = request.GET.copy()
+    data.setdefault("name", "count")
+    form = CohortForm(data)
+    if not form.is_valid():
+        errors = {key: " ".join(value) for key, value in form.errors.items() if key != "name"}
+        return JsonResponse({"errors": errors}, status=400)
+    filters = form.filters()
+    return JsonResponse(
+        {"count": cohort_patients(request.practice, filters).count(), "description": filters.describe()}
+    )
+
+
+@require_POST
+def cohort_delete(request: HttpRequest, ods: str, cohort_id: int) -> HttpResponse:
+    try:
+        services.delete_cohort(
+            actor=Actor.from_request(request), practice=request.practice, cohort_id=cohort_id
+        )
+        messages.success(request, "Cohort deleted.")
+    except services.CohortError as error:
+        messages.error(request, str(error))
+    return redirect("staff:cohorts", ods=ods)

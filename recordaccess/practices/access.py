@@ -46,12 +46,18 @@ ACCESS: dict[str, Stage | frozenset[Role]] = {
     "staff:audit": ADMIN,
     "staff:patients": PATIENT_DATA_ROLES,
     "staff:patient": PATIENT_DATA_ROLES,
+    "staff:cohorts": PATIENT_DATA_ROLES,
+    "staff:cohort_new": PATIENT_DATA_ROLES,
+    "staff:cohort": PATIENT_DATA_ROLES,
+    "staff:cohort_count": PATIENT_DATA_ROLES,
+    "staff:cohort_delete": PATIENT_DATA_ROLES,
 }
 
 # The staff navigation, shown to a member only where ACCESS lets their role in.
 NAVIGATION = [
     ("Overview", "staff:dashboard"),
     ("Patients", "staff:patients"),
+    ("Cohorts", "staff:cohorts"),
     ("Practice and DPIA", "staff:practice"),
     ("Staff", "staff:staff"),
     ("Audit trail", "staff:audit"),

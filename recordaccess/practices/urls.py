@@ -26,5 +26,10 @@ urlpatterns = [
     path("p/<str:ods>/staff/<int:user_id>/<slug:action>/", views.staff_action, name="staff_action"),
     path("p/<str:ods>/patients/", patient_views.patient_search, name="patients"),
     path("p/<str:ods>/patients/<int:patient_id>/", patient_views.patient_detail, name="patient"),
+    path("p/<str:ods>/cohorts/", patient_views.cohort_list, name="cohorts"),
+    path("p/<str:ods>/cohorts/new/", patient_views.cohort_edit, name="cohort_new"),
+    path("p/<str:ods>/cohorts/count/", patient_views.cohort_count, name="cohort_count"),
+    path("p/<str:ods>/cohorts/<int:cohort_id>/", patient_views.cohort_edit, name="cohort"),
+    path("p/<str:ods>/cohorts/<int:cohort_id>/delete/", patient_views.cohort_delete, name="cohort_delete"),
     path("p/<str:ods>/audit/", audit_views.audit_search, name="audit"),
 ]

@@ -26,7 +26,7 @@ from tqdm import tqdm
 
 from recordaccess.audit.services import Actor
 from recordaccess.patients import nhs_number
-from recordaccess.patients.models import Patient, RegisterImport
+from recordaccess.patients.models import AccessStatus, Patient, Preference, RegisterImport
 from recordaccess.patients.names import search_key
 from recordaccess.patients.register import parse_date
 from recordaccess.patients.selectors import search_patients
@@ -193,8 +193,8 @@ class Command(BaseCommand):
             registered,
             "registered",
             "",
-            "",
-            "not_decided",
+            Preference.NOT_KNOWN.value,
+            AccessStatus.NOT_DECIDED.value,
             now,
             now,
         )

@@ -1,0 +1,109 @@
+from django import forms
+
+from recordaccess.patients.cohorts import ANY, NO, YES, CohortFilters
+from recordaccess.patients.models import AccessStatus, FlagKind, Preference
+
+PRESENCE = [(ANY, "Either"), (YES, "Yes"), (NO, "No")]
+
+
+def _days(label: str, help_text: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=3650,
+        help_text=help_text,
+        error_messages={
+            "invalid": "Enter a whole number of days",
+            "min_value": "Enter 0 or more days",
+            "max_value": "Enter 3650 days or fewer",
+        },
+    )
+
+
+def _age(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=120,
+        error_messages={
+            "invalid": "Enter an age in whole years",
+            "min_value": "Enter an age of 0 or more",
+            "max_value": "Enter an age of 120 or less",
+        },
+    )
+
+
+class CohortForm(forms.Form):
+    name = forms.CharField(
+        max_length=120, label="Name", error_messages={"required": "Enter a name for the cohort"}
+    )
+    min_age = _age("Youngest age")
+    max_age = _age("Oldest age")
+    has_mobile = forms.ChoiceField(
+        label="Has a mobile number", choices=PRESENCE, required=False, widget=forms.RadioSelect
+    )
+    has_email = forms.ChoiceField(
+        label="Has an email address", choices=PRESENCE, required=False, widget=forms.RadioSelect
+    )
+    has_address = forms.ChoiceField(
+        label="Has a postal address", choices=PRESENCE, required=False, widget=forms.RadioSelect
+    )
+    flags_present = forms.MultipleChoiceField(
+        label="Has any of these flags",
+        choices=FlagKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    flags_absent = forms.MultipleChoiceField(
+        label="Has none of these flags",
+        choices=FlagKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    preferences = forms.MultipleChoiceField(
+        label="Preference they told us",
+        choices=Preference.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    access_statuses = forms.MultipleChoiceField(
+        label="Access status",
+        choices=AccessStatus.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    not_contacted_in_days = _days(
+        "Not contacted in the last … days", "Leave empty to ignore when we last contacted them."
+    )
+    registered_since = forms.DateField(
+        label="Registered on or after",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter the registration date as a real date"},
+    )
+    turning_16_within_days = _days(
+        "Turning 16 within … days", "For the weekly check of patients about to turn 16."
+    )
+    include_under_16 = forms.BooleanField(label="Include patients under 16", required=False)
+    include_deceased = forms.BooleanField(label="Include patients who have died", required=False)
+    include_left = forms.BooleanField(label="Include patients who have left the practice", required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("min_age"), cleaned.get("max_age")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_age", "The oldest age must be the same as or more than the youngest age")
+        overlap = set(cleaned.get("flags_present") or []) & set(cleaned.get("flags_absent") or [])
+        if overlap:
+            self.add_error("flags_absent", "A flag cannot be both wanted and not wanted")
+        return cleaned
+
+    def filters(self) -> CohortFilters:
+        return CohortFilters(**{key: value for key, value in self.cleaned_data.items() if key != "name"})
+
+    @classmethod
+    def for_cohort(cls, cohort, data=None):
+        initial = {"name": cohort.name, **CohortFilters.from_dict(cohort.filters).to_dict()} if cohort else {}
+        return cls(data, initial=initial)
