@@ -107,3 +107,26 @@ class CohortForm(forms.Form):
     def for_cohort(cls, cohort, data=None):
         initial = {"name": cohort.name, **CohortFilters.from_dict(cohort.filters).to_dict()} if cohort else {}
         return cls(data, initial=initial)
+
+
+MAX_UPLOAD_BYTES = 500 * 1024 * 1024
+
+
+class RegisterUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Register export (CSV)",
+        help_text="A search of your registered patients exported from EMIS Web or SystmOne as CSV.",
+        error_messages={"required": "Choose the CSV file to import", "empty": "The chosen file is empty"},
+    )
+    full = forms.BooleanField(
+        label="This is the whole register",
+        required=False,
+        help_text="Patients missing from it will be marked as having left the practice. Nobody is deleted.",
+    )
+    dry_run = forms.BooleanField(label="Check the file only, change nothing", required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file must be smaller than 500 MB")
+        return upload

@@ -1,5 +1,7 @@
 """Actions that change the register: each audited."""
 
+import csv
+import itertools
 from datetime import timedelta
 from pathlib import Path
 
@@ -87,6 +89,15 @@ def run_register_import(
         raise
     _audit(actor, practice, run, {**detail, **summary.as_dict()})
     return run, summary
+
+
+def report_problems(run: RegisterImport, *, limit: int) -> list[dict]:
+    """The first problems of a finished import's report, for the page (the whole report is a download)."""
+    path = Path(run.report_path) if run.report_path else None
+    if path is None or not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as stream:
+        return list(itertools.islice(csv.DictReader(stream), limit))
 
 
 def _audit(actor: Actor, practice: Practice, run: RegisterImport, detail: dict) -> None:

@@ -1,15 +1,18 @@
 """Staff pages for the register. Every page that shows a patient writes an audit entry."""
 
+from pathlib import Path
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
 from recordaccess.patients import selectors, services
 from recordaccess.patients.cohorts import CohortFilters, cohort_patients
-from recordaccess.patients.forms import CohortForm
-from recordaccess.patients.models import COMMUNICATION_KINDS, RISK_KINDS, Cohort
+from recordaccess.patients.forms import CohortForm, RegisterUploadForm
+from recordaccess.patients.models import COMMUNICATION_KINDS, RISK_KINDS, Cohort, ImportStatus, RegisterImport
+from recordaccess.patients.tasks import import_uploaded_register
 
 
 def patient_search(request: HttpRequest, ods: str) -> HttpResponse:
@@ -109,3 +112,69 @@ def cohort_delete(request: HttpRequest, ods: str, cohort_id: int) -> HttpRespons
     except services.CohortError as error:
         messages.error(request, str(error))
     return redirect("staff:cohorts", ods=ods)
+
+
+def register_upload(request: HttpRequest, ods: str) -> HttpResponse:
+    posted = request.method == "POST"
+    form = RegisterUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            run = services.start_register_import(
+                actor=Actor.from_request(request),
+                practice=request.practice,
+                filename=upload.name,
+                size=upload.size,
+                full=form.cleaned_data["full"],
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except services.ImportBusy as error:
+            form.add_error("file", str(error))
+        else:
+            path = services.reports_dir() / f"upload-{run.pk}.csv"
+            with path.open("wb") as stream:
+                for chunk in upload.chunks():
+                    stream.write(chunk)
+            import_uploaded_register.enqueue(run.pk, str(path))
+            return redirect("staff:register_import", ods=ods, import_id=run.pk)
+    imports = RegisterImport.objects.filter(practice=request.practice)[:10]
+    return render(request, "patients/register_upload.jinja", {"form": form, "imports": imports})
+
+
+def _practice_import(request, import_id: int) -> RegisterImport:
+    run = RegisterImport.objects.filter(practice=request.practice, pk=import_id).first()
+    if run is None:
+        raise Http404("No such import")
+    return run
+
+
+def register_import(request: HttpRequest, ods: str, import_id: int) -> HttpResponse:
+    run = _practice_import(request, import_id)
+    problems = services.report_problems(run, limit=200) if run.status != ImportStatus.RUNNING else []
+    return render(request, "patients/register_import.jinja", {"run": run, "problems": problems})
+
+
+def register_import_status(request: HttpRequest, ods: str, import_id: int) -> JsonResponse:
+    run = _practice_import(request, import_id)
+    return JsonResponse(
+        {
+            "status": run.status,
+            "percent": run.percent_done,
+            "rows": run.rows,
+            "created": run.created,
+            "updated": run.updated,
+            "unchanged": run.unchanged,
+            "rejected": run.rejected,
+            "warnings": run.warnings,
+        }
+    )
+
+
+def register_import_report(request: HttpRequest, ods: str, import_id: int) -> FileResponse:
+    run = _practice_import(request, import_id)
+    if not run.report_path or not Path(run.report_path).exists():
+        raise Http404("No report for this import")
+    record_request(request, "register.report_download", object_type="register_import", object_id=run.pk)
+    return FileResponse(
+        open(run.report_path, "rb"), as_attachment=True, filename=f"import-{run.pk}-problems.csv"
+    )

@@ -51,6 +51,10 @@ ACCESS: dict[str, Stage | frozenset[Role]] = {
     "staff:cohort": PATIENT_DATA_ROLES,
     "staff:cohort_count": PATIENT_DATA_ROLES,
     "staff:cohort_delete": PATIENT_DATA_ROLES,
+    "staff:register": ADMIN,
+    "staff:register_import": ADMIN,
+    "staff:register_import_status": ADMIN,
+    "staff:register_import_report": ADMIN,
 }
 
 # The staff navigation, shown to a member only where ACCESS lets their role in.
@@ -59,6 +63,7 @@ NAVIGATION = [
     ("Patients", "staff:patients"),
     ("Cohorts", "staff:cohorts"),
     ("Practice and DPIA", "staff:practice"),
+    ("Register", "staff:register"),
     ("Staff", "staff:staff"),
     ("Audit trail", "staff:audit"),
 ]

@@ -31,5 +31,17 @@ urlpatterns = [
     path("p/<str:ods>/cohorts/count/", patient_views.cohort_count, name="cohort_count"),
     path("p/<str:ods>/cohorts/<int:cohort_id>/", patient_views.cohort_edit, name="cohort"),
     path("p/<str:ods>/cohorts/<int:cohort_id>/delete/", patient_views.cohort_delete, name="cohort_delete"),
+    path("p/<str:ods>/register/", patient_views.register_upload, name="register"),
+    path("p/<str:ods>/register/<int:import_id>/", patient_views.register_import, name="register_import"),
+    path(
+        "p/<str:ods>/register/<int:import_id>/status/",
+        patient_views.register_import_status,
+        name="register_import_status",
+    ),
+    path(
+        "p/<str:ods>/register/<int:import_id>/problems.csv",
+        patient_views.register_import_report,
+        name="register_import_report",
+    ),
     path("p/<str:ods>/audit/", audit_views.audit_search, name="audit"),
 ]

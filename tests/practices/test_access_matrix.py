@@ -10,7 +10,14 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 # A value for every URL argument a staff page may take. A new argument without a sample fails the walk.
-SAMPLE_KWARGS = {"resource_id": 1, "user_id": 1, "action": "unlock", "patient_id": 1, "cohort_id": 1}
+SAMPLE_KWARGS = {
+    "resource_id": 1,
+    "user_id": 1,
+    "action": "unlock",
+    "patient_id": 1,
+    "cohort_id": 1,
+    "import_id": 1,
+}
 
 
 def staff_url_names() -> list[str]:
