@@ -91,7 +91,7 @@ def cohort_edit(request: HttpRequest, ods: str, cohort_id: int | None = None) ->
 def cohort_count(request: HttpRequest, ods: str) -> JsonResponse:
     """The live count as the filters change: numbers only, never who."""
     data = request.GET.copy()
-    data.setdefault("name", "count")
+    data["name"] = data.get("name") or "count"  # the count does not depend on the name
     form = CohortForm(data)
     if not form.is_valid():
         errors = {key: " ".join(value) for key, value in form.errors.items() if key != "name"}
