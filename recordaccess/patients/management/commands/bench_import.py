@@ -28,7 +28,7 @@ from recordaccess.audit.services import Actor
 from recordaccess.patients import nhs_number
 from recordaccess.patients.models import AccessStatus, Patient, Preference, RegisterImport
 from recordaccess.patients.names import search_key
-from recordaccess.patients.register import parse_date
+from recordaccess.patients.register import VALUE_FIELDS, parse_date
 from recordaccess.patients.selectors import search_patients
 from recordaccess.patients.synthetic import write_export
 from recordaccess.practices.selectors import practice_by_ods
@@ -38,23 +38,7 @@ IMPORT_ODS, FLOOR_ODS = "Z90001", "Z90002"
 FLOOR_CHUNK = 50_000
 FLOOR_COLUMNS = (
     "practice_id",
-    "nhs_number",
-    "given_name",
-    "family_name",
-    "given_key",
-    "family_key",
-    "date_of_birth",
-    "sex",
-    "address_line_1",
-    "address_line_2",
-    "address_line_3",
-    "town",
-    "county",
-    "postcode",
-    "mobile",
-    "email",
-    "registered_on",
-    "status",
+    *VALUE_FIELDS,
     "source_hash",
     "preference",
     "access_status",
@@ -171,26 +155,28 @@ class Command(BaseCommand):
 
     @staticmethod
     def _floor_row(r: list[str], practice_id: int, now) -> tuple:
+        """The export row as the table's columns, with no checking: what the driver alone is given."""
         adapt = connection.ops.adapt_datefield_value
-        born, registered = adapt(parse_date(r[3])), adapt(parse_date(r[11]))
+        number, given, family, born, _sex, line_1, line_2, town, postcode, mobile, email, registered = r
         return (
             practice_id,
-            nhs_number.normalise(r[0]),
-            r[1],
-            r[2],
-            search_key(r[1]),
-            search_key(r[2]),
-            born,
+            nhs_number.normalise(number),
+            given,
+            family,
+            search_key(given),
+            search_key(family),
+            adapt(parse_date(born)),
             "unknown",
-            r[5],
-            r[6],
+            line_1,
+            line_2,
             "",
-            r[7],
+            town,
             "",
-            r[8],
-            r[9].replace(" ", ""),
-            r[10],
-            registered,
+            postcode,
+            mobile.replace(" ", ""),
+            email,
+            adapt(parse_date(registered)),
+            None,
             "registered",
             "",
             Preference.NOT_KNOWN.value,
