@@ -30,6 +30,12 @@ def test_the_demo_practice_has_one_account_per_role_and_2000_patients(demo):
     assert demo.dpia.is_recorded
 
 
+def test_the_demo_has_flags_that_put_some_patients_under_review_and_two_cohorts(demo):
+    assert demo.patients.filter(access_status="enhanced_review").count() > 20
+    assert demo.patients.filter(flags__kind="large_print").exists()
+    assert demo.cohorts.count() == 2
+
+
 def test_demo_patients_are_synthetic_and_cannot_reach_anyone(demo):
     numbers = list(demo.patients.values_list("nhs_number", flat=True))
     assert len(set(numbers)) == len(numbers)
@@ -52,7 +58,7 @@ def test_loading_the_demo_twice_changes_nothing(demo, capsys):
     call_command("demo", "--json")
     assert json.loads(capsys.readouterr().out) == {
         "practice": "Y12345",
-        "created": {"staff accounts": 0, "patients": 0},
+        "created": {"staff accounts": 0, "patients": 0, "flags": 0, "cohorts": 0},
     }
     assert Practice.objects.count() == 1
     assert StaffUser.objects.count() == 4
