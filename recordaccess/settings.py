@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "recordaccess.audit",
     "recordaccess.practices",
     "recordaccess.patients",
+    "recordaccess.outreach",
     "recordaccess.intake",
     "recordaccess.health",
 ]
