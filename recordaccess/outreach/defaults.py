@@ -101,14 +101,14 @@ def needed_messages() -> list[DefaultTemplate]:
         DefaultTemplate(
             "sms",
             "enhanced_review",
-            "You can still ask (enhanced review)",
+            "You can still ask (text message)",
             "((practice name)): you can still ask to see your GP record online. Please ask soon: "
             "((request link)). Our DPIA: ((DPIA link)). Help: ((resources link))",
         ),
         DefaultTemplate(
             "letter",
             "enhanced_review",
-            "You can still ask (enhanced review)",
+            "You can still ask (letter)",
             "Dear ((first name)) ((last name)),\n\n# Asking to see your GP record online\n\n"
             "Your record has not been turned on for online access automatically. You can still ask to see "
             "it: a member of our team will talk it through with you first. Please ask soon: ((request link)) "

@@ -67,3 +67,9 @@ def test_each_approach_has_every_channel_and_the_needed_messages():
             "turn_off",
         }
     assert any(t.higher_risk for t in defaults_for("hybrid"))
+
+
+@pytest.mark.parametrize("approach", ["opt_out", "opt_in", "hybrid"])
+def test_default_names_are_unique_within_an_approach(approach):
+    names = [t.name for t in defaults_for(approach)]
+    assert len(names) == len(set(names))
