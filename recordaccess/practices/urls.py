@@ -1,6 +1,7 @@
 from django.urls import path
 
 from recordaccess.audit import views as audit_views
+from recordaccess.outreach import views as outreach_views
 from recordaccess.patients import views as patient_views
 from recordaccess.practices import views
 
@@ -42,6 +43,14 @@ urlpatterns = [
         "p/<str:ods>/register/<int:import_id>/problems.csv",
         patient_views.register_import_report,
         name="register_import_report",
+    ),
+    path("p/<str:ods>/templates/", outreach_views.template_list, name="templates"),
+    path("p/<str:ods>/templates/install/", outreach_views.template_install, name="template_install"),
+    path("p/<str:ods>/templates/<int:template_id>/", outreach_views.template_edit, name="template"),
+    path(
+        "p/<str:ods>/templates/<int:template_id>/approve/",
+        outreach_views.template_approve,
+        name="template_approve",
     ),
     path("p/<str:ods>/audit/", audit_views.audit_search, name="audit"),
 ]

@@ -17,6 +17,7 @@ SAMPLE_KWARGS = {
     "patient_id": 1,
     "cohort_id": 1,
     "import_id": 1,
+    "template_id": 1,
 }
 
 
