@@ -36,6 +36,12 @@ def test_the_demo_has_flags_that_put_some_patients_under_review_and_two_cohorts(
     assert demo.cohorts.count() == 2
 
 
+def test_the_demo_templates_are_installed_and_approved(demo):
+    templates = demo.message_templates.all()
+    assert templates.count() > 10
+    assert set(templates.values_list("status", flat=True)) == {"approved"}
+
+
 def test_demo_patients_are_synthetic_and_cannot_reach_anyone(demo):
     numbers = list(demo.patients.values_list("nhs_number", flat=True))
     assert len(set(numbers)) == len(numbers)
@@ -58,7 +64,7 @@ def test_loading_the_demo_twice_changes_nothing(demo, capsys):
     call_command("demo", "--json")
     assert json.loads(capsys.readouterr().out) == {
         "practice": "Y12345",
-        "created": {"staff accounts": 0, "patients": 0, "flags": 0, "cohorts": 0},
+        "created": {"staff accounts": 0, "patients": 0, "flags": 0, "cohorts": 0, "templates": 0},
     }
     assert Practice.objects.count() == 1
     assert StaffUser.objects.count() == 4
