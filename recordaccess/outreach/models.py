@@ -50,3 +50,93 @@ class MessageTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CampaignStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    APPROVED = "approved", "Approved, ready to send"
+    SENDING = "sending", "Sending"
+    PAUSED = "paused", "Paused"
+    COMPLETED = "completed", "Sent"
+
+
+class Campaign(models.Model):
+    """A named mailing to a cohort, one message per patient by the channel that suits them."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="campaigns")
+    name = models.CharField(max_length=120)
+    cohort = models.ForeignKey("patients.Cohort", on_delete=models.PROTECT, related_name="campaigns")
+    sms_template = models.ForeignKey(
+        MessageTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    email_template = models.ForeignKey(
+        MessageTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    letter_template = models.ForeignKey(
+        MessageTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    skip_told_within_days = models.PositiveIntegerField(
+        default=30, help_text="Leave out patients told this recently."
+    )
+    window_start = models.TimeField(default="08:00")
+    window_end = models.TimeField(default="20:00")
+    send_on_sundays = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT)
+    created_by = models.CharField(max_length=150)
+    approved_by = models.CharField(max_length=150, blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    plan = models.JSONField(default=dict, blank=True, help_text="Counts per channel and per reason left out.")
+    built_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "name"], name="one_campaign_name_per_practice")
+        ]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def template_for(self, channel: str) -> MessageTemplate | None:
+        return {"sms": self.sms_template, "email": self.email_template, "letter": self.letter_template}.get(
+            channel
+        )
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Handing to Notify"
+    SENT = "sent", "Sent"
+    DELIVERED = "delivered", "Delivered"
+    TEMPORARY_FAILURE = "temporary-failure", "Not delivered yet"
+    PERMANENT_FAILURE = "permanent-failure", "Could not be delivered"
+    TECHNICAL_FAILURE = "technical-failure", "Failed"
+
+
+class Message(models.Model):
+    """One message to one patient in one campaign: at most one per patient per campaign, by constraint."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="messages")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="messages")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    format = models.CharField(max_length=20, blank=True, help_text="large_print, easy_read or interpreter.")
+    reference = models.CharField(
+        max_length=40, unique=True, help_text="Our idempotent reference, sent to Notify."
+    )
+    status = models.CharField(max_length=20, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
+    notify_id = models.CharField(max_length=40, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "patient"], name="one_message_per_patient")
+        ]
+        indexes = [models.Index(fields=["campaign", "status"], name="message_campaign_status")]
+
+    def __str__(self) -> str:
+        return self.reference

@@ -4,10 +4,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor, record
+from recordaccess.outreach.campaigns import plan_campaign
 from recordaccess.outreach.content import check
 from recordaccess.outreach.defaults import defaults_for
 from recordaccess.outreach.messages import TemplateError
-from recordaccess.outreach.models import MessageTemplate, TemplateStatus
+from recordaccess.outreach.models import Campaign, CampaignStatus, Message, MessageTemplate, TemplateStatus
 from recordaccess.practices.models import Practice
 
 
@@ -99,3 +100,88 @@ def approve_template(*, actor: Actor, practice: Practice, template_id: int) -> M
         detail={"name": template.name},
     )
     return template
+
+
+class CampaignError(ValueError):
+    """A campaign action that cannot be carried out, with a message for the user."""
+
+
+@transaction.atomic
+def create_campaign(
+    *, actor: Actor, practice: Practice, name: str, cohort, templates: dict, skip_told_within_days: int = 30
+) -> Campaign:
+    if Campaign.objects.filter(practice=practice, name__iexact=name.strip()).exists():
+        raise CampaignError(f"There is already a campaign called “{name.strip()}”.")
+    if cohort.practice_id != practice.pk:
+        raise CampaignError("That cohort belongs to another practice.")
+    for channel, template in templates.items():
+        if template is not None and (template.practice_id != practice.pk or template.channel != channel):
+            raise CampaignError(f"The {channel} template must be one of this practice's {channel} templates.")
+    campaign = Campaign.objects.create(
+        practice=practice,
+        name=name.strip(),
+        cohort=cohort,
+        created_by=actor.name,
+        sms_template=templates.get("sms"),
+        email_template=templates.get("email"),
+        letter_template=templates.get("letter"),
+        skip_told_within_days=skip_told_within_days,
+    )
+    campaign.plan = plan_campaign(campaign).counts()
+    campaign.save(update_fields=["plan"])
+    record(
+        actor=actor,
+        action="campaign.create",
+        practice_ods=practice.ods_code,
+        object_type="campaign",
+        object_id=campaign.pk,
+        detail={"name": campaign.name, "plan": campaign.plan},
+    )
+    return campaign
+
+
+@transaction.atomic
+def approve_campaign(*, actor: Actor, practice: Practice, campaign_id: int) -> Campaign:
+    """Four eyes: an administrator other than the author approves. Approval fixes the recipients as messages."""
+    campaign = Campaign.objects.select_for_update().filter(practice=practice, pk=campaign_id).first()
+    if campaign is None:
+        raise CampaignError("That campaign no longer exists.")
+    if campaign.status != CampaignStatus.DRAFT:
+        raise CampaignError("This campaign has already been approved.")
+    if actor.name == campaign.created_by:
+        raise CampaignError("Another administrator must approve this campaign: you wrote it.")
+    for channel in ("sms", "email", "letter"):
+        template = campaign.template_for(channel)
+        if template is not None and template.status != TemplateStatus.APPROVED:
+            raise CampaignError(f"The {channel} template “{template.name}” is not approved yet.")
+    plan = plan_campaign(campaign)
+    Message.objects.bulk_create(
+        (
+            Message(
+                campaign=campaign,
+                patient_id=r.patient_id,
+                channel=r.channel,
+                format=r.format,
+                reference=f"RA-{campaign.pk}-{r.patient_id}",
+            )
+            for r in plan.recipients
+        ),
+        batch_size=5000,
+    )
+    campaign.plan = plan.counts()
+    campaign.status, campaign.approved_by, campaign.approved_at = (
+        CampaignStatus.APPROVED,
+        actor.name,
+        timezone.now(),
+    )
+    campaign.built_at = timezone.now()
+    campaign.save()
+    record(
+        actor=actor,
+        action="campaign.approve",
+        practice_ods=practice.ods_code,
+        object_type="campaign",
+        object_id=campaign.pk,
+        detail={"name": campaign.name, "plan": campaign.plan},
+    )
+    return campaign
