@@ -231,6 +231,10 @@ RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0", "DEFAUL
 # The worker enqueues a heartbeat this often; /healthz calls the worker down when none ran for twice as long.
 WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))
 
+# --- Messages -----------------------------------------------------------------------------------
+# The address patients reach the public pages at, for links in messages.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 # --- Locale ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

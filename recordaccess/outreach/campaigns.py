@@ -63,9 +63,16 @@ def plan_campaign(campaign: Campaign, *, today: datetime.date | None = None) -> 
     filters = CohortFilters.from_dict(campaign.cohort.filters)
     cohort = cohort_patients(campaign.practice, filters, today=today)
     patients = cohort.values_list(
-        "pk", "date_of_birth", "status", "mobile", "email", "address_line_1", "address_line_2", "postcode",
+        "pk",
+        "date_of_birth",
+        "status",
+        "mobile",
+        "email",
+        "address_line_1",
+        "address_line_2",
+        "postcode",
         "last_contacted_at",
-    )  # fmt: skip
+    )
     patient_ids = cohort.values("pk")  # a subquery: no list of ids as SQL parameters, however big the cohort
     flags: dict[int, set[str]] = {}
     for patient_id, kind in Flag.objects.filter(

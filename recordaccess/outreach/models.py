@@ -140,3 +140,16 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class OutboxItem(models.Model):
+    """What the embedded outbox channel "sent": the whole flow works, and can be read, with no Notify account."""
+
+    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="outbox_item")
+    to = models.CharField(max_length=320)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.message.reference} to {self.to}"

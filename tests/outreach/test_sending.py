@@ -1,0 +1,97 @@
+"""Sending through the outbox channel: every message handed over exactly once, even when a worker dies."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from recordaccess.outreach.channels import OutboxChannel, PermanentFailure, TemporaryFailure
+from recordaccess.outreach.models import Message, MessageStatus, OutboxItem
+from recordaccess.outreach.sending import claim, reconcile, send_batch, within_window
+from recordaccess.outreach.services import approve_campaign
+from tests.outreach.conftest import APPROVER
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def approved(practice, campaign):
+    return approve_campaign(actor=APPROVER, practice=practice, campaign_id=campaign.pk)
+
+
+def test_every_message_is_delivered_once_with_the_patients_details_filled_in(approved, people):
+    channel = OutboxChannel()
+    while send_batch(approved, channel, size=4):
+        pass
+    assert send_batch(approved, channel) == 0
+    messages = Message.objects.filter(campaign=approved)
+    assert set(messages.values_list("status", flat=True)) == {"sent"}
+    assert OutboxItem.objects.count() == messages.count() == 6
+    text = OutboxItem.objects.get(message__patient=people["sms"])
+    assert text.to == "07700 900001"
+    assert "Riverside Surgery" in text.body and "((" not in text.body
+    letter = OutboxItem.objects.get(message__patient=people["letter"])
+    assert letter.body.startswith("Dear P3 T,") and letter.to == "3 St, LS1 4AP"
+    people["sms"].refresh_from_db()
+    assert people["sms"].last_contacted_at is not None
+
+
+def test_a_worker_that_died_before_handing_over_is_requeued_then_sent_once(approved):
+    channel = OutboxChannel()
+    claimed = claim(approved, 2)  # ...and the worker dies here
+    assert reconcile(approved, channel) == {"sent": 0, "requeued": 0}  # too soon to call them stuck
+    later = timezone.now() + datetime.timedelta(minutes=11)
+    assert reconcile(approved, channel, now=later) == {"sent": 0, "requeued": 2}
+    while send_batch(approved, channel):
+        pass
+    assert OutboxItem.objects.filter(message_id__in=claimed).count() == 2
+    assert OutboxItem.objects.count() == 6
+
+
+def test_a_worker_that_died_after_handing_over_is_marked_sent_not_sent_again(approved):
+    channel = OutboxChannel()
+    [message_id] = claim(approved, 1)
+    message = Message.objects.get(pk=message_id)
+    channel.send(
+        message, type("R", (), {"to": "x", "subject": "", "body": "b"})()
+    )  # ...and then the worker dies
+    later = timezone.now() + datetime.timedelta(minutes=11)
+    assert reconcile(approved, channel, now=later) == {"sent": 1, "requeued": 0}
+    while send_batch(approved, channel):
+        pass
+    assert OutboxItem.objects.filter(message_id=message_id).count() == 1
+    assert Message.objects.get(pk=message_id).status == "sent"
+
+
+class FlakyChannel(OutboxChannel):
+    def __init__(self, failure):
+        self.failure = failure
+
+    def send(self, message, rendered):
+        raise self.failure
+
+
+def test_a_temporary_failure_queues_the_message_again_and_counts_the_attempt(approved):
+    send_batch(approved, FlakyChannel(TemporaryFailure("429 Too Many Requests")), size=1)
+    message = Message.objects.filter(campaign=approved, attempts=1).get()
+    assert (message.status, message.error) == ("queued", "429 Too Many Requests")
+
+
+def test_a_permanent_failure_is_recorded_for_the_next_campaign_to_fall_back(approved):
+    send_batch(approved, FlakyChannel(PermanentFailure("Not a real mobile")), size=1)
+    assert Message.objects.filter(campaign=approved, status=MessageStatus.PERMANENT_FAILURE).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("moment", "open_"),
+    [
+        ("2026-11-23 07:59", False),  # Monday, before 08:00
+        ("2026-11-23 08:00", True),
+        ("2026-11-23 19:59", True),
+        ("2026-11-23 20:00", False),
+        ("2026-11-29 12:00", False),  # Sunday
+    ],
+)
+def test_messages_go_only_inside_the_sending_window(approved, moment, open_):
+    local = timezone.make_aware(datetime.datetime.fromisoformat(moment))
+    assert within_window(approved, local) is open_
