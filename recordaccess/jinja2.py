@@ -52,6 +52,11 @@ def _mobile(value: str) -> str:
     return format_uk_mobile(value) if value else ""
 
 
+def _progress_row(item, statuses) -> dict:
+    status, count = item
+    return {"key": {"text": statuses(status).label}, "value": {"text": f"{count:,}"}}
+
+
 def environment(**options) -> Environment:
     # Django passes a loader over our template folders (DIRS and each app's jinja2/).
     options.update(
@@ -70,6 +75,7 @@ def environment(**options) -> Environment:
         mobile=_mobile,
         radio_item=_radio_item,
         checkbox_item=_checkbox_item,
+        progress_row=_progress_row,
         select_item=_select_item,
     )
     env.tests.update(first_is_empty=_is_empty_choice)

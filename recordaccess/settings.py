@@ -234,6 +234,9 @@ WORKER_HEARTBEAT_SECONDS = int(os.environ.get("WORKER_HEARTBEAT_SECONDS", "30"))
 # --- Messages -----------------------------------------------------------------------------------
 # The address patients reach the public pages at, for links in messages.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where messages go: the embedded outbox (recorded, shown to staff) until a Notify channel is configured.
+MESSAGE_CHANNEL = os.environ.get("MESSAGE_CHANNEL", "recordaccess.outreach.channels.OutboxChannel")
+SEND_BATCH_SIZE = int(os.environ.get("SEND_BATCH_SIZE", "100"))
 
 # --- Locale ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -185,3 +185,31 @@ def approve_campaign(*, actor: Actor, practice: Practice, campaign_id: int) -> C
         detail={"name": campaign.name, "plan": campaign.plan},
     )
     return campaign
+
+
+@transaction.atomic
+def set_campaign_sending(*, actor: Actor, practice: Practice, campaign_id: int, sending: bool) -> Campaign:
+    """Start or resume (sending=True), or pause (False). The worker checks the status before every batch."""
+    campaign = Campaign.objects.select_for_update().filter(practice=practice, pk=campaign_id).first()
+    if campaign is None:
+        raise CampaignError("That campaign no longer exists.")
+    allowed_from = (CampaignStatus.APPROVED, CampaignStatus.PAUSED) if sending else (CampaignStatus.SENDING,)
+    if campaign.status not in allowed_from:
+        raise CampaignError(
+            f"A campaign that is {campaign.get_status_display().lower()} cannot be {'sent' if sending else 'paused'}."
+        )
+    campaign.status = CampaignStatus.SENDING if sending else CampaignStatus.PAUSED
+    campaign.save(update_fields=["status"])
+    record(
+        actor=actor,
+        action="campaign.send" if sending else "campaign.pause",
+        practice_ods=practice.ods_code,
+        object_type="campaign",
+        object_id=campaign.pk,
+        detail={"name": campaign.name},
+    )
+    if sending:
+        from recordaccess.outreach.tasks import send_campaign
+
+        transaction.on_commit(lambda: send_campaign.enqueue(campaign.pk))
+    return campaign

@@ -32,6 +32,15 @@ urlpatterns = [
     path("p/<str:ods>/cohorts/count/", patient_views.cohort_count, name="cohort_count"),
     path("p/<str:ods>/cohorts/<int:cohort_id>/", patient_views.cohort_edit, name="cohort"),
     path("p/<str:ods>/cohorts/<int:cohort_id>/delete/", patient_views.cohort_delete, name="cohort_delete"),
+    path("p/<str:ods>/campaigns/", outreach_views.campaign_list, name="campaigns"),
+    path("p/<str:ods>/campaigns/new/", outreach_views.campaign_new, name="campaign_new"),
+    path("p/<str:ods>/campaigns/<int:campaign_id>/", outreach_views.campaign_detail, name="campaign"),
+    path(
+        "p/<str:ods>/campaigns/<int:campaign_id>/<slug:action>/",
+        outreach_views.campaign_action,
+        name="campaign_action",
+    ),
+    path("p/<str:ods>/outbox/", outreach_views.outbox, name="outbox"),
     path("p/<str:ods>/register/", patient_views.register_upload, name="register"),
     path("p/<str:ods>/register/<int:import_id>/", patient_views.register_import, name="register_import"),
     path(

@@ -18,6 +18,7 @@ SAMPLE_KWARGS = {
     "cohort_id": 1,
     "import_id": 1,
     "template_id": 1,
+    "campaign_id": 1,
 }
 
 

@@ -1,0 +1,43 @@
+import datetime
+
+from django.conf import settings
+from django.tasks import task
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from recordaccess.outreach.models import Campaign, CampaignStatus, MessageStatus
+from recordaccess.outreach.sending import STUCK_AFTER, reconcile, send_batch, within_window
+
+
+def message_channel():
+    return import_string(settings.MESSAGE_CHANNEL)()
+
+
+@task
+def send_campaign(campaign_id: int) -> str:
+    """Send in batches while the campaign is sending and the window is open; pick up again when it reopens."""
+    channel = message_channel()
+    campaign = Campaign.objects.select_related("practice").get(pk=campaign_id)
+    reconcile(campaign, channel)
+    while True:
+        campaign.refresh_from_db(fields=["status"])
+        if campaign.status != CampaignStatus.SENDING:
+            return campaign.status
+        if not within_window(campaign, timezone.now()):
+            send_campaign.using(run_after=timezone.now() + datetime.timedelta(minutes=15)).enqueue(
+                campaign_id
+            )
+            return "waiting for the sending window"
+        if not send_batch(campaign, channel, size=settings.SEND_BATCH_SIZE):
+            if not campaign.messages.filter(
+                status__in=(MessageStatus.QUEUED, MessageStatus.SENDING)
+            ).exists():
+                Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SENDING).update(
+                    status=CampaignStatus.COMPLETED
+                )
+                return CampaignStatus.COMPLETED
+            # Another worker holds the rest; if it died, reconcile settles them on this later run.
+            send_campaign.using(
+                run_after=timezone.now() + STUCK_AFTER + datetime.timedelta(minutes=1)
+            ).enqueue(campaign_id)
+            return "waiting for messages another worker holds"
