@@ -237,6 +237,17 @@ PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rst
 # Where messages go: the embedded outbox (recorded, shown to staff) until a Notify channel is configured.
 MESSAGE_CHANNEL = os.environ.get("MESSAGE_CHANNEL", "recordaccess.outreach.channels.OutboxChannel")
 SEND_BATCH_SIZE = int(os.environ.get("SEND_BATCH_SIZE", "100"))
+# GOV.UK Notify, when MESSAGE_CHANNEL=recordaccess.outreach.channels.NotifyChannel.
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "")
+NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")
+if MESSAGE_CHANNEL.endswith("NotifyChannel") and not (
+    NOTIFY_API_KEY and NOTIFY_SMS_TEMPLATE_ID and NOTIFY_EMAIL_TEMPLATE_ID
+):
+    raise ImproperlyConfigured(
+        "The Notify channel needs NOTIFY_API_KEY, NOTIFY_SMS_TEMPLATE_ID and NOTIFY_EMAIL_TEMPLATE_ID."
+    )
 
 # --- Locale ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -35,3 +35,59 @@ class OutboxChannel:
     def find(self, reference: str) -> str | None:
         item = OutboxItem.objects.filter(message__reference=reference).first()
         return f"outbox-{item.pk}" if item else None
+
+
+class NotifyChannel:
+    """GOV.UK Notify. Our templates stay the source of truth: Notify's SMS template is a single ((body))
+    placeholder, and its email template ((subject)) and ((body)). Letters are printed in-house from the outbox
+    until the precompiled-PDF renderer is in place."""
+
+    name = "notify"
+
+    def __init__(self):
+        from django.conf import settings
+        from notifications_python_client.notifications import NotificationsAPIClient
+
+        self.client = NotificationsAPIClient(
+            settings.NOTIFY_API_KEY, base_url=settings.NOTIFY_BASE_URL, timeout=15
+        )
+        self.templates = {"sms": settings.NOTIFY_SMS_TEMPLATE_ID, "email": settings.NOTIFY_EMAIL_TEMPLATE_ID}
+        self.letters = OutboxChannel()
+
+    def send(self, message: Message, rendered: Rendered) -> str:
+        if message.channel == "letter":
+            return self.letters.send(message, rendered)
+        try:
+            if message.channel == "sms":
+                response = self.client.send_sms_notification(
+                    phone_number=rendered.to,
+                    template_id=self.templates["sms"],
+                    personalisation={"body": rendered.body},
+                    reference=message.reference,
+                )
+            else:
+                response = self.client.send_email_notification(
+                    email_address=rendered.to,
+                    template_id=self.templates["email"],
+                    personalisation={"subject": rendered.subject, "body": rendered.body},
+                    reference=message.reference,
+                )
+        except Exception as error:
+            raise classify(error) from error
+        return response["id"]
+
+    def find(self, reference: str) -> str | None:
+        if reference.startswith("RA-") and OutboxItem.objects.filter(message__reference=reference).exists():
+            return self.letters.find(reference)
+        found = self.client.get_all_notifications(reference=reference).get("notifications", [])
+        return found[0]["id"] if found else None
+
+
+def classify(error: Exception) -> Exception:
+    """Notify's answer, sorted: a patient's bad number is permanent for that patient; everything else (rate
+    limit, outage, our own key or template being wrong) is temporary and must not mark the patient unreachable."""
+    status = getattr(error, "status_code", None)
+    text = str(getattr(error, "message", "") or error)
+    if status == 400 and any(field in text for field in ("phone_number", "email_address")):
+        return PermanentFailure(text)
+    return TemporaryFailure(f"{status or 'no answer'}: {text}")
