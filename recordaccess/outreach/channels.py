@@ -43,6 +43,7 @@ class NotifyChannel:
     until the precompiled-PDF renderer is in place."""
 
     name = "notify"
+    rate_limited = True
 
     def __init__(self):
         from django.conf import settings

@@ -153,3 +153,17 @@ class OutboxItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message.reference} to {self.to}"
+
+
+class SendAllowance(models.Model):
+    """How much of a rate limit is used in one window, shared by every worker through the database."""
+
+    key = models.CharField(max_length=60)
+    window = models.DateTimeField()
+    used = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="one_allowance_per_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.window:%H:%M:%S}: {self.used}"

@@ -15,6 +15,7 @@ from django.utils import timezone
 from recordaccess.outreach.channels import PermanentFailure, Rendered, TemporaryFailure
 from recordaccess.outreach.messages import render
 from recordaccess.outreach.models import Campaign, Message, MessageStatus
+from recordaccess.outreach.ratelimit import take
 from recordaccess.outreach.selectors import sample_values
 from recordaccess.patients.contacts import format_uk_mobile
 from recordaccess.patients.models import Patient
@@ -86,9 +87,14 @@ def deliver(message_id: int, channel, values: dict) -> str:
     return MessageStatus.SENT
 
 
-def send_batch(campaign: Campaign, channel, *, size: int = 100) -> int:
-    """Claim and deliver one batch; returns how many were claimed (0 when nothing is left)."""
+def send_batch(campaign: Campaign, channel, *, size: int = 100) -> int | None:
+    """Claim and deliver one batch; returns how many were claimed (0 when nothing is left), or None when the
+    shared rate limit has nothing left in this window and the caller should wait for the next."""
     values = sample_values(campaign.practice, settings.PUBLIC_BASE_URL)
+    if getattr(channel, "rate_limited", False):
+        size = take(f"{channel.name}:requests", size, per_minute=settings.NOTIFY_RATE_PER_MINUTE)
+        if size == 0:
+            return None
     ids = claim(campaign, size)
     for message_id in ids:
         deliver(message_id, channel, values)

@@ -1,4 +1,5 @@
 import datetime
+import time
 
 from django.conf import settings
 from django.tasks import task
@@ -6,6 +7,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from recordaccess.outreach.models import Campaign, CampaignStatus, MessageStatus
+from recordaccess.outreach.ratelimit import seconds_to_next_window
 from recordaccess.outreach.sending import STUCK_AFTER, reconcile, send_batch, within_window
 
 
@@ -28,7 +30,11 @@ def send_campaign(campaign_id: int) -> str:
                 campaign_id
             )
             return "waiting for the sending window"
-        if not send_batch(campaign, channel, size=settings.SEND_BATCH_SIZE):
+        sent = send_batch(campaign, channel, size=settings.SEND_BATCH_SIZE)
+        if sent is None:  # the shared rate limit is used up for this window
+            time.sleep(seconds_to_next_window())
+            continue
+        if not sent:
             if not campaign.messages.filter(
                 status__in=(MessageStatus.QUEUED, MessageStatus.SENDING)
             ).exists():

@@ -1,0 +1,37 @@
+"""A rate limit shared by all workers on all machines, kept in the database.
+
+Notify allows 3,000 requests a minute per API key, refilled continuously. We hand out a sixth of that per
+10-second window, so no two adjacent windows can add up to a burst Notify would refuse.
+"""
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from recordaccess.outreach.models import SendAllowance
+
+WINDOW_SECONDS = 10
+
+
+def take(key: str, wanted: int, *, per_minute: int, now: datetime.datetime | None = None) -> int:
+    """Reserve up to `wanted` sends in the current window; returns how many were granted (maybe 0)."""
+    now = now or timezone.now()
+    window = now.replace(second=now.second - now.second % WINDOW_SECONDS, microsecond=0)
+    limit = max(1, per_minute * WINDOW_SECONDS // 60)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                SendAllowance.objects.get_or_create(key=key, window=window)
+        except IntegrityError:
+            pass  # another worker created this window's row first
+        allowance = SendAllowance.objects.select_for_update().get(key=key, window=window)
+        granted = max(0, min(wanted, limit - allowance.used))
+        if granted:
+            SendAllowance.objects.filter(pk=allowance.pk).update(used=allowance.used + granted)
+    return granted
+
+
+def seconds_to_next_window(now: datetime.datetime | None = None) -> float:
+    now = now or timezone.now()
+    return WINDOW_SECONDS - (now.second % WINDOW_SECONDS) - now.microsecond / 1e6
