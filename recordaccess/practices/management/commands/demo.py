@@ -17,7 +17,11 @@ class Command(BaseCommand):
     help = "Load the demo practice Y12345 with one staff account per role and synthetic patients. Idempotent."
 
     def add_arguments(self, parser):
-        parser.add_argument("--if-empty", action="store_true", help="Do nothing if the demo practice exists.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing if the demo is already loaded (for `make run`: load it on the first run only).",
+        )
         parser.add_argument("--json", action="store_true", dest="as_json", help="Print one JSON object.")
 
     def handle(self, *args, if_empty: bool, as_json: bool, **options):
@@ -26,8 +30,11 @@ class Command(BaseCommand):
                 "The demo is not available in production (RECORDACCESS_ENV=production).", returncode=2
             )
         practice = demo.demo_practice()
-        if if_empty and practice is not None:
-            self.stdout.write("Demo already loaded.")
+        if if_empty and demo.is_loaded(practice):
+            if as_json:
+                self.stdout.write(json.dumps({"practice": practice.ods_code, "skipped": True, "created": {}}))
+            else:
+                self.stdout.write(f"Demo already loaded: {practice}.")
             return
         created: dict[str, int] = {}
 
@@ -43,7 +50,14 @@ class Command(BaseCommand):
                     importlib.import_module(module).load(practice=practice, report=report)
             record(actor=demo.ACTOR, action="demo.load", practice_ods=practice.ods_code, detail=created)
         if as_json:
-            self.stdout.write(json.dumps({"practice": practice.ods_code, "created": created}))
-        else:
-            made = ", ".join(f"{count} {what}" for what, count in created.items() if count) or "nothing new"
-            self.stdout.write(self.style.SUCCESS(f"Demo practice {practice}: created {made}."))
+            self.stdout.write(
+                json.dumps({"practice": practice.ods_code, "skipped": False, "created": created})
+            )
+            return
+        made = ", ".join(f"{count:,} {what}" for what, count in created.items() if count)
+        there = ", ".join(what for what, count in created.items() if not count)
+        summary = "; ".join(
+            part for part in (made and f"created {made}", there and f"already there: {there}") if part
+        )
+        self.stdout.write(self.style.SUCCESS(f"Demo practice {practice}: {summary}."))
+        self.stdout.write("Staff logins: .venv/bin/recordaccess demo_logins")

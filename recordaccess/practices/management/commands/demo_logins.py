@@ -1,12 +1,15 @@
 """`recordaccess demo_logins`: the demo staff accounts, with their authenticator keys and current codes."""
 
-import time
+from base64 import b32encode
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 from django_otp.oath import TOTP
 
 from recordaccess.practices import demo
+
+LOAD = "run `.venv/bin/recordaccess demo`"
 
 
 class Command(BaseCommand):
@@ -17,22 +20,31 @@ class Command(BaseCommand):
             raise CommandError("Demo logins are not available in production.", returncode=2)
         practice = demo.demo_practice()
         if practice is None:
-            self.stdout.write("No demo practice yet: run `recordaccess demo`.")
+            self.stdout.write(f"No demo practice yet: {LOAD} to load it.")
             return
-        self.stdout.write(f"\nDemo logins for {practice} — sign in at http://127.0.0.1:8000/staff/\n")
+        sign_in = f"{settings.PUBLIC_BASE_URL}{reverse(settings.LOGIN_URL)}"
+        self.stdout.write(f"\nDemo logins for {practice}: sign in at {sign_in}\n")
+        codes_shown = False
         for account in demo.DEMO_ACCOUNTS:
-            secret = account.totp_secret
-            code = TOTP(bytes.fromhex(account.totp_key_hex)).token()
+            lines = [account.role.label, f"  username  {account.username}"]
+            device = demo.demo_device(practice=practice, account=account)
+            if device is None:
+                lines.append(f"  not set up in this practice: {LOAD} to add it")
+            else:
+                # The device's own settings, so the code is the one the server accepts now.
+                code = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+                secret = b32encode(device.bin_key).decode()
+                lines += [
+                    f"  password  {account.password}",
+                    f"  code now  {code:0{device.digits}d}",
+                    f"  app key   {' '.join(secret[i : i + 4] for i in range(0, len(secret), 4))}",
+                    f"  app link  {device.config_url}",
+                ]
+                codes_shown = True
+            self.stdout.write("".join(f"  {line}\n" for line in lines) + "\n")
+        if codes_shown:
             self.stdout.write(
-                f"  {account.role.label}\n"
-                f"    username  {account.username}\n"
-                f"    password  {account.password}\n"
-                f"    code now  {code:06d}\n"
-                f"    app key   {' '.join(secret[i : i + 4] for i in range(0, len(secret), 4))}\n"
-                f"    app link  otpauth://totp/recordaccess:{account.username}?secret={secret}&issuer=recordaccess\n"
+                "Codes change every 30 seconds and each works once: run `.venv/bin/recordaccess demo_logins` "
+                "again for a fresh one, or add the app key to an authenticator app (the keys stay the same "
+                "when the demo is loaded again).\n"
             )
-        left = 30 - int(time.time()) % 30
-        self.stdout.write(
-            f"Codes change every 30 seconds (this one for {left} more). Add an app key to an authenticator app, "
-            "or run `.venv/bin/recordaccess demo_logins` again for a fresh code.\n"
-        )
