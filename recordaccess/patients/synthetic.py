@@ -56,6 +56,9 @@ def export_rows(
     postcodes = [fake.postcode() for _ in range(1000)]
     today = today or datetime.date.today()
     numbers = nhs_numbers(rng, first_stem=first_stem)
+    # Ofcom's drama range holds only 1,000 mobiles: deal them out in turn so that as few patients share one.
+    mobiles = [f"07700 900{n:03d}" for n in range(1000)]
+    rng.shuffle(mobiles)
     for i in range(count):
         sex = rng.choice("FFMMFMU")
         given = rng.choice(women if sex == "F" else men)
@@ -72,7 +75,7 @@ def export_rows(
             rng.choice(streets),
             rng.choice(towns),
             rng.choice(postcodes),
-            f"07700 900{rng.randrange(1000):03d}" if rng.random() < 0.8 else "",
+            mobiles[i % len(mobiles)] if rng.random() < 0.8 else "",
             f"{given}.{family}{i}@example.com".lower().replace(" ", "").replace("'", "")
             if rng.random() < 0.6
             else "",
