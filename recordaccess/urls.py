@@ -1,9 +1,11 @@
 from django.urls import include, path
 
 from recordaccess.health import views as health_views
+from recordaccess.outreach import callbacks
 
 urlpatterns = [
     path("healthz", health_views.healthz, name="healthz"),
+    path("notify/receipts", callbacks.delivery_receipt, name="notify_receipts"),
     path("staff/", include("recordaccess.practices.urls")),
     path("p/<str:ods>/", include("recordaccess.intake.urls")),
 ]
