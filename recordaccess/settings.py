@@ -246,6 +246,20 @@ NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")
 NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN", "")
 # Notify's documented limit per API key: 3,000 requests a minute. Shared by every worker (outreach/ratelimit.py).
 NOTIFY_RATE_PER_MINUTE = int(os.environ.get("NOTIFY_RATE_PER_MINUTE", "3000"))
+# Notify's daily limits per service (250,000 texts, 250,000 emails, 20,000 letters, from a secondary summary of
+# Notify's API documentation; a service's own limits are on its Notify settings page). Sending waits for the
+# next day rather than be refused.
+NOTIFY_DAILY_LIMITS = {
+    "sms": int(os.environ.get("NOTIFY_DAILY_SMS", "250000")),
+    "email": int(os.environ.get("NOTIFY_DAILY_EMAIL", "250000")),
+    "letter": int(os.environ.get("NOTIFY_DAILY_LETTERS", "20000")),
+}
+# Letters go to Notify as precompiled PDFs; set NOTIFY_LETTERS=0 to print them in-house from the outbox.
+NOTIFY_LETTERS = os.environ.get("NOTIFY_LETTERS", "1") == "1"
+NOTIFY_LETTER_POSTAGE = os.environ.get("NOTIFY_LETTER_POSTAGE", "second")
+# A temporary failure is retried after 30 s, then 1, 2, 4… minutes, up to an hour, and given up after 8 tries.
+SEND_RETRY_BASE_SECONDS = int(os.environ.get("SEND_RETRY_BASE_SECONDS", "30"))
+SEND_MAX_ATTEMPTS = int(os.environ.get("SEND_MAX_ATTEMPTS", "8"))
 if MESSAGE_CHANNEL.endswith("NotifyChannel") and not (
     NOTIFY_API_KEY and NOTIFY_SMS_TEMPLATE_ID and NOTIFY_EMAIL_TEMPLATE_ID
 ):
@@ -268,6 +282,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
         # Django's own console handler would print each request error a second time.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },

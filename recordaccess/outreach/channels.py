@@ -1,8 +1,10 @@
 """Where messages go. Each channel hands one message over and can say whether it already has one by reference,
 which is how a message left "sending" by a crashed worker is settled without sending it twice."""
 
+import io
 from dataclasses import dataclass
 
+from recordaccess.outreach.letters import letter_for, letter_pdf
 from recordaccess.outreach.models import Message, OutboxItem
 
 
@@ -39,8 +41,8 @@ class OutboxChannel:
 
 class NotifyChannel:
     """GOV.UK Notify. Our templates stay the source of truth: Notify's SMS template is a single ((body))
-    placeholder, and its email template ((subject)) and ((body)). Letters are printed in-house from the outbox
-    until the precompiled-PDF renderer is in place."""
+    placeholder, and its email template ((subject)) and ((body)). Letters go as precompiled PDFs that meet
+    Notify's letter specification, or, with NOTIFY_LETTERS off, to the outbox for printing in-house."""
 
     name = "notify"
     rate_limited = True
@@ -53,13 +55,19 @@ class NotifyChannel:
             settings.NOTIFY_API_KEY, base_url=settings.NOTIFY_BASE_URL, timeout=15
         )
         self.templates = {"sms": settings.NOTIFY_SMS_TEMPLATE_ID, "email": settings.NOTIFY_EMAIL_TEMPLATE_ID}
-        self.letters = OutboxChannel()
+        self.letters = None if settings.NOTIFY_LETTERS else OutboxChannel()
+        self.postage = settings.NOTIFY_LETTER_POSTAGE
 
     def send(self, message: Message, rendered: Rendered) -> str:
-        if message.channel == "letter":
+        if message.channel == "letter" and self.letters:
             return self.letters.send(message, rendered)
         try:
-            if message.channel == "sms":
+            if message.channel == "letter":
+                pdf = letter_pdf(message.campaign.practice, letter_for(message, rendered))
+                response = self.client.send_precompiled_letter_notification(
+                    reference=message.reference, pdf_file=io.BytesIO(pdf), postage=self.postage
+                )
+            elif message.channel == "sms":
                 response = self.client.send_sms_notification(
                     phone_number=rendered.to,
                     template_id=self.templates["sms"],
@@ -78,7 +86,7 @@ class NotifyChannel:
         return response["id"]
 
     def find(self, reference: str) -> str | None:
-        if reference.startswith("RA-") and OutboxItem.objects.filter(message__reference=reference).exists():
+        if self.letters and OutboxItem.objects.filter(message__reference=reference).exists():
             return self.letters.find(reference)
         found = self.client.get_all_notifications(reference=reference).get("notifications", [])
         return found[0]["id"] if found else None

@@ -1,7 +1,8 @@
-"""A rate limit shared by all workers on all machines, kept in the database.
+"""Rate and daily limits shared by all workers on all machines, kept in the database.
 
 Notify allows 3,000 requests a minute per API key, refilled continuously. We hand out a sixth of that per
-10-second window, so no two adjacent windows can add up to a burst Notify would refuse.
+10-second window, so no two adjacent windows can add up to a burst Notify would refuse. Its daily limits per
+channel are counted in a window that starts at midnight, UK time.
 """
 
 import datetime
@@ -18,7 +19,29 @@ def take(key: str, wanted: int, *, per_minute: int, now: datetime.datetime | Non
     """Reserve up to `wanted` sends in the current window; returns how many were granted (maybe 0)."""
     now = now or timezone.now()
     window = now.replace(second=now.second - now.second % WINDOW_SECONDS, microsecond=0)
-    limit = max(1, per_minute * WINDOW_SECONDS // 60)
+    return _take(key, window, max(1, per_minute * WINDOW_SECONDS // 60), wanted)
+
+
+def start_of_day(now: datetime.datetime | None = None) -> datetime.datetime:
+    local = timezone.localtime(now or timezone.now())
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def take_daily(key: str, wanted: int, *, per_day: int, now: datetime.datetime | None = None) -> int:
+    """Reserve up to `wanted` of today's allowance."""
+    return _take(f"{key}:day", start_of_day(now), per_day, wanted)
+
+
+def used_today(key: str, now: datetime.datetime | None = None) -> int:
+    row = SendAllowance.objects.filter(key=f"{key}:day", window=start_of_day(now)).first()
+    return row.used if row else 0
+
+
+def next_day(now: datetime.datetime | None = None) -> datetime.datetime:
+    return start_of_day(start_of_day(now) + datetime.timedelta(hours=26))
+
+
+def _take(key: str, window: datetime.datetime, limit: int, wanted: int) -> int:
     with transaction.atomic():
         try:
             with transaction.atomic():

@@ -7,15 +7,18 @@ guess.
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from recordaccess.outreach.channels import PermanentFailure, Rendered, TemporaryFailure
+from recordaccess.outreach.letters import letter_address
 from recordaccess.outreach.messages import render
 from recordaccess.outreach.models import Campaign, Message, MessageStatus
-from recordaccess.outreach.ratelimit import take
+from recordaccess.outreach.ratelimit import next_day, take, take_daily, used_today
 from recordaccess.outreach.selectors import sample_values
 from recordaccess.patients.contacts import format_uk_mobile
 from recordaccess.patients.models import Patient
@@ -30,15 +33,28 @@ def within_window(campaign: Campaign, moment: datetime.datetime) -> bool:
     return campaign.window_start <= local.time().replace(tzinfo=None) < campaign.window_end
 
 
-def claim(campaign: Campaign, size: int) -> list[int]:
+class DailyLimitReached(Exception):
+    """Every channel this campaign still needs has used today's allowance; sending resumes at `resume_at`."""
+
+    def __init__(self, resume_at: datetime.datetime):
+        super().__init__(f"Daily limit reached; resuming at {resume_at:%Y-%m-%d %H:%M}")
+        self.resume_at = resume_at
+
+
+def ready(campaign: Campaign, now: datetime.datetime | None = None):
+    """Queued messages whose retry time, if any, has come."""
+    return Message.objects.filter(campaign=campaign, status=MessageStatus.QUEUED).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now or timezone.now())
+    )
+
+
+def claim(campaign: Campaign, size: int, channels: Iterable[str] | None = None) -> list[int]:
     """Take up to `size` queued messages for this worker; no other worker can take the same ones."""
     with transaction.atomic():
-        ids = list(
-            Message.objects.select_for_update(skip_locked=True)
-            .filter(campaign=campaign, status=MessageStatus.QUEUED)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:size]
-        )
+        queued = ready(campaign).select_for_update(skip_locked=True)
+        if channels is not None:
+            queued = queued.filter(channel__in=list(channels))
+        ids = list(queued.order_by("pk").values_list("pk", flat=True)[:size])
         Message.objects.filter(pk__in=ids, status=MessageStatus.QUEUED).update(
             status=MessageStatus.SENDING, updated_at=timezone.now()
         )
@@ -53,11 +69,12 @@ def rendered_for(message: Message, values: dict) -> Rendered:
         {**values, "first name": patient.given_name or "patient", "last name": patient.family_name},
     )
     subject = render(template.subject, values) if template.subject else ""
-    to = {
-        "sms": format_uk_mobile(patient.mobile),
-        "email": patient.email,
-        "letter": ", ".join(patient.address_lines),
-    }[message.channel]
+    if message.channel == "sms":
+        to = format_uk_mobile(patient.mobile)
+    elif message.channel == "email":
+        to = patient.email
+    else:  # a letter: the lines that show in the envelope window
+        to = "\n".join(letter_address(f"{patient.given_name} {patient.family_name}", patient.address_lines))
     return Rendered(to=to, subject=subject, body=body)
 
 
@@ -69,8 +86,17 @@ def deliver(message_id: int, channel, values: dict) -> str:
     try:
         provider_id = channel.send(message, rendered_for(message, values))
     except TemporaryFailure as error:
+        attempts = message.attempts + 1
+        if attempts >= settings.SEND_MAX_ATTEMPTS:
+            Message.objects.filter(pk=message.pk).update(
+                status=MessageStatus.TECHNICAL_FAILURE, attempts=attempts, error=f"Gave up: {error}"
+            )
+            return MessageStatus.TECHNICAL_FAILURE
         Message.objects.filter(pk=message.pk).update(
-            status=MessageStatus.QUEUED, attempts=message.attempts + 1, error=str(error)
+            status=MessageStatus.QUEUED,
+            attempts=attempts,
+            error=str(error),
+            next_attempt_at=timezone.now() + retry_delay(attempts),
         )
         return MessageStatus.QUEUED
     except PermanentFailure as error:
@@ -87,18 +113,47 @@ def deliver(message_id: int, channel, values: dict) -> str:
     return MessageStatus.SENT
 
 
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """Exponential backoff: the base delay, doubled for each failed attempt, at most an hour."""
+    return datetime.timedelta(seconds=min(3600, settings.SEND_RETRY_BASE_SECONDS * 2 ** (attempts - 1)))
+
+
 def send_batch(campaign: Campaign, channel, *, size: int = 100) -> int | None:
-    """Claim and deliver one batch; returns how many were claimed (0 when nothing is left), or None when the
-    shared rate limit has nothing left in this window and the caller should wait for the next."""
+    """Claim and deliver one batch; returns how many were claimed (0 when nothing is ready), or None when the
+    shared rate limit has nothing left in this window and the caller should wait for the next. Raises
+    DailyLimitReached when today's allowance of every channel still needed is used up."""
     values = sample_values(campaign.practice, settings.PUBLIC_BASE_URL)
-    if getattr(channel, "rate_limited", False):
+    if not getattr(channel, "rate_limited", False):
+        ids = claim(campaign, size)
+    else:
         size = take(f"{channel.name}:requests", size, per_minute=settings.NOTIFY_RATE_PER_MINUTE)
         if size == 0:
             return None
-    ids = claim(campaign, size)
+        ids = _claim_within_daily_limits(campaign, channel, size)
     for message_id in ids:
         deliver(message_id, channel, values)
     return len(ids)
+
+
+def _claim_within_daily_limits(campaign: Campaign, channel, size: int) -> list[int]:
+    limits = settings.NOTIFY_DAILY_LIMITS
+    key = f"{channel.name}:{{}}".format
+    open_channels = [c for c, limit in limits.items() if used_today(key(c)) < limit]
+    ids = claim(campaign, size, channels=open_channels)
+    if not ids and ready(campaign).exclude(channel__in=open_channels).exists():
+        raise DailyLimitReached(next_day())
+    by_channel: dict[str, list[int]] = {}
+    for pk, name in Message.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "channel"):
+        by_channel.setdefault(name, []).append(pk)
+    allowed: list[int] = []
+    for name, pks in by_channel.items():
+        granted = take_daily(key(name), len(pks), per_day=limits[name])
+        allowed += pks[:granted]
+        # Claimed but over today's limit: never handed over, so safe to put back in the queue.
+        Message.objects.filter(pk__in=pks[granted:], status=MessageStatus.SENDING).update(
+            status=MessageStatus.QUEUED
+        )
+    return sorted(allowed)
 
 
 def reconcile(campaign: Campaign, channel, *, now: datetime.datetime | None = None) -> dict:

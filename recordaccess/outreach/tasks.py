@@ -2,13 +2,20 @@ import datetime
 import time
 
 from django.conf import settings
+from django.db.models import Min
 from django.tasks import task
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from recordaccess.outreach.models import Campaign, CampaignStatus, MessageStatus
 from recordaccess.outreach.ratelimit import seconds_to_next_window
-from recordaccess.outreach.sending import STUCK_AFTER, reconcile, send_batch, within_window
+from recordaccess.outreach.sending import (
+    STUCK_AFTER,
+    DailyLimitReached,
+    reconcile,
+    send_batch,
+    within_window,
+)
 
 
 def message_channel():
@@ -30,7 +37,11 @@ def send_campaign(campaign_id: int) -> str:
                 campaign_id
             )
             return "waiting for the sending window"
-        sent = send_batch(campaign, channel, size=settings.SEND_BATCH_SIZE)
+        try:
+            sent = send_batch(campaign, channel, size=settings.SEND_BATCH_SIZE)
+        except DailyLimitReached as limit:
+            send_campaign.using(run_after=limit.resume_at).enqueue(campaign_id)
+            return str(limit)
         if sent is None:  # the shared rate limit is used up for this window
             time.sleep(seconds_to_next_window())
             continue
@@ -42,6 +53,14 @@ def send_campaign(campaign_id: int) -> str:
                     status=CampaignStatus.COMPLETED
                 )
                 return CampaignStatus.COMPLETED
+            retry_at = (
+                campaign.messages.filter(status=MessageStatus.QUEUED)
+                .aggregate(first=Min("next_attempt_at"))
+                .get("first")
+            )
+            if retry_at:
+                send_campaign.using(run_after=retry_at).enqueue(campaign_id)
+                return "waiting to retry messages that failed for now"
             # Another worker holds the rest; if it died, reconcile settles them on this later run.
             send_campaign.using(
                 run_after=timezone.now() + STUCK_AFTER + datetime.timedelta(minutes=1)

@@ -31,7 +31,7 @@ def test_every_message_is_delivered_once_with_the_patients_details_filled_in(app
     assert text.to == "07700 900001"
     assert "Riverside Surgery" in text.body and "((" not in text.body
     letter = OutboxItem.objects.get(message__patient=people["letter"])
-    assert letter.body.startswith("Dear P3 T,") and letter.to == "3 St, LS1 4AP"
+    assert letter.body.startswith("Dear P3 T,") and letter.to == "P3 T\n3 St\nLS1 4AP"
     people["sms"].refresh_from_db()
     assert people["sms"].last_contacted_at is not None
 
