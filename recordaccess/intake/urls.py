@@ -6,4 +6,5 @@ app_name = "intake"
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path("online-access/", views.notice, name="notice"),
 ]

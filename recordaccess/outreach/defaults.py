@@ -83,7 +83,7 @@ def announcement(approach: str, higher_risk: bool = False) -> list[DefaultTempla
             "poster",
             "Waiting-room poster",
             f"# See your GP record online\n\n{short}.\n\nScan the code or ask at reception. "
-            "Our DPIA: ((DPIA reference)). ((resources))",
+            "Our DPIA: ((DPIA reference)).\n\nFind out more:\n\n((resources))",
         ),
         make("social", "Social media post", f"{WHAT} {short}. Our DPIA: ((DPIA link)) ((resources link))"),
         make(

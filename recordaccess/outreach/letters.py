@@ -53,7 +53,8 @@ def letter_address(name: str, lines: list[str]) -> list[str]:
 
 
 def letter_for(message, rendered, *, date: datetime.date | None = None) -> Letter:
-    """One campaign message as a letter, from what was rendered for it (address lines, subject and body)."""
+    """One campaign message as a letter, from what was rendered for it: `to` (the address lines), `subject`
+    and `body`."""
     return Letter(
         reference=message.reference,
         address=rendered.to.splitlines(),
@@ -63,6 +64,11 @@ def letter_for(message, rendered, *, date: datetime.date | None = None) -> Lette
         large_print=message.format == "large_print",
         interpreter=message.format == "interpreter",
     )
+
+
+def letter_from_outbox(item) -> Letter:
+    """A letter as it was put in the outbox (its `to`, `subject` and `body`), for printing in-house."""
+    return letter_for(item.message, item, date=timezone.localdate(item.created_at))
 
 
 def letters_html(practice, letters: list[Letter]) -> str:

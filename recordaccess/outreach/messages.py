@@ -97,3 +97,36 @@ def sms_length(text: str) -> SmsLength:
 
 def sms_cost_pence(fragments: int, recipients: int, price_per_fragment_pence: float) -> float:
     return round(fragments * recipients * price_per_fragment_pence, 2)
+
+
+# Each platform's limit on a post, in characters. X counts every web address as 23 characters.
+SOCIAL_LIMITS = {
+    "X (Twitter)": 280,
+    "Bluesky": 300,
+    "Threads": 500,
+    "Instagram": 2_200,
+    "LinkedIn": 3_000,
+    "Facebook": 63_206,
+}
+WEB_ADDRESS = re.compile(r"https?://\S+")
+
+
+@dataclass(frozen=True)
+class PostLength:
+    platform: str
+    limit: int
+    characters: int
+
+    @property
+    def fits(self) -> bool:
+        return self.characters <= self.limit
+
+
+def social_lengths(text: str) -> list[PostLength]:
+    """How long a post is on each platform, as each counts it."""
+    plain = len(text)
+    on_x = len(WEB_ADDRESS.sub("x" * 23, text))
+    return [
+        PostLength(platform, limit, on_x if platform.startswith("X ") else plain)
+        for platform, limit in SOCIAL_LIMITS.items()
+    ]

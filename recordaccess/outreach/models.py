@@ -168,3 +168,36 @@ class SendAllowance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.window:%H:%M:%S}: {self.used}"
+
+
+class PrintStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Making the PDF"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class LetterPrint(models.Model):
+    """One PDF of all a campaign's letters in the outbox, for printing in-house, made in the background."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="prints")
+    requested_by = models.CharField(max_length=150)
+    status = models.CharField(max_length=10, choices=PrintStatus.choices, default=PrintStatus.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    path = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} letters ({self.get_status_display()})"
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == PrintStatus.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0

@@ -1,5 +1,7 @@
 from django.urls import reverse
 
+from recordaccess.outreach.formatting import to_html
+from recordaccess.outreach.messages import render
 from recordaccess.outreach.models import MessageTemplate
 
 
@@ -24,3 +26,16 @@ def sample_values(practice, base_url: str) -> dict[str, str]:
         "DPIA link": (dpia.url if dpia else "") or start,
         "resources": "\n".join(f"- {r.title}: {r.url}" for r in practice.resources.all()),
     }
+
+
+def published_notice(practice, base_url: str):
+    """The practice's approved website notice as HTML, or None when it has not approved one."""
+    template = (
+        practice_templates(practice)
+        .filter(channel="website", purpose="announcement", higher_risk=False, status="approved")
+        .order_by("-approved_at")
+        .first()
+    )
+    if template is None:
+        return None
+    return to_html(render(template.body, sample_values(practice, base_url)))

@@ -1,5 +1,6 @@
 """Changing and approving message templates: each change audited, approval only when every rule passes."""
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -7,8 +8,18 @@ from recordaccess.audit.services import Actor, record
 from recordaccess.outreach.campaigns import plan_campaign
 from recordaccess.outreach.content import check
 from recordaccess.outreach.defaults import defaults_for
+from recordaccess.outreach.letters import combined_pdf, letter_from_outbox
 from recordaccess.outreach.messages import TemplateError
-from recordaccess.outreach.models import Campaign, CampaignStatus, Message, MessageTemplate, TemplateStatus
+from recordaccess.outreach.models import (
+    Campaign,
+    CampaignStatus,
+    LetterPrint,
+    Message,
+    MessageTemplate,
+    OutboxItem,
+    PrintStatus,
+    TemplateStatus,
+)
 from recordaccess.practices.models import Practice
 
 
@@ -213,3 +224,63 @@ def set_campaign_sending(*, actor: Actor, practice: Practice, campaign_id: int, 
 
         transaction.on_commit(lambda: send_campaign.enqueue(campaign.pk))
     return campaign
+
+
+def outbox_letters(campaign: Campaign):
+    return OutboxItem.objects.filter(message__campaign=campaign, message__channel="letter")
+
+
+@transaction.atomic
+def request_letter_print(*, actor: Actor, practice: Practice, campaign_id: int) -> LetterPrint:
+    """Start making one PDF of all the campaign's letters in the outbox, in the background."""
+    campaign = Campaign.objects.filter(practice=practice, pk=campaign_id).first()
+    if campaign is None:
+        raise CampaignError("That campaign no longer exists.")
+    total = outbox_letters(campaign).count()
+    if not total:
+        raise CampaignError(
+            "There are no letters to print yet: letters are ready to print once the campaign has sent them."
+        )
+    if campaign.prints.filter(status__in=(PrintStatus.QUEUED, PrintStatus.RUNNING)).exists():
+        raise CampaignError("A PDF of these letters is already being made: wait for it to finish.")
+    job = LetterPrint.objects.create(campaign=campaign, requested_by=actor.name, total=total)
+    record(
+        actor=actor,
+        action="campaign.letters_print",
+        practice_ods=practice.ods_code,
+        object_type="letter_print",
+        object_id=job.pk,
+        detail={"campaign": campaign.pk, "letters": total},
+    )
+    from recordaccess.outreach.tasks import make_letter_print
+
+    transaction.on_commit(lambda: make_letter_print.enqueue(job.pk))
+    return job
+
+
+def make_letter_print_now(job: LetterPrint) -> LetterPrint:
+    """Render every letter into one PDF under var/letters, saving progress as it goes."""
+    LetterPrint.objects.filter(pk=job.pk).update(status=PrintStatus.RUNNING)
+    items = outbox_letters(job.campaign).select_related("message").order_by("message_id")
+    total = items.count()
+    practice = job.campaign.practice
+
+    def progress(done: int) -> None:
+        LetterPrint.objects.filter(pk=job.pk).update(done=done, total=total)
+
+    try:
+        pdf = combined_pdf(practice, (letter_from_outbox(item) for item in items.iterator()), total, progress)
+        folder = settings.VAR_DIR / "letters"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"campaign-{job.campaign_id}-letters-{job.pk}.pdf"
+        path.write_bytes(pdf)
+    except Exception as error:
+        LetterPrint.objects.filter(pk=job.pk).update(
+            status=PrintStatus.FAILED, error=str(error), finished_at=timezone.now()
+        )
+        raise
+    LetterPrint.objects.filter(pk=job.pk).update(
+        status=PrintStatus.DONE, path=str(path), done=total, total=total, finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return job

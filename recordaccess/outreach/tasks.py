@@ -7,7 +7,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from recordaccess.outreach.models import Campaign, CampaignStatus, MessageStatus
+from recordaccess.outreach.models import Campaign, CampaignStatus, LetterPrint, MessageStatus
 from recordaccess.outreach.ratelimit import seconds_to_next_window
 from recordaccess.outreach.sending import (
     STUCK_AFTER,
@@ -16,6 +16,7 @@ from recordaccess.outreach.sending import (
     send_batch,
     within_window,
 )
+from recordaccess.outreach.services import make_letter_print_now
 
 
 def message_channel():
@@ -66,3 +67,10 @@ def send_campaign(campaign_id: int) -> str:
                 run_after=timezone.now() + STUCK_AFTER + datetime.timedelta(minutes=1)
             ).enqueue(campaign_id)
             return "waiting for messages another worker holds"
+
+
+@task
+def make_letter_print(print_id: int) -> str:
+    """One PDF of a campaign's letters; the print page follows its progress on the LetterPrint row."""
+    job = LetterPrint.objects.select_related("campaign__practice").get(pk=print_id)
+    return make_letter_print_now(job).status

@@ -1,19 +1,25 @@
 """Staff pages for message templates. The rules live in content.py and messages.py; views only show them."""
 
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
 from recordaccess.outreach import selectors, services
 from recordaccess.outreach.campaigns import LEFT_OUT
+from recordaccess.outreach.formatting import to_html
 from recordaccess.outreach.forms import CampaignForm, TemplateForm
-from recordaccess.outreach.messages import TemplateError, sms_length
+from recordaccess.outreach.letters import letter_from_outbox, letter_pdf, poster_pdf
+from recordaccess.outreach.messages import TemplateError, sms_length, social_lengths
 from recordaccess.outreach.messages import render as render_message
-from recordaccess.outreach.models import MessageStatus, OutboxItem
+from recordaccess.outreach.models import LetterPrint, MessageStatus, OutboxItem, TemplateStatus
 
 
 def template_list(request: HttpRequest, ods: str) -> HttpResponse:
@@ -115,7 +121,136 @@ def campaign_detail(request: HttpRequest, ods: str, campaign_id: int) -> HttpRes
     return render(
         request,
         "outreach/campaign.jinja",
-        {"campaign": campaign, "progress": progress, "left_out_labels": LEFT_OUT, "statuses": MessageStatus},
+        {
+            "campaign": campaign,
+            "progress": progress,
+            "left_out_labels": LEFT_OUT,
+            "statuses": MessageStatus,
+            "letters_to_print": services.outbox_letters(campaign).count(),
+            "prints": campaign.prints.all()[:5],
+        },
+    )
+
+
+@require_POST
+def letter_print_new(request: HttpRequest, ods: str, campaign_id: int) -> HttpResponse:
+    try:
+        job = services.request_letter_print(
+            actor=Actor.from_request(request), practice=request.practice, campaign_id=campaign_id
+        )
+    except services.CampaignError as error:
+        messages.error(request, str(error))
+        return redirect("staff:campaign", ods=ods, campaign_id=campaign_id)
+    return redirect("staff:letter_print", ods=ods, campaign_id=campaign_id, print_id=job.pk)
+
+
+def _practice_print(request, campaign_id: int, print_id: int) -> LetterPrint:
+    job = (
+        LetterPrint.objects.select_related("campaign")
+        .filter(campaign__practice=request.practice, campaign_id=campaign_id, pk=print_id)
+        .first()
+    )
+    if job is None:
+        raise Http404("No such print")
+    return job
+
+
+def letter_print(request: HttpRequest, ods: str, campaign_id: int, print_id: int) -> HttpResponse:
+    return render(
+        request, "outreach/letter_print.jinja", {"job": _practice_print(request, campaign_id, print_id)}
+    )
+
+
+def letter_print_status(request: HttpRequest, ods: str, campaign_id: int, print_id: int) -> JsonResponse:
+    job = _practice_print(request, campaign_id, print_id)
+    return JsonResponse(
+        {"status": job.status, "percent": job.percent_done, "done": job.done, "total": job.total}
+    )
+
+
+def letter_print_pdf(request: HttpRequest, ods: str, campaign_id: int, print_id: int) -> FileResponse:
+    job = _practice_print(request, campaign_id, print_id)
+    if not job.path or not Path(job.path).exists():
+        raise Http404("This PDF is not ready")
+    record_request(
+        request,
+        "campaign.letters_download",
+        object_type="letter_print",
+        object_id=job.pk,
+        detail={"campaign": campaign_id, "letters": job.total},
+    )
+    return FileResponse(open(job.path, "rb"), filename=f"letters-{job.campaign.name}-{job.pk}.pdf")
+
+
+def outbox_letter(request: HttpRequest, ods: str, item_id: int) -> HttpResponse:
+    item = (
+        OutboxItem.objects.select_related("message__campaign")
+        .filter(pk=item_id, message__campaign__practice=request.practice, message__channel="letter")
+        .first()
+    )
+    if item is None:
+        raise Http404("No such letter")
+    record_request(
+        request,
+        "outbox.letter_view",
+        object_type="outbox",
+        object_id=item.pk,
+        patient_id=item.message.patient_id,
+    )
+    pdf = letter_pdf(request.practice, letter_from_outbox(item))
+    return HttpResponse(
+        pdf,
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{item.message.reference}.pdf"'},
+    )
+
+
+def _approved_template(request, template_id: int, channel: str | None = None):
+    templates = selectors.practice_templates(request.practice).filter(pk=template_id)
+    template = templates.filter(channel=channel).first() if channel else templates.first()
+    if template is None:
+        raise Http404("No such template")
+    return template
+
+
+def template_use(request: HttpRequest, ods: str, template_id: int) -> HttpResponse:
+    """How to use a template that is not sent to patients one by one: poster, website, social post, script."""
+    template = _approved_template(request, template_id)
+    if template.channel in ("sms", "email", "letter"):
+        return redirect("staff:template", ods=ods, template_id=template.pk)
+    values = selectors.sample_values(request.practice, settings.PUBLIC_BASE_URL)
+    try:
+        text, error = render_message(template.body, values), ""
+    except TemplateError as problem:
+        text, error = "", str(problem)
+    return render(
+        request,
+        "outreach/template_use.jinja",
+        {
+            "template": template,
+            "text": text,
+            "error": error,
+            "html": to_html(text) if text else "",
+            "lengths": social_lengths(text) if template.channel == "social" and text else [],
+            "public_url": settings.PUBLIC_BASE_URL
+            + reverse("intake:notice", kwargs={"ods": request.practice.ods_code}),
+            "approved": template.status == TemplateStatus.APPROVED,
+        },
+    )
+
+
+def template_poster(request: HttpRequest, ods: str, template_id: int) -> HttpResponse:
+    template = _approved_template(request, template_id, channel="poster")
+    values = selectors.sample_values(request.practice, settings.PUBLIC_BASE_URL)
+    try:
+        pdf = poster_pdf(request.practice, template, values)
+    except TemplateError as error:
+        messages.error(request, str(error))
+        return redirect("staff:template_use", ods=ods, template_id=template.pk)
+    return HttpResponse(
+        pdf,
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="poster-{request.practice.ods_code}.pdf"'},
     )
 
 

@@ -41,6 +41,27 @@ urlpatterns = [
         name="campaign_action",
     ),
     path("p/<str:ods>/outbox/", outreach_views.outbox, name="outbox"),
+    path("p/<str:ods>/outbox/<int:item_id>/letter.pdf", outreach_views.outbox_letter, name="outbox_letter"),
+    path(
+        "p/<str:ods>/campaigns/<int:campaign_id>/letters/new/",
+        outreach_views.letter_print_new,
+        name="letter_print_new",
+    ),
+    path(
+        "p/<str:ods>/campaigns/<int:campaign_id>/letters/<int:print_id>/",
+        outreach_views.letter_print,
+        name="letter_print",
+    ),
+    path(
+        "p/<str:ods>/campaigns/<int:campaign_id>/letters/<int:print_id>/status",
+        outreach_views.letter_print_status,
+        name="letter_print_status",
+    ),
+    path(
+        "p/<str:ods>/campaigns/<int:campaign_id>/letters/<int:print_id>/letters.pdf",
+        outreach_views.letter_print_pdf,
+        name="letter_print_pdf",
+    ),
     path("p/<str:ods>/register/", patient_views.register_upload, name="register"),
     path("p/<str:ods>/register/<int:import_id>/", patient_views.register_import, name="register_import"),
     path(
@@ -56,6 +77,12 @@ urlpatterns = [
     path("p/<str:ods>/templates/", outreach_views.template_list, name="templates"),
     path("p/<str:ods>/templates/install/", outreach_views.template_install, name="template_install"),
     path("p/<str:ods>/templates/<int:template_id>/", outreach_views.template_edit, name="template"),
+    path("p/<str:ods>/templates/<int:template_id>/use/", outreach_views.template_use, name="template_use"),
+    path(
+        "p/<str:ods>/templates/<int:template_id>/poster.pdf",
+        outreach_views.template_poster,
+        name="template_poster",
+    ),
     path(
         "p/<str:ods>/templates/<int:template_id>/approve/",
         outreach_views.template_approve,

@@ -1,13 +1,15 @@
 """A campaign from the staff pages: written by one administrator, approved by another, sent by the worker."""
 
 import datetime
+import io
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from pypdf import PdfReader
 
 from recordaccess.audit.models import AuditEntry
-from recordaccess.outreach.models import Campaign, OutboxItem
+from recordaccess.outreach.models import Campaign, LetterPrint, OutboxItem
 from recordaccess.patients.models import Cohort
 from recordaccess.practices.roles import Role
 from tests import factories
@@ -78,6 +80,30 @@ def test_a_campaign_goes_from_draft_to_sent_through_the_staff_pages(
         "campaign.send",
     ]
 
+    # The letters went to the outbox: one PDF of them all is made in the background, with progress.
+    kwargs = {"ods": "A81001", "campaign_id": campaign.pk}
+    page = client.get(reverse("staff:campaign", kwargs=kwargs)).content.decode()
+    assert "2 letters in the outbox" in page
+    response = client.post(reverse("staff:letter_print_new", kwargs=kwargs))
+    job = LetterPrint.objects.get(campaign=campaign)
+    assert response["Location"] == reverse("staff:letter_print", kwargs={**kwargs, "print_id": job.pk})
+    waiting = client.get(response["Location"]).content.decode()
+    assert "data-progress" in waiting and 'of <span data-field="total">2</span> letters' in waiting
+    call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay")
+    status = client.get(reverse("staff:letter_print_status", kwargs={**kwargs, "print_id": job.pk})).json()
+    assert status == {"status": "done", "percent": 100, "done": 2, "total": 2}
+    pdf = client.get(reverse("staff:letter_print_pdf", kwargs={**kwargs, "print_id": job.pk}))
+    reader = PdfReader(io.BytesIO(b"".join(pdf.streaming_content)))
+    assert len(reader.pages) == 2 and all("Reference: RA-" in page.extract_text() for page in reader.pages)
+    assert AuditEntry.objects.filter(action="campaign.letters_download", actor="ig.lead").exists()
+
+    # One letter from the outbox, as the patient will get it; opening it is audited against the patient.
+    item = OutboxItem.objects.filter(message__channel="letter").first()
+    one = client.get(reverse("staff:outbox_letter", kwargs={"ods": "A81001", "item_id": item.pk}))
+    assert one["Content-Type"] == "application/pdf"
+    assert item.message.reference in PdfReader(io.BytesIO(one.content)).pages[0].extract_text()
+    assert AuditEntry.objects.filter(action="outbox.letter_view", patient_id=item.message.patient_id).exists()
+
 
 def test_a_campaign_needs_at_least_one_approved_template(client, practice, templates):
     Cohort.objects.create(practice=practice, name="Adults", filters={}, created_by="t")
@@ -87,3 +113,12 @@ def test_a_campaign_needs_at_least_one_approved_template(client, practice, templ
         {"name": "Empty", "cohort": Cohort.objects.get().pk, "skip_told_within_days": "30"},
     ).content.decode()
     assert "Choose at least one approved template" in page
+
+
+def test_there_is_nothing_to_print_before_letters_are_sent(client, practice, campaign):
+    factories.sign_in(client, factories.staff(practice, Role.ADMINISTRATOR))
+    page = client.post(
+        reverse("staff:letter_print_new", kwargs={"ods": "A81001", "campaign_id": campaign.pk}), follow=True
+    ).content.decode()
+    assert "There are no letters to print yet" in page
+    assert not LetterPrint.objects.exists()

@@ -19,6 +19,8 @@ SAMPLE_KWARGS = {
     "import_id": 1,
     "template_id": 1,
     "campaign_id": 1,
+    "print_id": 1,
+    "item_id": 1,
 }
 
 
