@@ -1,4 +1,5 @@
-"""GOV.UK Notify's delivery receipts: another state transition on a message, found by our reference."""
+"""GOV.UK Notify's callbacks: delivery receipts (another state transition on a message, found by our reference)
+and text messages patients send back."""
 
 import hmac
 import json
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from recordaccess.outreach import replies
 from recordaccess.outreach.models import Message, MessageStatus
 
 # Notify's final statuses; "sending" and "created" are not sent as receipts.
@@ -42,4 +44,22 @@ def delivery_receipt(request: HttpRequest) -> HttpResponse:
         updated_at=timezone.now(),
         error="" if status == MessageStatus.DELIVERED else receipt["status"],
     )
+    return HttpResponse(status=204)
+
+
+@csrf_exempt  # as above: Notify's bearer token
+@require_POST
+def inbound_sms(request: HttpRequest) -> HttpResponse:
+    if not _authorised(request):
+        return JsonResponse({"error": "Unauthorised"}, status=401)
+    try:
+        received = json.loads(request.body)
+        notify_id, number, text = received["id"], received["source_number"], received["message"]
+        if not all(isinstance(v, str) and v for v in (notify_id, number)) or not isinstance(text, str):
+            raise TypeError
+    except (ValueError, KeyError, TypeError):
+        return JsonResponse(
+            {"error": "Expected Notify's received text: id, source_number and message"}, status=400
+        )
+    replies.inbound_sms(notify_id, number, text)
     return HttpResponse(status=204)

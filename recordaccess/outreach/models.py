@@ -124,6 +124,9 @@ class Message(models.Model):
     reference = models.CharField(
         max_length=40, unique=True, help_text="Our idempotent reference, sent to Notify."
     )
+    reply_code = models.CharField(
+        max_length=12, unique=True, null=True, blank=True, help_text="In the patient's own preference link."
+    )
     status = models.CharField(max_length=20, choices=MessageStatus.choices, default=MessageStatus.QUEUED)
     notify_id = models.CharField(max_length=40, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -201,3 +204,40 @@ class LetterPrint(models.Model):
         if self.status == PrintStatus.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class ReplySource(models.TextChoices):
+    LINK = "link", "Preference link"
+    SMS = "sms", "Text message reply"
+
+
+class ReplyStatus(models.TextChoices):
+    RECORDED = "recorded", "Recorded on the patient's record"
+    NEEDS_REVIEW = "needs_review", "Needs a person to read it"
+    UNMATCHED = "unmatched", "From a number we did not message"
+
+
+class PatientReply(models.Model):
+    """A patient's answer to a campaign: by their preference link or a text message back. Every reply is kept,
+    including those that could not safely be put on a record, for staff to read."""
+
+    practice = models.ForeignKey(Practice, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    patient = models.ForeignKey(
+        "patients.Patient", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
+    )
+    message = models.ForeignKey(
+        Message, null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
+    source = models.CharField(max_length=10, choices=ReplySource.choices)
+    preference = models.CharField(max_length=20, blank=True)
+    status = models.CharField(max_length=20, choices=ReplyStatus.choices)
+    text = models.TextField(blank=True, help_text="What the patient wrote, for text message replies.")
+    from_number = models.CharField(max_length=20, blank=True)
+    notify_id = models.CharField(max_length=40, unique=True, null=True, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} ({self.get_status_display()})"

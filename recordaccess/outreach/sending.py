@@ -19,6 +19,7 @@ from recordaccess.outreach.letters import letter_address
 from recordaccess.outreach.messages import render
 from recordaccess.outreach.models import Campaign, Message, MessageStatus
 from recordaccess.outreach.ratelimit import next_day, take, take_daily, used_today
+from recordaccess.outreach.replies import preference_link
 from recordaccess.outreach.selectors import sample_values
 from recordaccess.patients.contacts import format_uk_mobile
 from recordaccess.patients.models import Patient
@@ -64,10 +65,10 @@ def claim(campaign: Campaign, size: int, channels: Iterable[str] | None = None) 
 def rendered_for(message: Message, values: dict) -> Rendered:
     patient = message.patient
     template = message.campaign.template_for(message.channel)
-    body = render(
-        template.body,
-        {**values, "first name": patient.given_name or "patient", "last name": patient.family_name},
-    )
+    values = {**values, "first name": patient.given_name or "patient", "last name": patient.family_name}
+    if message.reply_code:  # the patient's own link: their answer goes on their record
+        values["preference link"] = preference_link(message.reply_code)
+    body = render(template.body, values)
     subject = render(template.subject, values) if template.subject else ""
     if message.channel == "sms":
         to = format_uk_mobile(patient.mobile)

@@ -1,5 +1,7 @@
 """Changing and approving message templates: each change audited, approval only when every rule passes."""
 
+import secrets
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -151,6 +153,16 @@ def create_campaign(
     return campaign
 
 
+# Crockford's base 32, lower case: no i, l, o or u to mistake for 1, 0 or each other.
+REPLY_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+
+
+def new_reply_code() -> str:
+    """10 characters, 50 random bits: short in a text message, not guessable."""
+    bits = int.from_bytes(secrets.token_bytes(7))
+    return "".join(REPLY_ALPHABET[(bits >> (5 * i)) & 31] for i in range(10))
+
+
 @transaction.atomic
 def approve_campaign(*, actor: Actor, practice: Practice, campaign_id: int) -> Campaign:
     """Four eyes: an administrator other than the author approves. Approval fixes the recipients as messages."""
@@ -174,6 +186,7 @@ def approve_campaign(*, actor: Actor, practice: Practice, campaign_id: int) -> C
                 channel=r.channel,
                 format=r.format,
                 reference=f"RA-{campaign.pk}-{r.patient_id}",
+                reply_code=new_reply_code(),
             )
             for r in plan.recipients
         ),

@@ -19,7 +19,15 @@ from recordaccess.outreach.forms import CampaignForm, TemplateForm
 from recordaccess.outreach.letters import letter_from_outbox, letter_pdf, poster_pdf
 from recordaccess.outreach.messages import TemplateError, sms_length, social_lengths
 from recordaccess.outreach.messages import render as render_message
-from recordaccess.outreach.models import LetterPrint, MessageStatus, OutboxItem, TemplateStatus
+from recordaccess.outreach.models import (
+    LetterPrint,
+    MessageStatus,
+    OutboxItem,
+    PatientReply,
+    ReplyStatus,
+    TemplateStatus,
+)
+from recordaccess.patients.models import Preference
 
 
 def template_list(request: HttpRequest, ods: str) -> HttpResponse:
@@ -292,3 +300,32 @@ def outbox(request: HttpRequest, ods: str) -> HttpResponse:
         detail={"page": page.number, "patient_ids": [i.message.patient_id for i in page]},
     )
     return render(request, "outreach/outbox.jinja", {"page": page})
+
+
+def reply_list(request: HttpRequest, ods: str) -> HttpResponse:
+    """Patients' answers: those recorded, and those a person must read (unclear words, a shared number)."""
+    wanted = request.GET.get("show", "needs_review")
+    replies = PatientReply.objects.filter(practice=request.practice).select_related("patient", "message")
+    if wanted in ReplyStatus.values:
+        replies = replies.filter(status=wanted)
+    page = Paginator(replies, 25).get_page(request.GET.get("page"))
+    record_request(
+        request,
+        "replies.view",
+        object_type="replies",
+        detail={"page": page.number, "patient_ids": [r.patient_id for r in page if r.patient_id]},
+    )
+    counts = dict(
+        PatientReply.objects.filter(practice=request.practice).values_list("status").annotate(n=Count("pk"))
+    )
+    return render(
+        request,
+        "outreach/replies.jinja",
+        {
+            "page": page,
+            "show": wanted,
+            "counts": counts,
+            "statuses": ReplyStatus,
+            "preferences": dict(Preference.choices),
+        },
+    )

@@ -41,6 +41,7 @@ urlpatterns = [
         name="campaign_action",
     ),
     path("p/<str:ods>/outbox/", outreach_views.outbox, name="outbox"),
+    path("p/<str:ods>/replies/", outreach_views.reply_list, name="replies"),
     path("p/<str:ods>/outbox/<int:item_id>/letter.pdf", outreach_views.outbox_letter, name="outbox_letter"),
     path(
         "p/<str:ods>/campaigns/<int:campaign_id>/letters/new/",

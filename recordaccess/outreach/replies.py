@@ -1,0 +1,142 @@
+"""Replies that count: a patient's preference, from their own link in a message or a text message back.
+
+A preference is put on a record only when we know whose it is. A link carries a code made for one message to
+one patient. A text message is matched by the number we texted; when that number belongs to more than one
+patient we messaged (a family sharing a phone), or the words are not a clear answer, the reply waits for a
+person to read it rather than be recorded against the wrong patient (hazard H18).
+"""
+
+import datetime
+import re
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from recordaccess.audit.services import Actor, record
+from recordaccess.outreach.models import Message, MessageStatus, PatientReply, ReplySource, ReplyStatus
+from recordaccess.patients.contacts import ContactError, normalise_uk_mobile
+from recordaccess.patients.models import Patient, Preference
+
+# How long after we text a patient a reply from their number is taken as an answer to us.
+SMS_REPLY_DAYS = 90
+KEYWORDS = {
+    "yes": Preference.WANTS_ACCESS,
+    "y": Preference.WANTS_ACCESS,
+    "no": Preference.NO_ACCESS,
+    "n": Preference.NO_ACCESS,
+    "question": Preference.HAS_QUESTIONS,
+    "questions": Preference.HAS_QUESTIONS,
+    "q": Preference.HAS_QUESTIONS,
+}
+CHOICES = [Preference.WANTS_ACCESS, Preference.NO_ACCESS, Preference.HAS_QUESTIONS]
+PATIENT = Actor.system("patient")
+
+
+def preference_link(code: str) -> str:
+    return settings.PUBLIC_BASE_URL + reverse("reply", kwargs={"code": code})
+
+
+def message_for_code(code: str) -> Message | None:
+    if not re.fullmatch(r"[a-z0-9]{10}", code or ""):
+        return None
+    return (
+        Message.objects.select_related("patient", "campaign__practice")
+        .filter(reply_code=code, patient__status="registered")
+        .first()
+    )
+
+
+def keyword(text: str) -> str:
+    """A clear one-word answer (YES, NO, QUESTION), else ''."""
+    words = re.findall(r"[a-z]+", text.lower())
+    return KEYWORDS.get(words[0], "") if len(words) == 1 else ""
+
+
+@transaction.atomic
+def record_preference(
+    *, patient: Patient, preference: str, source: str, message: Message | None = None, **reply
+) -> PatientReply:
+    if preference not in CHOICES:
+        raise ValueError(f"Not a preference: {preference!r}")
+    now = timezone.now()
+    Patient.objects.filter(pk=patient.pk).update(preference=preference, preference_recorded_at=now)
+    saved = PatientReply.objects.create(
+        practice_id=patient.practice_id,
+        patient=patient,
+        message=message,
+        source=source,
+        preference=preference,
+        status=ReplyStatus.RECORDED,
+        **reply,
+    )
+    record(
+        actor=PATIENT,
+        action="patient.preference",
+        practice_ods=patient.practice.ods_code,
+        object_type="patient",
+        object_id=patient.pk,
+        patient_id=patient.pk,
+        detail={"preference": preference, "source": source, "message": message.reference if message else ""},
+    )
+    return saved
+
+
+def reply_by_link(code: str, preference: str) -> PatientReply | None:
+    message = message_for_code(code)
+    if message is None:
+        return None
+    return record_preference(
+        patient=message.patient, preference=preference, source=ReplySource.LINK, message=message
+    )
+
+
+def inbound_sms(notify_id: str, source_number: str, text: str) -> PatientReply:
+    """A text message to our number, from Notify's inbound callback. Notify may send one twice: the second
+    changes nothing."""
+    existing = PatientReply.objects.filter(notify_id=notify_id).first()
+    if existing:
+        return existing
+    try:
+        mobile = normalise_uk_mobile(source_number)
+    except ContactError:
+        mobile = ""
+    since = timezone.now() - datetime.timedelta(days=SMS_REPLY_DAYS)
+    recent = (
+        Message.objects.filter(
+            channel="sms",
+            patient__mobile=mobile,
+            sent_at__gte=since,
+            status__in=(MessageStatus.SENT, MessageStatus.DELIVERED),
+        )
+        .select_related("patient__practice", "campaign")
+        .order_by("-sent_at")
+        if mobile
+        else Message.objects.none()
+    )
+    messages = list(recent[:20])
+    patients = {m.patient_id: m.patient for m in messages}
+    preference = keyword(text)
+    reply = {"text": text[:2000], "from_number": mobile or source_number[:20], "notify_id": notify_id}
+    try:
+        if len(patients) == 1 and preference:
+            return record_preference(
+                patient=messages[0].patient,
+                preference=preference,
+                source=ReplySource.SMS,
+                message=messages[0],
+                **reply,
+            )
+        practices = {m.campaign.practice_id for m in messages}
+        return PatientReply.objects.create(
+            practice_id=practices.pop() if len(practices) == 1 else None,
+            patient=messages[0].patient if len(patients) == 1 else None,
+            message=messages[0] if messages else None,
+            source=ReplySource.SMS,
+            preference=preference,
+            status=ReplyStatus.NEEDS_REVIEW if messages else ReplyStatus.UNMATCHED,
+            **reply,
+        )
+    except IntegrityError:  # the same callback arriving twice at once
+        return PatientReply.objects.get(notify_id=notify_id)
