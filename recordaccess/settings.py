@@ -260,6 +260,9 @@ NOTIFY_LETTER_POSTAGE = os.environ.get("NOTIFY_LETTER_POSTAGE", "second")
 # A temporary failure is retried after 30 s, then 1, 2, 4… minutes, up to an hour, and given up after 8 tries.
 SEND_RETRY_BASE_SECONDS = int(os.environ.get("SEND_RETRY_BASE_SECONDS", "30"))
 SEND_MAX_ATTEMPTS = int(os.environ.get("SEND_MAX_ATTEMPTS", "8"))
+# A message still "sending" after this long was held by a worker that died: it is settled by looking it up by
+# reference. Far longer than a batch takes to send, so a live worker's messages are never mistaken for stuck.
+SEND_STUCK_AFTER_SECONDS = int(os.environ.get("SEND_STUCK_AFTER_SECONDS", "600"))
 if MESSAGE_CHANNEL.endswith("NotifyChannel") and not (
     NOTIFY_API_KEY and NOTIFY_SMS_TEMPLATE_ID and NOTIFY_EMAIL_TEMPLATE_ID
 ):

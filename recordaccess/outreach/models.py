@@ -87,6 +87,11 @@ class Campaign(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     plan = models.JSONField(default=dict, blank=True, help_text="Counts per channel and per reason left out.")
     built_at = models.DateTimeField(null=True, blank=True)
+    next_run_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the sending task has put itself off until (window, retry, limit).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -24,7 +24,9 @@ from recordaccess.outreach.selectors import sample_values
 from recordaccess.patients.contacts import format_uk_mobile
 from recordaccess.patients.models import Patient
 
-STUCK_AFTER = datetime.timedelta(minutes=10)
+
+def stuck_after() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.SEND_STUCK_AFTER_SECONDS)
 
 
 def within_window(campaign: Campaign, moment: datetime.datetime) -> bool:
@@ -80,38 +82,68 @@ def rendered_for(message: Message, values: dict) -> Rendered:
 
 
 def deliver(message_id: int, channel, values: dict) -> str:
-    """Hand one claimed message to the channel and record what happened."""
-    message = Message.objects.select_related("patient", "campaign").get(pk=message_id)
-    if message.status != MessageStatus.SENDING:
-        return message.status  # someone else settled it
+    """Hand one claimed message to the channel and record what happened; returns its status."""
+    return deliver_many([message_id], channel, values).get(message_id, "")
+
+
+def deliver_many(ids: list[int], channel, values: dict, campaign: Campaign | None = None) -> dict[int, str]:
+    """Hand claimed messages to the channel one by one. Failures are recorded as they happen; messages that
+    went are recorded together at the end, even if something goes wrong part-way (until then they stay
+    "sending", which only ever leads to a look-up by reference, never a second send)."""
+    messages = Message.objects.select_related("patient").filter(pk__in=ids).order_by("pk")
+    outcome: dict[int, str] = {}
+    sent: list[tuple[Message, str]] = []
     try:
-        provider_id = channel.send(message, rendered_for(message, values))
-    except TemporaryFailure as error:
-        attempts = message.attempts + 1
-        if attempts >= settings.SEND_MAX_ATTEMPTS:
-            Message.objects.filter(pk=message.pk).update(
-                status=MessageStatus.TECHNICAL_FAILURE, attempts=attempts, error=f"Gave up: {error}"
-            )
-            return MessageStatus.TECHNICAL_FAILURE
+        for message in messages:
+            if message.status != MessageStatus.SENDING:
+                outcome[message.pk] = message.status  # someone else settled it
+                continue
+            if campaign is not None:
+                message.campaign = campaign  # one campaign object, so its templates are read once
+            try:
+                sent.append((message, channel.send(message, rendered_for(message, values))))
+                outcome[message.pk] = MessageStatus.SENT
+            except TemporaryFailure as error:
+                outcome[message.pk] = _failed_for_now(message, error)
+            except PermanentFailure as error:
+                Message.objects.filter(pk=message.pk).update(
+                    status=MessageStatus.PERMANENT_FAILURE, error=str(error), updated_at=timezone.now()
+                )
+                outcome[message.pk] = MessageStatus.PERMANENT_FAILURE
+    finally:
+        _record_sent(sent)
+    return outcome
+
+
+def _failed_for_now(message: Message, error: Exception) -> str:
+    attempts = message.attempts + 1
+    if attempts >= settings.SEND_MAX_ATTEMPTS:
         Message.objects.filter(pk=message.pk).update(
-            status=MessageStatus.QUEUED,
-            attempts=attempts,
-            error=str(error),
-            next_attempt_at=timezone.now() + retry_delay(attempts),
+            status=MessageStatus.TECHNICAL_FAILURE, attempts=attempts, error=f"Gave up: {error}"
         )
-        return MessageStatus.QUEUED
-    except PermanentFailure as error:
-        Message.objects.filter(pk=message.pk).update(
-            status=MessageStatus.PERMANENT_FAILURE, error=str(error), updated_at=timezone.now()
-        )
-        return MessageStatus.PERMANENT_FAILURE
+        return MessageStatus.TECHNICAL_FAILURE
+    Message.objects.filter(pk=message.pk).update(
+        status=MessageStatus.QUEUED,
+        attempts=attempts,
+        error=str(error),
+        next_attempt_at=timezone.now() + retry_delay(attempts),
+    )
+    return MessageStatus.QUEUED
+
+
+def _record_sent(sent: list[tuple[Message, str]]) -> None:
+    if not sent:
+        return
     now = timezone.now()
+    for message, provider_id in sent:
+        message.status, message.notify_id, message.sent_at = MessageStatus.SENT, provider_id, now
+        message.attempts += 1
+        message.updated_at = now
     with transaction.atomic():
-        Message.objects.filter(pk=message.pk).update(
-            status=MessageStatus.SENT, notify_id=provider_id, sent_at=now, attempts=message.attempts + 1
+        Message.objects.bulk_update(
+            [m for m, _ in sent], ["status", "notify_id", "sent_at", "attempts", "updated_at"], batch_size=500
         )
-        Patient.objects.filter(pk=message.patient_id).update(last_contacted_at=now)
-    return MessageStatus.SENT
+        Patient.objects.filter(pk__in=[m.patient_id for m, _ in sent]).update(last_contacted_at=now)
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:
@@ -131,8 +163,7 @@ def send_batch(campaign: Campaign, channel, *, size: int = 100) -> int | None:
         if size == 0:
             return None
         ids = _claim_within_daily_limits(campaign, channel, size)
-    for message_id in ids:
-        deliver(message_id, channel, values)
+    deliver_many(ids, channel, values, campaign)
     return len(ids)
 
 
@@ -159,7 +190,7 @@ def _claim_within_daily_limits(campaign: Campaign, channel, size: int) -> list[i
 
 def reconcile(campaign: Campaign, channel, *, now: datetime.datetime | None = None) -> dict:
     """Settle messages left "sending" by a worker that died: sent if the channel has them, else queued again."""
-    cutoff = (now or timezone.now()) - STUCK_AFTER
+    cutoff = (now or timezone.now()) - stuck_after()
     settled = {"sent": 0, "requeued": 0}
     stuck = Message.objects.filter(campaign=campaign, status=MessageStatus.SENDING, updated_at__lt=cutoff)
     for message in stuck.iterator():

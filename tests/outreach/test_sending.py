@@ -6,9 +6,10 @@ import pytest
 from django.utils import timezone
 
 from recordaccess.outreach.channels import OutboxChannel, PermanentFailure, TemporaryFailure
-from recordaccess.outreach.models import Message, MessageStatus, OutboxItem
+from recordaccess.outreach.models import Campaign, Message, MessageStatus, OutboxItem
 from recordaccess.outreach.sending import claim, reconcile, send_batch, within_window
 from recordaccess.outreach.services import approve_campaign
+from recordaccess.outreach.tasks import resume_stalled_campaigns
 from tests.outreach.conftest import APPROVER
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +96,17 @@ def test_a_permanent_failure_is_recorded_for_the_next_campaign_to_fall_back(appr
 def test_messages_go_only_inside_the_sending_window(approved, moment, open_):
     local = timezone.make_aware(datetime.datetime.fromisoformat(moment))
     assert within_window(approved, local) is open_
+
+
+def test_a_campaign_whose_worker_died_is_resumed_and_one_waiting_on_purpose_is_not(approved, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    Campaign.objects.filter(pk=approved.pk).update(status="sending")
+    long_ago = timezone.now() - datetime.timedelta(minutes=30)
+    Message.objects.filter(campaign=approved).update(updated_at=timezone.now())
+    assert resume_stalled_campaigns.call() == []  # its worker is busy with it
+    Message.objects.filter(campaign=approved).update(updated_at=long_ago)
+    Campaign.objects.filter(pk=approved.pk).update(next_run_at=timezone.now() + datetime.timedelta(hours=3))
+    assert resume_stalled_campaigns.call() == []  # waiting for its window, or tomorrow's daily limit
+    Campaign.objects.filter(pk=approved.pk).update(next_run_at=None)
+    assert resume_stalled_campaigns.call() == [approved.pk]
+    assert Campaign.objects.get(pk=approved.pk).next_run_at is not None

@@ -10,6 +10,9 @@ from django.core.management.base import BaseCommand
 
 from recordaccess.health.tasks import heartbeat
 
+# Enqueued with every heartbeat: housekeeping that must happen even when nobody is at a screen.
+PERIODIC_TASKS = ["recordaccess.outreach.tasks.resume_stalled_campaigns"]
+
 
 class Command(BaseCommand):
     help = "Run the background task worker (django-tasks-db by default, RQ when TASKS_BACKEND=rq)."
@@ -47,10 +50,13 @@ class Command(BaseCommand):
 
     def _beat(self, name: str, backend: str, stop: threading.Event) -> None:
         from django.db import close_old_connections
+        from django.utils.module_loading import import_string
 
         while not stop.wait(settings.WORKER_HEARTBEAT_SECONDS):
             try:
                 heartbeat.enqueue(name, backend)
+                for path in PERIODIC_TASKS:
+                    import_string(path).enqueue()
             except Exception as error:  # noqa: BLE001 - keep beating; /healthz reports the gap
                 self.stderr.write(f"Could not enqueue the heartbeat: {error}")
             finally:
