@@ -9,6 +9,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from recordaccess.outreach.channels import NotifyChannel
+from recordaccess.outreach.localnotify import API_KEY, EMAIL_TEMPLATE_ID, SMS_TEMPLATE_ID, FakeNotify
 from recordaccess.outreach.models import Message, MessageStatus, OutboxItem
 from recordaccess.outreach.selectors import sample_values
 from recordaccess.outreach.sending import (
@@ -20,11 +21,10 @@ from recordaccess.outreach.sending import (
     send_batch,
 )
 from recordaccess.outreach.services import approve_campaign
-from tests.notify_server import API_KEY, FakeNotify
 from tests.outreach.conftest import APPROVER
 
 pytestmark = pytest.mark.django_db
-SMS_TEMPLATE, EMAIL_TEMPLATE = "f33517ff-2a88-4f6e-b855-c550268ce08a", "a7f3c2d1-0b4e-4f5a-9c8d-7e6f5a4b3c2d"
+SMS_TEMPLATE, EMAIL_TEMPLATE = SMS_TEMPLATE_ID, EMAIL_TEMPLATE_ID
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""A local server that speaks GOV.UK Notify's API, for tests: it checks the JWT the real client signs, records
-what it is sent, answers look-ups by reference, and can be told to fail the next requests."""
+"""A local server that speaks GOV.UK Notify's API, for tests and the sending benchmark: it checks the JWT the
+real client signs, records what it is sent (with when), answers look-ups by reference, and can be told to fail
+the next requests. It speaks HTTP/1.1, so the client keeps its connection open as it would with Notify."""
 
 import json
 import threading
@@ -11,17 +12,21 @@ from urllib.parse import parse_qs, urlparse
 import jwt
 
 SERVICE_ID = "6ae9d1a2-1c35-4a1f-9d8e-2b8c1f0a7e11"
-SECRET = "d2f7c8b1-5e4a-4c3d-8b9a-1f2e3d4c5b6a"
-API_KEY = f"recordaccess_tests-{SERVICE_ID}-{SECRET}"
+SECRET = "d2f7c8b1-5e4a-4c3d-8b9a-1f2e3d4c5b6a"  # noqa: S105 - the local stand-in's own key, opens nothing
+API_KEY = f"recordaccess_local-{SERVICE_ID}-{SECRET}"
+SMS_TEMPLATE_ID = "f33517ff-2a88-4f6e-b855-c550268ce08a"
+EMAIL_TEMPLATE_ID = "a7f3c2d1-0b4e-4f5a-9c8d-7e6f5a4b3c2d"
 
 
 class FakeNotify:
     def __init__(self):
         self.notifications: list[dict] = []
+        self.by_reference: dict[str, list[dict]] = {}
         self.failures: list[tuple[int, dict]] = []  # (status, body) to answer the next sends with
         self.lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"notify": self})
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -37,11 +42,16 @@ class FakeNotify:
         self.server.server_close()
 
     def sent_references(self) -> list[str]:
-        return [n["reference"] for n in self.notifications]
+        with self.lock:
+            return [n["reference"] for n in self.notifications]
+
+    def received(self) -> int:
+        return len(self.notifications)
 
 
 class _Handler(BaseHTTPRequestHandler):
     notify: FakeNotify
+    protocol_version = "HTTP/1.1"
 
     def log_message(self, *args):
         pass
@@ -59,36 +69,31 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             claims = jwt.decode(token, SECRET, algorithms=["HS256"], options={"require": ["iss", "iat"]})
         except jwt.PyJWTError as error:
-            self._reply(
-                403,
-                {
-                    "errors": [{"error": "AuthError", "message": f"Invalid token: {error}"}],
-                    "status_code": 403,
-                },
-            )
+            self._reply(403, _error(403, "AuthError", f"Invalid token: {error}"))
             return False
         if claims["iss"] != SERVICE_ID or abs(time.time() - claims["iat"]) > 30:
-            self._reply(
-                403,
-                {
-                    "errors": [{"error": "AuthError", "message": "Invalid token: service id or time"}],
-                    "status_code": 403,
-                },
-            )
+            self._reply(403, _error(403, "AuthError", "Invalid token: service id or time"))
             return False
         return True
 
     def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
         if not self._authorised():
             return
         kind = self.path.rsplit("/", 1)[-1]
-        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
         with self.notify.lock:
             if self.notify.failures:
                 status, error = self.notify.failures.pop(0)
                 return self._reply(status, error)
-            notification = {"id": str(uuid.uuid4()), "type": kind, "reference": body.get("reference"), **body}
+            notification = {
+                "id": str(uuid.uuid4()),
+                "type": kind,
+                "reference": body.get("reference"),
+                "received_at": time.monotonic(),
+                **body,
+            }
             self.notify.notifications.append(notification)
+            self.notify.by_reference.setdefault(notification["reference"], []).append(notification)
         self._reply(
             201,
             {
@@ -105,9 +110,14 @@ class _Handler(BaseHTTPRequestHandler):
             return
         reference = parse_qs(urlparse(self.path).query).get("reference", [None])[0]
         with self.notify.lock:
-            found = [
-                {"id": n["id"], "reference": n["reference"], "status": "sending"}
-                for n in self.notify.notifications
-                if reference is None or n["reference"] == reference
-            ]
-        self._reply(200, {"notifications": found, "links": {}})
+            found = (
+                self.notify.by_reference.get(reference, [])
+                if reference is not None
+                else list(self.notify.notifications)
+            )
+            listed = [{"id": n["id"], "reference": n["reference"], "status": "sending"} for n in found]
+        self._reply(200, {"notifications": listed, "links": {}})
+
+
+def _error(status: int, error: str, message: str) -> dict:
+    return {"errors": [{"error": error, "message": message}], "status_code": status}
