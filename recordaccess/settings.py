@@ -263,6 +263,8 @@ SEND_MAX_ATTEMPTS = int(os.environ.get("SEND_MAX_ATTEMPTS", "8"))
 # A message still "sending" after this long was held by a worker that died: it is settled by looking it up by
 # reference. Far longer than a batch takes to send, so a live worker's messages are never mistaken for stuck.
 SEND_STUCK_AFTER_SECONDS = int(os.environ.get("SEND_STUCK_AFTER_SECONDS", "600"))
+# How many tasks send one campaign at once (each on its own worker, when there are that many workers).
+SEND_WORKERS = int(os.environ.get("SEND_WORKERS", "2"))
 if MESSAGE_CHANNEL.endswith("NotifyChannel") and not (
     NOTIFY_API_KEY and NOTIFY_SMS_TEMPLATE_ID and NOTIFY_EMAIL_TEMPLATE_ID
 ):

@@ -109,6 +109,18 @@ class Campaign(models.Model):
         )
 
 
+class CampaignSender(models.Model):
+    """One sending task's lease on a campaign. A live task renews it every batch; a task put off until later
+    holds it until then. A lease that runs out means the task's worker died, and the workers' heartbeat starts
+    another, so a campaign keeps SEND_WORKERS tasks sending however many workers are killed."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="senders")
+    lease_until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"sender {self.pk} of {self.campaign_id} until {self.lease_until:%H:%M:%S}"
+
+
 class MessageStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     SENDING = "sending", "Handing to Notify"

@@ -233,9 +233,9 @@ def set_campaign_sending(*, actor: Actor, practice: Practice, campaign_id: int, 
         detail={"name": campaign.name},
     )
     if sending:
-        from recordaccess.outreach.tasks import send_campaign
+        from recordaccess.outreach.tasks import start_senders
 
-        transaction.on_commit(lambda: send_campaign.enqueue(campaign.pk))
+        transaction.on_commit(lambda: start_senders(campaign.pk, settings.SEND_WORKERS))
     return campaign
 
 

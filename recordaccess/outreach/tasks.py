@@ -1,13 +1,21 @@
+"""Background work for outreach: sending campaigns, keeping them sent when workers die, printing letters."""
+
 import datetime
 import time
 
 from django.conf import settings
-from django.db.models import Exists, Min, OuterRef
+from django.db.models import Min
 from django.tasks import task
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from recordaccess.outreach.models import Campaign, CampaignStatus, LetterPrint, Message, MessageStatus
+from recordaccess.outreach.models import (
+    Campaign,
+    CampaignSender,
+    CampaignStatus,
+    LetterPrint,
+    MessageStatus,
+)
 from recordaccess.outreach.ratelimit import seconds_to_next_window
 from recordaccess.outreach.sending import (
     DailyLimitReached,
@@ -25,64 +33,95 @@ def message_channel():
     return import_string(settings.MESSAGE_CHANNEL)()
 
 
-def _again(campaign_id: int, at: datetime.datetime, why: str) -> str:
-    """Put the sending off until `at`, and say so on the campaign, so the watcher knows it is not stalled."""
+def start_senders(campaign_id: int, count: int) -> None:
+    """Enqueue `count` sending tasks for a campaign, each with its lease."""
+    for _ in range(count):
+        sender = CampaignSender.objects.create(
+            campaign_id=campaign_id, lease_until=timezone.now() + stuck_after()
+        )
+        send_campaign.enqueue(campaign_id, sender.pk)
+
+
+def _again(campaign_id: int, sender_id: int | None, at: datetime.datetime, why: str) -> str:
+    """Put this sender off until `at`: its lease lasts until then, so nobody mistakes it for dead."""
     Campaign.objects.filter(pk=campaign_id).update(next_run_at=at)
-    send_campaign.using(run_after=at).enqueue(campaign_id)
+    if sender_id is None:
+        sender_id = CampaignSender.objects.create(campaign_id=campaign_id, lease_until=at).pk
+    CampaignSender.objects.filter(pk=sender_id).update(lease_until=at + stuck_after())
+    send_campaign.using(run_after=at).enqueue(campaign_id, sender_id)
     return why
 
 
 @task
-def send_campaign(campaign_id: int) -> str:
+def send_campaign(campaign_id: int, sender_id: int | None = None) -> str:
     """Send in batches while the campaign is sending and the window is open; pick up again when it reopens."""
+    finished = True
+    try:
+        result, finished = _send(campaign_id, sender_id)
+        return result
+    finally:
+        if finished and sender_id is not None:
+            CampaignSender.objects.filter(pk=sender_id).delete()
+
+
+def _send(campaign_id: int, sender_id: int | None) -> tuple[str, bool]:
+    """Returns what happened, and whether this sender is finished (False: it has put itself off)."""
     channel = message_channel()
     campaign = Campaign.objects.select_related("practice").get(pk=campaign_id)
     reconcile(campaign, channel)
     while True:
         campaign.refresh_from_db(fields=["status"])
         if campaign.status != CampaignStatus.SENDING:
-            return campaign.status
+            return campaign.status, True
         now = timezone.now()
+        if sender_id is not None:
+            CampaignSender.objects.filter(pk=sender_id).update(lease_until=now + stuck_after())
         if not within_window(campaign, now):
-            return _again(campaign_id, now + datetime.timedelta(minutes=15), "waiting for the sending window")
+            later = now + datetime.timedelta(minutes=15)
+            return _again(campaign_id, sender_id, later, "waiting for the sending window"), False
         try:
             sent = send_batch(campaign, channel, size=settings.SEND_BATCH_SIZE)
         except DailyLimitReached as limit:
-            return _again(campaign_id, limit.resume_at, str(limit))
+            return _again(campaign_id, sender_id, limit.resume_at, str(limit)), False
         if sent is None:  # the shared rate limit is used up for this window
             time.sleep(seconds_to_next_window())
             continue
-        if not sent:
-            unsettled = campaign.messages.filter(status__in=UNSETTLED)
-            if not unsettled.exists():
-                Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SENDING).update(
-                    status=CampaignStatus.COMPLETED, next_run_at=None
-                )
-                return CampaignStatus.COMPLETED
-            retry_at = unsettled.filter(status=MessageStatus.QUEUED).aggregate(first=Min("next_attempt_at"))
-            if retry_at["first"]:
-                return _again(campaign_id, retry_at["first"], "waiting to retry messages that failed for now")
-            # Another worker holds the rest; if it died, reconcile settles them on this later run.
-            return _again(campaign_id, now + stuck_after(), "waiting for messages another worker holds")
+        if sent:
+            continue
+        unsettled = campaign.messages.filter(status__in=UNSETTLED)
+        if not unsettled.exists():
+            Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SENDING).update(
+                status=CampaignStatus.COMPLETED, next_run_at=None
+            )
+            return CampaignStatus.COMPLETED, True
+        retry_at = unsettled.filter(status=MessageStatus.QUEUED).aggregate(first=Min("next_attempt_at"))[
+            "first"
+        ]
+        if retry_at:
+            return _again(
+                campaign_id, sender_id, retry_at, "waiting to retry messages that failed for now"
+            ), False
+        # Only messages another sender holds are left. If it is alive it finishes them; if its worker died,
+        # its lease runs out and the heartbeat starts a sender that settles them by reference.
+        return "the rest are held by another sender", True
 
 
 @task
 def resume_stalled_campaigns() -> list[int]:
-    """Run by every worker's heartbeat: a campaign still sending, with nothing put off and no message touched
-    for the stuck time, lost its worker (killed, or the machine went down). Start sending it again; the new run
-    settles that worker's messages by reference before sending anything."""
-    cutoff = timezone.now() - stuck_after()
-    recent = Message.objects.filter(campaign=OuterRef("pk"), updated_at__gte=cutoff)
-    unsettled = Message.objects.filter(campaign=OuterRef("pk"), status__in=UNSETTLED)
-    stalled = list(
-        Campaign.objects.filter(status=CampaignStatus.SENDING)
-        .exclude(next_run_at__gte=cutoff)
-        .filter(Exists(unsettled), ~Exists(recent))
-        .values_list("pk", flat=True)
-    )
-    for campaign_id in stalled:
-        _again(campaign_id, timezone.now(), "resumed after its worker stopped")
-    return stalled
+    """Run with every worker's heartbeat: keep SEND_WORKERS senders on each campaign that is still sending.
+    A sender whose lease ran out died with its worker (killed, or the machine went down); its messages are
+    settled by reference by the sender that replaces it, before anything more is sent."""
+    now = timezone.now()
+    CampaignSender.objects.filter(lease_until__lt=now).delete()
+    topped_up = []
+    for campaign in Campaign.objects.filter(status=CampaignStatus.SENDING):
+        if not campaign.messages.filter(status__in=UNSETTLED).exists():
+            continue
+        missing = settings.SEND_WORKERS - campaign.senders.count()
+        if missing > 0:
+            start_senders(campaign.pk, missing)
+            topped_up.append(campaign.pk)
+    return topped_up
 
 
 @task

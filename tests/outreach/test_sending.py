@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from recordaccess.outreach.channels import OutboxChannel, PermanentFailure, TemporaryFailure
-from recordaccess.outreach.models import Campaign, Message, MessageStatus, OutboxItem
+from recordaccess.outreach.models import Campaign, CampaignSender, Message, MessageStatus, OutboxItem
 from recordaccess.outreach.sending import claim, reconcile, send_batch, within_window
 from recordaccess.outreach.services import approve_campaign
-from recordaccess.outreach.tasks import resume_stalled_campaigns
+from recordaccess.outreach.tasks import resume_stalled_campaigns, send_campaign
 from tests.outreach.conftest import APPROVER
 
 pytestmark = pytest.mark.django_db
@@ -98,15 +98,32 @@ def test_messages_go_only_inside_the_sending_window(approved, moment, open_):
     assert within_window(approved, local) is open_
 
 
-def test_a_campaign_whose_worker_died_is_resumed_and_one_waiting_on_purpose_is_not(approved, settings):
+def test_a_campaign_keeps_its_senders_when_a_worker_dies(approved, settings):
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    settings.SEND_WORKERS = 2
     Campaign.objects.filter(pk=approved.pk).update(status="sending")
-    long_ago = timezone.now() - datetime.timedelta(minutes=30)
-    Message.objects.filter(campaign=approved).update(updated_at=timezone.now())
-    assert resume_stalled_campaigns.call() == []  # its worker is busy with it
-    Message.objects.filter(campaign=approved).update(updated_at=long_ago)
-    Campaign.objects.filter(pk=approved.pk).update(next_run_at=timezone.now() + datetime.timedelta(hours=3))
-    assert resume_stalled_campaigns.call() == []  # waiting for its window, or tomorrow's daily limit
-    Campaign.objects.filter(pk=approved.pk).update(next_run_at=None)
-    assert resume_stalled_campaigns.call() == [approved.pk]
-    assert Campaign.objects.get(pk=approved.pk).next_run_at is not None
+    assert resume_stalled_campaigns.call() == [approved.pk]  # nobody was sending it: two senders start
+    assert approved.senders.count() == 2
+    assert resume_stalled_campaigns.call() == []  # both alive
+    dead = approved.senders.first()
+    CampaignSender.objects.filter(pk=dead.pk).update(
+        lease_until=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert resume_stalled_campaigns.call() == [approved.pk]  # its lease ran out: replaced
+    assert approved.senders.count() == 2 and not approved.senders.filter(pk=dead.pk).exists()
+    Message.objects.filter(campaign=approved).update(status="sent")
+    approved.senders.all().delete()
+    assert resume_stalled_campaigns.call() == []  # nothing left to send
+
+
+def test_a_sender_put_off_until_the_window_opens_keeps_its_lease_until_then(approved, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    Campaign.objects.filter(pk=approved.pk).update(
+        status="sending", window_start=datetime.time(0, 0), window_end=datetime.time(0, 0, 1)
+    )
+    sender = CampaignSender.objects.create(campaign=approved, lease_until=timezone.now())
+    assert send_campaign.call(approved.pk, sender.pk) == "waiting for the sending window"
+    sender.refresh_from_db()
+    assert sender.lease_until > timezone.now() + datetime.timedelta(minutes=15)
+    settings.SEND_WORKERS = 1
+    assert resume_stalled_campaigns.call() == []  # it is waiting on purpose, not dead
