@@ -254,6 +254,8 @@ NOTIFY_DAILY_LIMITS = {
     "email": int(os.environ.get("NOTIFY_DAILY_EMAIL", "250000")),
     "letter": int(os.environ.get("NOTIFY_DAILY_LETTERS", "20000")),
 }
+# The name the rate and daily allowances are counted under: one per Notify service (API key).
+NOTIFY_LIMITS_KEY = os.environ.get("NOTIFY_LIMITS_KEY", "notify")
 # Letters go to Notify as precompiled PDFs; set NOTIFY_LETTERS=0 to print them in-house from the outbox.
 NOTIFY_LETTERS = os.environ.get("NOTIFY_LETTERS", "1") == "1"
 NOTIFY_LETTER_POSTAGE = os.environ.get("NOTIFY_LETTER_POSTAGE", "second")

@@ -44,11 +44,12 @@ class NotifyChannel:
     placeholder, and its email template ((subject)) and ((body)). Letters go as precompiled PDFs that meet
     Notify's letter specification, or, with NOTIFY_LETTERS off, to the outbox for printing in-house."""
 
-    name = "notify"
     rate_limited = True
 
     def __init__(self):
         from django.conf import settings
+
+        self.name = settings.NOTIFY_LIMITS_KEY  # whose rate and daily allowances this channel counts against
         from notifications_python_client.notifications import NotificationsAPIClient
 
         self.client = NotificationsAPIClient(
