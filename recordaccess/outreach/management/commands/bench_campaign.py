@@ -21,6 +21,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 from django.conf import settings
@@ -36,6 +37,7 @@ from recordaccess.outreach.models import (
     CampaignStatus,
     Message,
     MessageTemplate,
+    OutboxItem,
     PatientReply,
     SendAllowance,
 )
@@ -181,7 +183,8 @@ class Command(BaseCommand):
                     raise CommandError(f"Sending did not finish within {timeout} s.")
                 for worker in running:
                     if worker.poll() is not None:
-                        raise CommandError(f"A worker stopped by itself: {worker.stderr.read()[-2000:]}")
+                        worker.log.seek(0)
+                        raise CommandError(f"A worker stopped by itself: {worker.log.read()[-2000:]}")
         finally:
             bar.close()
             for worker in running:
@@ -200,14 +203,18 @@ class Command(BaseCommand):
 
     @staticmethod
     def _worker(environment: dict) -> subprocess.Popen:
-        return subprocess.Popen(
+        # A file, not a pipe: a full pipe would stop the worker. Closed when the worker object goes.
+        log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115
+        worker = subprocess.Popen(
             [sys.executable, "-m", "recordaccess", "worker"],
             env=environment,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             text=True,
             start_new_session=True,  # its own process group: a kill takes any child it forked (RQ does)
         )
+        worker.log = log
+        return worker
 
     @staticmethod
     def _database_url() -> str:
@@ -230,6 +237,7 @@ class Command(BaseCommand):
             PatientReply.objects.filter(practice=practice).delete()
             for campaign in Campaign.objects.filter(practice=practice):
                 campaign.prints.all().delete()
+                OutboxItem.objects.filter(message__campaign=campaign).delete()
                 Message.objects.filter(campaign=campaign)._raw_delete(connection.alias)
                 campaign.delete()
             Cohort.objects.filter(practice=practice).delete()
