@@ -21,7 +21,7 @@ from tests import factories
 pytestmark = pytest.mark.django_db
 
 DRAMA_MOBILE = re.compile(r"^07700900\d{3}$")
-DEMO_USERNAMES = ["demo-admin", "demo-reviewer", "demo-reception", "demo-observer"]
+DEMO_USERNAMES = ["demo-admin", "demo-ig", "demo-reviewer", "demo-reception", "demo-observer"]
 
 
 def printed_login(out: str, username: str) -> tuple[str, str]:

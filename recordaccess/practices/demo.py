@@ -41,6 +41,12 @@ DEMO_ACCOUNTS = [
         "demo admin passphrase",
     ),
     DemoAccount(
+        Role.ADMINISTRATOR,
+        "demo-ig",
+        "Chris Evans (IG lead: approves what the practice manager writes)",
+        "demo ig passphrase",
+    ),
+    DemoAccount(
         Role.REVIEWER,
         "demo-reviewer",
         "Dr Amira Shah",

@@ -69,12 +69,12 @@ def sign_in_as(page):
 
     from tests import factories
 
-    def sign_in(user):
+    def sign_in(user, password=None):
         device = user.totpdevice_set.get(confirmed=True)
         totp = pyotp.TOTP(base64.b32encode(device.bin_key).decode())
         page.goto("/staff/")
         page.get_by_label("Username").fill(user.username)
-        page.get_by_label("Password").fill(factories.TEST_PASSWORD)
+        page.get_by_label("Password").fill(password or factories.TEST_PASSWORD)
         page.get_by_role("button", name="Continue").click()
         code = totp.now()
         if device.last_t >= int(time.time()) // 30:  # that code was used: wait for the next
