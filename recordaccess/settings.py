@@ -244,6 +244,9 @@ NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "")
 NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")
 # The bearer token Notify sends with delivery receipts (set the same one in Notify's callback settings).
 NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN", "")
+# What one text message fragment costs, in pence, for the estimate shown before a campaign is approved: set it
+# to your service's current Notify price (a free allowance may cover part of the year's texts).
+SMS_PRICE_PENCE = float(os.environ.get("SMS_PRICE_PENCE", "2.0"))
 # Notify's documented limit per API key: 3,000 requests a minute. Shared by every worker (outreach/ratelimit.py).
 NOTIFY_RATE_PER_MINUTE = int(os.environ.get("NOTIFY_RATE_PER_MINUTE", "3000"))
 # Notify's daily limits per service (250,000 texts, 250,000 emails, 20,000 letters, from a secondary summary of

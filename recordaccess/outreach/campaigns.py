@@ -9,9 +9,14 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.db.models import Max
+from django.db.models.functions import Length
 from django.utils import timezone
 
+from recordaccess.outreach.messages import SmsLength, render, sms_cost_pence, sms_length
 from recordaccess.outreach.models import Campaign, Message, MessageStatus
+from recordaccess.outreach.selectors import sample_values
 from recordaccess.patients.cohorts import CohortFilters, cohort_patients, years_before
 from recordaccess.patients.models import COMMUNICATION_KINDS, Flag, FlagKind
 
@@ -118,3 +123,36 @@ def plan_campaign(campaign: Campaign, *, today: datetime.date | None = None) -> 
         needs = next((name for kind, name in FORMATS if kind in kinds), "")
         plan.recipients.append(Recipient(pk, channel, needs))
     return plan
+
+
+@dataclass(frozen=True)
+class SmsEstimate:
+    length: SmsLength  # of the longest text the campaign sends
+    messages: int
+    fragments: int
+    cost_pence: float
+
+
+def sms_estimate(campaign: Campaign, base_url: str) -> SmsEstimate | None:
+    """What the campaign's texts cost before it is sent: the template filled in with the longest first name
+    among the cohort and a preference link as long as the real ones, so the estimate is an upper bound."""
+    template = campaign.template_for("sms")
+    count = campaign.plan.get("by_channel", {}).get("sms", 0)
+    if template is None or not count:
+        return None
+    longest = (
+        cohort_patients(campaign.practice, CohortFilters.from_dict(campaign.cohort.filters))
+        .exclude(mobile="")
+        .aggregate(n=Max(Length("given_name")))["n"]
+        or 7
+    )
+    values = {
+        **sample_values(campaign.practice, base_url),
+        "first name": "M" * longest,
+        "preference link": base_url + "/r/0123456789/",
+    }
+    length = sms_length(render(template.body, values))
+    fragments = length.fragments * count
+    return SmsEstimate(
+        length, count, fragments, sms_cost_pence(length.fragments, count, settings.SMS_PRICE_PENCE)
+    )

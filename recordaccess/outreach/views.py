@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
 from recordaccess.outreach import selectors, services
-from recordaccess.outreach.campaigns import LEFT_OUT
+from recordaccess.outreach.campaigns import LEFT_OUT, sms_estimate
 from recordaccess.outreach.formatting import to_html
 from recordaccess.outreach.forms import CampaignForm, TemplateForm
 from recordaccess.outreach.letters import letter_from_outbox, letter_pdf, poster_pdf
@@ -135,6 +135,8 @@ def campaign_detail(request: HttpRequest, ods: str, campaign_id: int) -> HttpRes
             "left_out_labels": LEFT_OUT,
             "statuses": MessageStatus,
             "letters_to_print": services.outbox_letters(campaign).count(),
+            "sms": sms_estimate(campaign, settings.PUBLIC_BASE_URL),
+            "price": settings.SMS_PRICE_PENCE,
             "prints": campaign.prints.all()[:5],
         },
     )

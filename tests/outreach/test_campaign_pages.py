@@ -44,6 +44,7 @@ def test_a_campaign_goes_from_draft_to_sent_through_the_staff_pages(
     campaign = Campaign.objects.get(name="Launch")
     page = client.get(response["Location"]).content.decode()
     assert "Everyone reached" in page and "No usable mobile, email address or postal address" in page
+    assert 'id="sms-cost"' in page and "about £" in page
     refused = client.post(
         reverse(
             "staff:campaign_action", kwargs={"ods": "A81001", "campaign_id": campaign.pk, "action": "approve"}

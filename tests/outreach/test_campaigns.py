@@ -1,14 +1,14 @@
 import pytest
 from django.db import IntegrityError
 
-from recordaccess.outreach.campaigns import plan_campaign
+from recordaccess.outreach.campaigns import plan_campaign, sms_estimate
 from recordaccess.outreach.models import Message, MessageTemplate
 from recordaccess.outreach.services import (
     CampaignError,
     approve_campaign,
     create_campaign,
 )
-from recordaccess.patients.models import Cohort
+from recordaccess.patients.models import Cohort, Patient
 from tests.outreach.conftest import APPROVER, AUTHOR
 
 pytestmark = pytest.mark.django_db
@@ -71,3 +71,25 @@ def test_another_practices_cohort_cannot_be_targeted(practice, other_practice, t
     theirs = Cohort.objects.create(practice=other_practice, name="Theirs", filters={}, created_by="t")
     with pytest.raises(CampaignError, match="another practice"):
         create_campaign(actor=AUTHOR, practice=practice, name="Wrong", cohort=theirs, templates=templates)
+
+
+def test_the_texts_cost_is_estimated_before_sending_with_the_longest_name(
+    practice, campaign, people, settings
+):
+    settings.SMS_PRICE_PENCE = 2.5
+    body = "Dear ((first name)), " + campaign.sms_template.body
+    MessageTemplate.objects.filter(pk=campaign.sms_template_id).update(body=body)
+    campaign.refresh_from_db()
+    estimate = sms_estimate(campaign, "https://riverside.example")
+    texts = campaign.plan["by_channel"]["sms"]
+    assert estimate.messages == texts and estimate.length.encoding == "GSM-7"
+    assert estimate.fragments == estimate.length.fragments * texts
+    assert estimate.cost_pence == round(estimate.fragments * 2.5, 2)
+    Patient.objects.filter(pk=people["sms"].pk).update(given_name="Bartholomew-Maximilian-Alexander" * 3)
+    longer = sms_estimate(campaign, "https://riverside.example")
+    assert longer.length.characters > estimate.length.characters
+    MessageTemplate.objects.filter(pk=campaign.sms_template_id).update(
+        body=campaign.sms_template.body + " 😊"
+    )
+    campaign.refresh_from_db()
+    assert sms_estimate(campaign, "https://riverside.example").length.encoding == "Unicode"
