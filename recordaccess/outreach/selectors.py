@@ -28,6 +28,21 @@ def sample_values(practice, base_url: str) -> dict[str, str]:
     }
 
 
+def preview_patient(practice, number: str):
+    """The practice's patient with this NHS number, for a preview with their details; None if there is none."""
+    from recordaccess.patients import nhs_number
+
+    normalised = nhs_number.normalise(number)
+    return practice.patients.filter(nhs_number=normalised).first() if normalised else None
+
+
+def preview_values(practice, base_url: str, patient=None) -> dict[str, str]:
+    values = sample_values(practice, base_url)
+    if patient is not None:
+        values |= {"first name": patient.given_name or "patient", "last name": patient.family_name}
+    return values
+
+
 def published_notice(practice, base_url: str):
     """The practice's approved website notice as HTML, or None when it has not approved one."""
     template = (

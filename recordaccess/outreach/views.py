@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
@@ -16,7 +17,7 @@ from recordaccess.outreach import selectors, services
 from recordaccess.outreach.campaigns import LEFT_OUT, sms_estimate
 from recordaccess.outreach.formatting import to_html
 from recordaccess.outreach.forms import CampaignForm, TemplateForm
-from recordaccess.outreach.letters import letter_from_outbox, letter_pdf, poster_pdf
+from recordaccess.outreach.letters import Letter, letter_address, letter_from_outbox, letter_pdf, poster_pdf
 from recordaccess.outreach.messages import TemplateError, sms_length, social_lengths
 from recordaccess.outreach.messages import render as render_message
 from recordaccess.outreach.models import (
@@ -62,7 +63,8 @@ def template_edit(request: HttpRequest, ods: str, template_id: int) -> HttpRespo
         messages.success(request, "Template saved as a draft.")
         return redirect("staff:template", ods=ods, template_id=template.pk)
     breaks = services.rule_breaks(template, request.practice.approach)
-    values = selectors.sample_values(request.practice, request.build_absolute_uri("/").rstrip("/"))
+    patient, patient_error = _preview_patient(request, template)
+    values = selectors.preview_values(request.practice, settings.PUBLIC_BASE_URL, patient)
     try:
         preview, preview_error = render_message(template.body, values), ""
     except TemplateError as error:
@@ -78,7 +80,53 @@ def template_edit(request: HttpRequest, ods: str, template_id: int) -> HttpRespo
             "preview": preview,
             "preview_error": preview_error,
             "length": length,
+            "patient": patient,
+            "patient_error": patient_error,
+            "nhs_number": request.GET.get("nhs_number", ""),
         },
+    )
+
+
+def _preview_patient(request, template):
+    """The patient a preview is for (by NHS number in the query), audited; or an error to show."""
+    number = request.GET.get("nhs_number", "").strip()
+    if not number:
+        return None, ""
+    patient = selectors.preview_patient(request.practice, number)
+    if patient is None:
+        return None, "There is no patient with that NHS number at this practice."
+    record_request(
+        request, "template.preview", object_type="template", object_id=template.pk, patient_id=patient.pk
+    )
+    return patient, ""
+
+
+def template_letter(request: HttpRequest, ods: str, template_id: int) -> HttpResponse:
+    """A letter template as the PDF a patient would get: a sample patient's, or a real one's by NHS number."""
+    template = _approved_template(request, template_id, channel="letter")
+    patient, error = _preview_patient(request, template)
+    if error:
+        raise Http404(error)
+    values = selectors.preview_values(request.practice, settings.PUBLIC_BASE_URL, patient)
+    if patient is not None and len(patient.address_lines) >= 2:
+        address = letter_address(f"{patient.given_name} {patient.family_name}", patient.address_lines)
+    else:
+        address = ["Sam Patient", "1 Example Street", "Leeds", "LS1 1AA"]
+    try:
+        letter = Letter(
+            reference="PREVIEW",
+            address=address,
+            subject=render_message(template.subject, values) if template.subject else "",
+            body_html=to_html(render_message(template.body, values), links=False),
+            date=timezone.localdate(),
+            large_print=request.GET.get("large_print") == "1",
+        )
+    except TemplateError as problem:
+        raise Http404(str(problem)) from problem
+    return HttpResponse(
+        letter_pdf(request.practice, letter),
+        content_type="application/pdf",
+        headers={"Content-Disposition": 'inline; filename="letter-preview.pdf"'},
     )
 
 

@@ -67,6 +67,7 @@ ACCESS: dict[str, Stage | frozenset[Role]] = {
     "staff:letter_print_status": ADMIN,
     "staff:letter_print_pdf": ADMIN,
     "staff:template_use": ADMIN,
+    "staff:template_letter": ADMIN,
     "staff:template_poster": ADMIN,
     "staff:register": ADMIN,
     "staff:register_import": ADMIN,

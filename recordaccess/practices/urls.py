@@ -80,6 +80,11 @@ urlpatterns = [
     path("p/<str:ods>/templates/<int:template_id>/", outreach_views.template_edit, name="template"),
     path("p/<str:ods>/templates/<int:template_id>/use/", outreach_views.template_use, name="template_use"),
     path(
+        "p/<str:ods>/templates/<int:template_id>/letter.pdf",
+        outreach_views.template_letter,
+        name="template_letter",
+    ),
+    path(
         "p/<str:ods>/templates/<int:template_id>/poster.pdf",
         outreach_views.template_poster,
         name="template_poster",

@@ -1,6 +1,10 @@
+import io
+
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 
+from recordaccess.audit.models import AuditEntry
 from recordaccess.outreach.models import MessageTemplate
 from recordaccess.practices.roles import Role
 from tests import factories
@@ -59,3 +63,22 @@ def test_script_in_a_template_comes_back_escaped(admin, practice):
     admin.post(url, {"body": "<script>alert(1)</script> ((first name))"})
     page = admin.get(url).content.decode()
     assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_preview_with_a_real_patients_details_is_audited(client, practice, templates, people):
+    factories.sign_in(client, factories.staff(practice, Role.ADMINISTRATOR))
+    letter = templates["letter"]
+    url = reverse("staff:template", kwargs={"ods": practice.ods_code, "template_id": letter.pk})
+    patient = people["letter"]
+    page = client.get(url, {"nhs_number": patient.nhs_number}).content.decode()
+    assert f"Preview for {patient}" in page and f"Dear {patient}," in page
+    assert AuditEntry.objects.filter(action="template.preview", patient_id=patient.pk).exists()
+    missing = client.get(url, {"nhs_number": "9434765919"}).content.decode()
+    assert "There is no patient with that NHS number at this practice." in missing
+
+    pdf_url = reverse("staff:template_letter", kwargs={"ods": practice.ods_code, "template_id": letter.pk})
+    pdf = client.get(pdf_url, {"nhs_number": patient.nhs_number, "large_print": "1"})
+    text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert f"{patient.given_name} {patient.family_name}\n3 St\nLS1 4AP" in text
+    sample = PdfReader(io.BytesIO(client.get(pdf_url).content)).pages[0].extract_text()
+    assert "Sam Patient" in sample
