@@ -53,6 +53,7 @@ from recordaccess.patients.names import search_key
 from recordaccess.patients.nhs_number import check_digit
 from recordaccess.practices.selectors import practice_by_ods
 from recordaccess.practices.services import create_practice
+from recordaccess.processes import database_url
 
 BENCH_ODS = "Z90003"
 AUTHOR, APPROVER = Actor.system("bench-author"), Actor.system("bench-approver")
@@ -144,7 +145,7 @@ class Command(BaseCommand):
     def _send(self, campaign, server, workers: int, kill_at: float, timeout: int, quiet: bool) -> dict:
         environment = {
             **os.environ,
-            "DATABASE_URL": self._database_url(),
+            "DATABASE_URL": database_url(),
             "MESSAGE_CHANNEL": "recordaccess.outreach.channels.NotifyChannel",
             "NOTIFY_API_KEY": localnotify.API_KEY,
             "NOTIFY_BASE_URL": server.url,
@@ -215,15 +216,6 @@ class Command(BaseCommand):
         )
         worker.log = log
         return worker
-
-    @staticmethod
-    def _database_url() -> str:
-        """The database this process is using, for the workers to use too."""
-        db = connection.settings_dict
-        if connection.vendor == "postgresql":
-            password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-            return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-        return f"sqlite:///{db['NAME']}"
 
     @staticmethod
     def _empty_practice():

@@ -33,6 +33,7 @@ from recordaccess.patients.selectors import search_patients
 from recordaccess.patients.synthetic import write_export
 from recordaccess.practices.selectors import practice_by_ods
 from recordaccess.practices.services import create_practice
+from recordaccess.processes import database_url
 
 IMPORT_ODS, FLOOR_ODS = "Z90001", "Z90002"
 FLOOR_CHUNK = 50_000
@@ -119,20 +120,11 @@ class Command(BaseCommand):
         ]
         command.append("--json")
         started = time.perf_counter()
-        environment = {**os.environ, "DEBUG": "0", "DATABASE_URL": self._database_url()}
+        environment = {**os.environ, "DEBUG": "0", "DATABASE_URL": database_url()}
         done = subprocess.run(command, capture_output=True, text=True, check=True, env=environment)  # noqa: S603
         seconds = time.perf_counter() - started
         peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         return seconds, peak_kb / 1024, json.loads(done.stdout)
-
-    @staticmethod
-    def _database_url() -> str:
-        """The database this process is using, for the child import to use too."""
-        db = connection.settings_dict
-        if connection.vendor == "postgresql":
-            password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-            return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-        return f"sqlite:///{db['NAME']}"
 
     def _floor(self, export: Path, practice_id: int, quiet: bool) -> float:
         now = connection.ops.adapt_datetimefield_value(timezone.now())
