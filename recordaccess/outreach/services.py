@@ -1,7 +1,6 @@
 """Changing and approving message templates: each change audited, approval only when every rule passes."""
 
 import itertools
-import secrets
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -9,6 +8,7 @@ from django.utils import timezone
 
 from recordaccess.audit.services import Actor, record
 from recordaccess.bulk import BulkInsert
+from recordaccess.codes import random_code
 from recordaccess.outreach.campaigns import plan_campaign
 from recordaccess.outreach.content import check
 from recordaccess.outreach.defaults import defaults_for
@@ -156,14 +156,9 @@ def create_campaign(
     return campaign
 
 
-# Crockford's base 32, lower case: no i, l, o or u to mistake for 1, 0 or each other.
-REPLY_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
-
-
 def new_reply_code() -> str:
     """10 characters, 50 random bits: short in a text message, not guessable."""
-    bits = int.from_bytes(secrets.token_bytes(7))
-    return "".join(REPLY_ALPHABET[(bits >> (5 * i)) & 31] for i in range(10))
+    return random_code(10)
 
 
 MESSAGE_COLUMNS = [
