@@ -277,6 +277,15 @@ if MESSAGE_CHANNEL.endswith("NotifyChannel") and not (
         "The Notify channel needs NOTIFY_API_KEY, NOTIFY_SMS_TEMPLATE_ID and NOTIFY_EMAIL_TEMPLATE_ID."
     )
 
+# --- Requests from patients ----------------------------------------------------------------------------
+# Sends of the public request form allowed per hour, from one client address and to one practice; and
+# progress checks per client. Past them, a friendly page says to try later or call the practice.
+INTAKE_PER_CLIENT_PER_HOUR = int(os.environ.get("INTAKE_PER_CLIENT_PER_HOUR", "10"))
+INTAKE_PER_PRACTICE_PER_HOUR = int(os.environ.get("INTAKE_PER_PRACTICE_PER_HOUR", "600"))
+STATUS_CHECKS_PER_CLIENT_PER_HOUR = int(os.environ.get("STATUS_CHECKS_PER_CLIENT_PER_HOUR", "20"))
+# The largest body a public form accepts: every answer together is far smaller.
+INTAKE_MAX_BODY_BYTES = int(os.environ.get("INTAKE_MAX_BODY_BYTES", "20000"))
+
 # --- Locale ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

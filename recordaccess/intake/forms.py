@@ -1,11 +1,24 @@
-from django import forms
+"""The request form's questions, one page each where it helps. Every field is checked by intake/validation.py;
+the forms only turn its messages into Django's errors."""
 
+from django import forms
+from django.utils import timezone
+
+from recordaccess.intake import validation
+from recordaccess.intake.models import AccessLevel, ProxyBasis
 from recordaccess.patients.models import Preference
 
 PREFERENCE_CHOICES = [
     (Preference.WANTS_ACCESS, "I want to see my GP health record online"),
     (Preference.NO_ACCESS, "I do not want to see my GP health record online"),
     (Preference.HAS_QUESTIONS, "I have questions: please contact me"),
+]
+DECLARATIONS = [
+    ("leaflet", "I have read the practice's information about online access"),
+    ("security", "I will keep my login details safe, and I am responsible for what I see or download"),
+    ("sharing", "If I choose to share my record with anyone, I do so at my own risk"),
+    ("misuse", "I will tell the practice if I think someone else has used my account"),
+    ("wrong", "I will tell the practice if I see information that is not about me or is wrong"),
 ]
 
 
@@ -16,3 +29,187 @@ class PreferenceForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select what you would like to do"},
     )
+
+
+class CheckedForm(forms.Form):
+    """A form whose fields are checked by one function each from intake/validation.py."""
+
+    checks: dict = {}
+
+    def clean(self):
+        cleaned = super().clean()
+        for field, check in self.checks.items():
+            if field in self.errors:
+                continue
+            try:
+                cleaned[field] = check(self.data.get(self.add_prefix(field), ""))
+            except validation.Invalid as error:
+                self.add_error(field, str(error))
+        return cleaned
+
+
+class ChoiceForm(forms.Form):
+    wish = forms.ChoiceField(
+        label="What would you like to do?",
+        choices=PREFERENCE_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what you would like to do"},
+    )
+    website = forms.CharField(required=False, label="Leave this blank")  # a honeypot for robots
+
+
+class WhoForm(forms.Form):
+    who = forms.ChoiceField(
+        label="Who is this for?",
+        choices=[("myself", "Myself"), ("someone_else", "Someone I care for or act for")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select who this is for"},
+    )
+
+
+class ProxyForm(CheckedForm):
+    requester_name = forms.CharField(label="Your full name", required=False)
+    requester_relationship = forms.CharField(
+        label="Your relationship to them", required=False, help_text="For example, parent, carer or son"
+    )
+    proxy_basis = forms.ChoiceField(
+        label="What lets you act for them?",
+        choices=ProxyBasis.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what lets you act for them"},
+    )
+    checks = {
+        "requester_name": lambda v: validation.name(v, what="your full name"),
+        "requester_relationship": lambda v: validation.text(
+            v, limit=100, what="your relationship to them", required=True
+        ),
+    }
+
+
+class NameForm(CheckedForm):
+    given_name = forms.CharField(label="First name", required=False)
+    family_name = forms.CharField(label="Last name", required=False)
+    checks = {
+        "given_name": lambda v: validation.name(v, what="a first name"),
+        "family_name": lambda v: validation.name(v, what="a last name"),
+    }
+
+
+class DateOfBirthForm(forms.Form):
+    day = forms.CharField(required=False, label="Day")
+    month = forms.CharField(required=False, label="Month")
+    year = forms.CharField(required=False, label="Year")
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned["date_of_birth"] = validation.date_of_birth(
+                cleaned.get("day", ""),
+                cleaned.get("month", ""),
+                cleaned.get("year", ""),
+                today=timezone.localdate(),
+            )
+        except validation.Invalid as error:
+            self.add_error("day", str(error))
+        return cleaned
+
+
+class AddressForm(CheckedForm):
+    address = forms.CharField(
+        label="Address",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Not the postcode",
+    )
+    postcode = forms.CharField(label="Postcode", required=False)
+    checks = {"address": validation.address, "postcode": validation.postcode}
+
+
+class NhsNumberForm(CheckedForm):
+    nhs_number = forms.CharField(
+        label="NHS number (if you know it)",
+        required=False,
+        help_text="It is 10 digits, like 485 777 3456. You can find it on letters from the NHS or in the NHS App.",
+    )
+    checks = {"nhs_number": validation.optional_nhs_number}
+
+
+class ContactForm(CheckedForm):
+    mobile = forms.CharField(label="UK mobile number", required=False)
+    email = forms.CharField(label="Email address", required=False)
+    contact_by = forms.ChoiceField(
+        label="How should we contact you?",
+        choices=[("sms", "Text message"), ("email", "Email"), ("phone", "Phone call"), ("letter", "Letter")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how we should contact you"},
+    )
+    checks = {"mobile": validation.optional_mobile, "email": validation.optional_email}
+
+    def clean(self):
+        cleaned = super().clean()
+        by = cleaned.get("contact_by")
+        if by in ("sms", "phone") and "mobile" not in self.errors and not cleaned.get("mobile"):
+            self.add_error("mobile", "Enter a UK mobile number, or choose another way to contact you")
+        if by == "email" and "email" not in self.errors and not cleaned.get("email"):
+            self.add_error("email", "Enter an email address, or choose another way to contact you")
+        return cleaned
+
+
+class AccessForm(forms.Form):
+    access_level = forms.ChoiceField(
+        label="What would you like to see?",
+        choices=AccessLevel.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what you would like to see"},
+    )
+    services = forms.MultipleChoiceField(
+        label="Would you also like to use these online services? (optional)",
+        choices=[
+            ("appointments", "Booking appointments"),
+            ("prescriptions", "Ordering repeat prescriptions"),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class QuestionForm(CheckedForm):
+    question = forms.CharField(label="What would you like to ask?", required=False, widget=forms.Textarea)
+    checks = {"question": lambda v: validation.text(v, limit=2000, what="your question", required=True)}
+
+
+class NeedsForm(CheckedForm):
+    communication_needs = forms.CharField(
+        label="Do you need anything to help you communicate with us? (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, large print, easy read, British Sign Language or an interpreter",
+    )
+    checks = {
+        "communication_needs": lambda v: validation.text(v, limit=1000, what="your communication needs")
+    }
+
+
+class DeclarationsForm(forms.Form):
+    confirmed = forms.MultipleChoiceField(
+        label="Confirm each of these",
+        choices=DECLARATIONS,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Confirm each statement to ask for access"},
+    )
+
+    def clean_confirmed(self):
+        chosen = self.cleaned_data["confirmed"]
+        if set(chosen) != {key for key, _ in DECLARATIONS}:
+            raise forms.ValidationError("Confirm each statement to ask for access")
+        return chosen
+
+
+class StatusForm(DateOfBirthForm):
+    reference = forms.CharField(label="Your reference", required=False, help_text="For example, K7M2-Q9XD")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (self.data.get("reference") or "").strip():
+            self.add_error("reference", "Enter your reference")
+        return cleaned

@@ -7,4 +7,8 @@ app_name = "intake"
 urlpatterns = [
     path("", views.start, name="start"),
     path("online-access/", views.notice, name="notice"),
+    path("request/check/", views.request_check, name="request_check"),
+    path("request/sent/", views.request_done, name="request_done"),
+    path("request/progress/", views.request_status, name="request_status"),
+    path("request/<slug:step>/", views.request_step, name="request_step"),
 ]

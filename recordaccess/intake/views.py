@@ -3,8 +3,13 @@
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
-from recordaccess.intake.forms import PreferenceForm
+from recordaccess.audit.services import Actor
+from recordaccess.intake import services, wizard
+from recordaccess.intake.forms import PreferenceForm, StatusForm
+from recordaccess.intake.models import AccessLevel, ProxyBasis, Route, Wish
+from recordaccess.intake.security import limit_body, too_many, within_limits
 from recordaccess.outreach import replies
 from recordaccess.outreach.selectors import published_notice
 from recordaccess.practices.selectors import practice_by_ods
@@ -55,3 +60,119 @@ def reply(request: HttpRequest, code: str) -> HttpResponse:
             {"practice": practice, "preference": form.cleaned_data["preference"]},
         )
     return render(request, "intake/reply.jinja", {"practice": practice, "form": form})
+
+
+SESSION = "request:{}"
+
+
+def _answers(request, practice) -> dict:
+    return request.session.get(SESSION.format(practice.ods_code), {})
+
+
+def _save_answers(request, practice, answers: dict) -> None:
+    request.session[SESSION.format(practice.ods_code)] = answers
+
+
+@limit_body
+def request_step(request: HttpRequest, ods: str, step: str) -> HttpResponse:
+    """One question page of the request form."""
+    practice = _practice(ods)
+    page = wizard.BY_SLUG.get(step)
+    answers = _answers(request, practice)
+    if page is None:
+        raise Http404("No such question")
+    if not page.applies(answers):
+        return redirect("intake:request_step", ods=ods, step=wizard.first_unanswered(answers) or "choice")
+    form = page.form(request.POST if request.method == "POST" else None, initial=answers.get(step))
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data.get("website"):  # the honeypot: a robot, shown nothing different
+            return redirect("intake:request_step", ods=ods, step="who")
+        answers[step] = wizard.stored(form.cleaned_data)
+        _save_answers(request, practice, answers)
+        if request.GET.get("from") == "check":  # changing one answer: back to the check page when done
+            missing = wizard.first_unanswered(answers)
+            if missing:
+                return redirect(f"{reverse('intake:request_step', args=[ods, missing])}?from=check")
+            return redirect("intake:request_check", ods=ods)
+        following = wizard.next_slug(answers, step)
+        if following == "check":
+            return redirect("intake:request_check", ods=ods)
+        return redirect("intake:request_step", ods=ods, step=following)
+    steps = [s.slug for s in wizard.applicable(answers)]
+    back = steps[steps.index(step) - 1] if step in steps and steps.index(step) > 0 else None
+    return render(
+        request,
+        "intake/request_step.jinja",
+        {
+            "practice": practice,
+            "form": form,
+            "step": page,
+            "title": page.title(answers),
+            "back": back,
+            "for_other": wizard.for_someone_else(answers),
+        },
+    )
+
+
+@limit_body
+def request_check(request: HttpRequest, ods: str) -> HttpResponse:
+    """Check your answers, then send."""
+    practice = _practice(ods)
+    answers = _answers(request, practice)
+    missing = wizard.first_unanswered(answers)
+    if missing:
+        return redirect("intake:request_step", ods=ods, step=missing)
+    details = wizard.details(answers)
+    if request.method == "POST":
+        if request.POST.get("website"):  # the honeypot
+            return redirect("intake:request_done", ods=ods)
+        if not within_limits(request, practice, "submit"):
+            return too_many(request, practice)
+        saved, _joined = services.submit(
+            practice=practice,
+            details=details,
+            route=Route.ONLINE,
+            actor=Actor.system("patient (online form)"),
+        )
+        _save_answers(request, practice, {})
+        request.session[f"request:{ods}:done"] = saved.reference_display
+        return redirect("intake:request_done", ods=ods)
+    return render(
+        request, "intake/request_check.jinja", {"practice": practice, "d": details, "labels": LABELS}
+    )
+
+
+def request_done(request: HttpRequest, ods: str) -> HttpResponse:
+    practice = _practice(ods)
+    reference = request.session.get(f"request:{ods}:done")
+    if reference is None:
+        return redirect("intake:start", ods=ods)
+    return render(request, "intake/request_done.jinja", {"practice": practice, "reference": reference})
+
+
+@limit_body
+def request_status(request: HttpRequest, ods: str) -> HttpResponse:
+    """A patient checks progress with their reference and date of birth: nothing else is shown or needed."""
+    practice = _practice(ods)
+    form = StatusForm(request.POST if request.method == "POST" else None)
+    found, looked = None, False
+    if request.method == "POST" and form.is_valid():
+        if not within_limits(request, practice, "status"):
+            return too_many(request, practice)
+        looked = True
+        found = services.find_for_patient(
+            practice, form.data["reference"], form.cleaned_data["date_of_birth"]
+        )
+    return render(
+        request,
+        "intake/request_status.jinja",
+        {"practice": practice, "form": form, "found": found, "looked": looked},
+    )
+
+
+LABELS = {
+    "wish": dict(Wish.choices),
+    "access_level": dict(AccessLevel.choices),
+    "proxy_basis": dict(ProxyBasis.choices),
+    "contact_by": {"sms": "Text message", "email": "Email", "phone": "Phone call", "letter": "Letter"},
+}

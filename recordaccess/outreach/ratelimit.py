@@ -22,6 +22,14 @@ def take(key: str, wanted: int, *, per_minute: int, now: datetime.datetime | Non
     return _take(key, window, max(1, per_minute * WINDOW_SECONDS // 60), wanted)
 
 
+def take_per(key: str, wanted: int, *, limit: int, seconds: int, now: datetime.datetime | None = None) -> int:
+    """Reserve up to `wanted` of `limit` in a fixed window of `seconds` (an hour, say)."""
+    now = now or timezone.now()
+    epoch = int(now.timestamp())
+    window = datetime.datetime.fromtimestamp(epoch - epoch % seconds, tz=datetime.UTC)
+    return _take(key, window, limit, wanted)
+
+
 def start_of_day(now: datetime.datetime | None = None) -> datetime.datetime:
     local = timezone.localtime(now or timezone.now())
     return local.replace(hour=0, minute=0, second=0, microsecond=0)

@@ -1,0 +1,274 @@
+"""Requests about online access: taking them in, matching them to the register, verifying identity, moving
+them along. Every change is one transaction with its audit entry.
+
+A request is accepted once and never lost: the same details sent again within REPEAT_WINDOW (a double click, a
+patient unsure it went) are joined to the first, which keeps its reference. Whether the details match a
+registered patient never changes what the patient is told.
+"""
+
+import datetime
+import hashlib
+from dataclasses import asdict, dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from recordaccess.audit.services import Actor, record
+from recordaccess.codes import normalise as normalise_code
+from recordaccess.codes import random_code
+from recordaccess.intake.models import (
+    AccessLevel,
+    AccessRequest,
+    IdentityCheck,
+    IdentityMethod,
+    MatchStatus,
+    RequestStatus,
+    Route,
+)
+from recordaccess.patients.models import Patient
+from recordaccess.patients.names import search_key
+from recordaccess.practices.models import Practice
+
+REPEAT_WINDOW = datetime.timedelta(minutes=10)
+# Levels of access that remote vouching alone may not open (DOMAIN.md: identity verification).
+DETAILED_LEVELS = {AccessLevel.CODED, AccessLevel.PROSPECTIVE, AccessLevel.HISTORIC}
+NEXT = {
+    RequestStatus.RECEIVED: {RequestStatus.MATCHED},
+    RequestStatus.MATCHED: {RequestStatus.IDENTITY_VERIFIED},
+    RequestStatus.IDENTITY_VERIFIED: {RequestStatus.WAITING},
+    RequestStatus.WAITING: {RequestStatus.IN_REVIEW},
+    RequestStatus.IN_REVIEW: {RequestStatus.DECIDED, RequestStatus.WAITING},
+    RequestStatus.DECIDED: set(),
+}
+
+
+class RequestError(ValueError):
+    """Something that cannot be done to a request, with a message for the person doing it."""
+
+
+@dataclass(frozen=True)
+class RequestDetails:
+    """What a request says, already checked field by field (intake/forms.py)."""
+
+    wish: str
+    given_name: str
+    family_name: str
+    date_of_birth: datetime.date
+    address: str
+    postcode: str
+    nhs_number: str = ""
+    mobile: str = ""
+    email: str = ""
+    contact_by: str = "sms"
+    communication_needs: str = ""
+    access_level: str = ""
+    appointments: bool = False
+    prescriptions: bool = False
+    question: str = ""
+    declarations: bool = False
+    for_someone_else: bool = False
+    requester_name: str = ""
+    requester_relationship: str = ""
+    proxy_basis: str = ""
+
+    def fingerprint(self, practice_id: int) -> str:
+        """The same request sent again has the same fingerprint, however its names are written."""
+        parts = [
+            str(practice_id),
+            self.wish,
+            search_key(self.given_name),
+            search_key(self.family_name),
+            self.date_of_birth.isoformat(),
+            self.postcode.replace(" ", ""),
+            search_key(self.requester_name),
+        ]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def submit(
+    *, practice: Practice, details: RequestDetails, route: str, actor: Actor, entered_by: str = ""
+) -> tuple[AccessRequest, bool]:
+    """Take a request in. Returns it and whether it joined an earlier identical one."""
+    fingerprint = details.fingerprint(practice.pk)
+    with transaction.atomic():
+        earlier = (
+            AccessRequest.objects.select_for_update()
+            .filter(
+                practice=practice, fingerprint=fingerprint, received_at__gte=timezone.now() - REPEAT_WINDOW
+            )
+            .order_by("received_at")
+            .first()
+        )
+        if earlier is not None:
+            AccessRequest.objects.filter(pk=earlier.pk).update(repeats=earlier.repeats + 1)
+            record(
+                actor=actor,
+                action="request.repeat",
+                practice_ods=practice.ods_code,
+                object_type="access_request",
+                object_id=earlier.pk,
+            )
+            return earlier, True
+        request = _create(practice, details, route, fingerprint, entered_by)
+        record(
+            actor=actor,
+            action="request.receive",
+            practice_ods=practice.ods_code,
+            object_type="access_request",
+            object_id=request.pk,
+            detail={"route": route, "wish": details.wish},
+        )
+        match(request, actor=actor)
+    return request, False
+
+
+def _create(
+    practice, details: RequestDetails, route: str, fingerprint: str, entered_by: str
+) -> AccessRequest:
+    for _ in range(5):  # a clash of 40 random bits is vanishingly rare; try again rather than fail
+        try:
+            with transaction.atomic():
+                return AccessRequest.objects.create(
+                    practice=practice,
+                    reference=random_code(8),
+                    route=route,
+                    fingerprint=fingerprint,
+                    entered_by=entered_by,
+                    **asdict(details),
+                )
+        except IntegrityError:
+            continue
+    raise RuntimeError("Could not make a unique reference")
+
+
+def match(request: AccessRequest, *, actor: Actor) -> str:
+    """Match to the register by NHS number and date of birth, or by surname, date of birth and postcode.
+    Exactly one candidate matches; none or several go to the matching queue for a person."""
+    registered = Patient.objects.filter(practice=request.practice, status="registered")
+    candidates = []
+    if request.nhs_number:
+        candidates = list(
+            registered.filter(nhs_number=request.nhs_number, date_of_birth=request.date_of_birth)
+        )
+    if not candidates:
+        candidates = list(
+            registered.filter(
+                family_key=search_key(request.family_name),
+                date_of_birth=request.date_of_birth,
+                postcode=request.postcode,
+            )[:3]
+        )
+    if len(candidates) == 1:
+        _set_match(request, candidates[0], actor, how="automatic")
+    else:
+        AccessRequest.objects.filter(pk=request.pk).update(match_status=MatchStatus.NEEDS_STAFF)
+        request.match_status = MatchStatus.NEEDS_STAFF
+    return request.match_status
+
+
+def candidates_for(request: AccessRequest, limit: int = 10):
+    """Patients a person might match a request to: same date of birth, and the same surname or postcode."""
+    registered = Patient.objects.filter(practice=request.practice, date_of_birth=request.date_of_birth)
+    by_name = registered.filter(family_key=search_key(request.family_name))
+    by_place = registered.filter(postcode=request.postcode)
+    by_number = registered.filter(nhs_number=request.nhs_number) if request.nhs_number else registered.none()
+    return (by_name | by_place | by_number).order_by("family_name", "given_name")[:limit]
+
+
+@transaction.atomic
+def confirm_match(*, actor: Actor, request: AccessRequest, patient_id: int) -> AccessRequest:
+    patient = Patient.objects.filter(practice=request.practice, pk=patient_id).first()
+    if patient is None:
+        raise RequestError("That patient is not on this practice's register.")
+    _set_match(request, patient, actor, how="by staff")
+    return request
+
+
+def _set_match(request: AccessRequest, patient: Patient, actor: Actor, how: str) -> None:
+    request.patient, request.match_status = patient, MatchStatus.MATCHED
+    if request.status == RequestStatus.RECEIVED:
+        request.status = RequestStatus.MATCHED
+    request.save(update_fields=["patient", "match_status", "status", "updated_at"])
+    record(
+        actor=actor,
+        action="request.match",
+        practice_ods=request.practice.ods_code,
+        object_type="access_request",
+        object_id=request.pk,
+        patient_id=patient.pk,
+        detail={"how": how},
+    )
+
+
+@transaction.atomic
+def verify_identity(
+    *, actor: Actor, request: AccessRequest, method: str, remote: bool, evidence: str
+) -> IdentityCheck:
+    """Record how identity was verified. Remote vouching alone is refused for detailed or full records."""
+    if request.patient_id is None:
+        raise RequestError("Match the request to a patient before verifying identity.")
+    if method not in IdentityMethod.values:
+        raise RequestError("Choose how identity was verified.")
+    vouched = method in (IdentityMethod.VOUCHING, IdentityMethod.VOUCHING_CONFIRMED)
+    if vouched and remote and request.access_level in DETAILED_LEVELS:
+        raise RequestError(
+            "Remote vouching is not enough for coded or full record access: verify at the desk with two "
+            "documents, or through NHS login at P9."
+        )
+    if method == IdentityMethod.DOCUMENTS and not evidence.strip():
+        raise RequestError("Say which two documents you saw, one with a photo.")
+    check = IdentityCheck.objects.create(
+        request=request, method=method, remote=remote, evidence=evidence.strip(), verified_by=actor.name
+    )
+    if request.status == RequestStatus.MATCHED:
+        request.status = RequestStatus.IDENTITY_VERIFIED
+        request.save(update_fields=["status", "updated_at"])
+    record(
+        actor=actor,
+        action="request.identity",
+        practice_ods=request.practice.ods_code,
+        object_type="access_request",
+        object_id=request.pk,
+        patient_id=request.patient_id,
+        detail={"method": method, "remote": remote},
+    )
+    return check
+
+
+@transaction.atomic
+def move(*, actor: Actor, request: AccessRequest, status: str) -> AccessRequest:
+    """Move a request to its next state; only the transitions in NEXT are allowed."""
+    current = RequestStatus(request.status)
+    if status not in NEXT[current]:
+        raise RequestError(
+            f"A request that is {current.label.lower()} cannot move to {RequestStatus(status).label.lower()}."
+        )
+    if status == RequestStatus.IDENTITY_VERIFIED and not request.identity_checks.exists():
+        raise RequestError("Record how identity was verified first.")
+    request.status = status
+    request.save(update_fields=["status", "updated_at"])
+    record(
+        actor=actor,
+        action="request.move",
+        practice_ods=request.practice.ods_code,
+        object_type="access_request",
+        object_id=request.pk,
+        patient_id=request.patient_id,
+        detail={"from": current.value, "to": status},
+    )
+    return request
+
+
+def find_for_patient(
+    practice: Practice, reference: str, date_of_birth: datetime.date
+) -> AccessRequest | None:
+    """A patient checking progress: reference and date of birth both right, or nothing at all."""
+    code = normalise_code(reference)
+    if len(code) != 8:
+        return None
+    return AccessRequest.objects.filter(
+        practice=practice, reference=code, date_of_birth=date_of_birth
+    ).first()
+
+
+ROUTES_BY_STAFF = [Route.PAPER, Route.PHONE, Route.CONSULTATION]
