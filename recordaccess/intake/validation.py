@@ -38,9 +38,7 @@ def name(value: str, *, what: str) -> str:
     cleaned = " ".join(text(value, limit=100, what=what, required=True).split())
     if not NAME.match(cleaned):
         subject = re.sub(r"^(a|an|your|their) ", "", what)
-        raise Invalid(
-            f"{subject.capitalize()} must only include letters, spaces, hyphens and apostrophes"
-        )
+        raise Invalid(f"{subject.capitalize()} must only include letters, spaces, hyphens and apostrophes")
     return cleaned
 
 
