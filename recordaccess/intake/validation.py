@@ -13,8 +13,22 @@ from recordaccess.patients.contacts import (
     normalise_uk_mobile,
 )
 
-# Letters in any alphabet, spaces, hyphens and apostrophes: O'Brien, Anne-Marie, Zoë, Siân.
-NAME = re.compile(r"^[^\W\d_]+(?:[ '\-’][^\W\d_]+)*\.?$")
+# Between the letters of a name (in any alphabet, with their accents and marks): O'Brien, Anne-Marie, St. John.
+SEPARATORS = " '-’."
+
+
+def _is_name(value: str) -> bool:
+    """Letters and their marks, with single separators between them (". " as in "St. John"); a letter first."""
+    if not value or unicodedata.category(value[0])[0] != "L":
+        return False
+    previous = ""
+    for ch in value:
+        if unicodedata.category(ch)[0] in "LM":
+            pass
+        elif ch not in SEPARATORS or (previous in SEPARATORS and not (previous == "." and ch == " ")):
+            return False
+        previous = ch
+    return previous not in SEPARATORS or previous == "."
 
 
 class Invalid(ValueError):
@@ -36,7 +50,7 @@ def text(value: str, *, limit: int, what: str, required: bool = False) -> str:
 
 def name(value: str, *, what: str) -> str:
     cleaned = " ".join(text(value, limit=100, what=what, required=True).split())
-    if not NAME.match(cleaned):
+    if not _is_name(cleaned):
         subject = re.sub(r"^(a|an|your|their) ", "", what)
         raise Invalid(f"{subject.capitalize()} must only include letters, spaces, hyphens and apostrophes")
     return cleaned
