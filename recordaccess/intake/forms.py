@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from recordaccess.intake import validation
-from recordaccess.intake.models import AccessLevel, ProxyBasis
+from recordaccess.intake.models import AccessLevel, IdentityMethod, ProxyBasis
 from recordaccess.patients.models import Preference
 
 PREFERENCE_CHOICES = [
@@ -213,3 +213,103 @@ class StatusForm(DateOfBirthForm):
         if not (self.data.get("reference") or "").strip():
             self.add_error("reference", "Enter your reference")
         return cleaned
+
+
+class StaffRequestForm(CheckedForm):
+    """A paper form, a phone call or a request in a consultation, keyed in by staff: the online form's
+    questions on one page, checked the same way."""
+
+    route = forms.ChoiceField(
+        label="How did the request reach us?",
+        choices=[("paper", "Paper form"), ("phone", "Phone call"), ("consultation", "Consultation")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how the request reached the practice"},
+    )
+    wish = ChoiceForm.base_fields["wish"]
+    given_name = forms.CharField(label="First name", required=False)
+    family_name = forms.CharField(label="Last name", required=False)
+    day = forms.CharField(label="Day", required=False)
+    month = forms.CharField(label="Month", required=False)
+    year = forms.CharField(label="Year", required=False)
+    address = forms.CharField(label="Address", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    postcode = forms.CharField(label="Postcode", required=False)
+    nhs_number = forms.CharField(label="NHS number (optional)", required=False)
+    mobile = forms.CharField(label="Mobile (optional)", required=False)
+    email = forms.CharField(label="Email (optional)", required=False)
+    access_level = forms.ChoiceField(
+        label="What would they like to see? (if they want access)",
+        choices=[("", "Not asked for"), *AccessLevel.choices],
+        required=False,
+    )
+    question = forms.CharField(
+        label="Their question (if any)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    declarations = forms.BooleanField(
+        label="The patient signed or confirmed the declarations", required=False
+    )
+    checks = {
+        "given_name": lambda v: validation.name(v, what="a first name"),
+        "family_name": lambda v: validation.name(v, what="a last name"),
+        "address": validation.address,
+        "postcode": validation.postcode,
+        "nhs_number": validation.optional_nhs_number,
+        "mobile": validation.optional_mobile,
+        "email": validation.optional_email,
+        "question": lambda v: validation.text(v, limit=2000, what="the question"),
+    }
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            cleaned["date_of_birth"] = validation.date_of_birth(
+                cleaned.get("day", ""),
+                cleaned.get("month", ""),
+                cleaned.get("year", ""),
+                today=timezone.localdate(),
+            )
+        except validation.Invalid as error:
+            self.add_error("day", str(error))
+        wish = cleaned.get("wish")
+        if wish == "wants_access" and not cleaned.get("access_level"):
+            self.add_error("access_level", "Select what they would like to see")
+        if wish == "wants_access" and not cleaned.get("declarations"):
+            self.add_error("declarations", "The patient must confirm the declarations to ask for access")
+        if wish == "has_questions" and not cleaned.get("question"):
+            self.add_error("question", "Enter their question")
+        return cleaned
+
+    def details(self):
+        from recordaccess.intake.services import RequestDetails
+
+        d = self.cleaned_data
+        return RequestDetails(
+            wish=d["wish"],
+            given_name=d["given_name"],
+            family_name=d["family_name"],
+            date_of_birth=d["date_of_birth"],
+            address=d["address"],
+            postcode=d["postcode"],
+            nhs_number=d["nhs_number"],
+            mobile=d["mobile"],
+            email=d["email"],
+            contact_by="sms" if d["mobile"] else ("email" if d["email"] else "letter"),
+            access_level=d["access_level"] if d["wish"] == "wants_access" else "",
+            question=d["question"],
+            declarations=bool(d["declarations"]),
+        )
+
+
+class IdentityForm(forms.Form):
+    method = forms.ChoiceField(
+        label="How was their identity verified?",
+        choices=IdentityMethod.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how their identity was verified"},
+    )
+    remote = forms.BooleanField(label="Done without the patient at the practice (remotely)", required=False)
+    evidence = forms.CharField(
+        label="What did you see?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For documents, say which two (for example, passport and a council tax bill). Do not copy them.",
+    )

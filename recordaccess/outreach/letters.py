@@ -85,6 +85,10 @@ def _html(html: str):
     return HTML(string=html)
 
 
+def render_pdf(html: str) -> bytes:
+    return _html(html).write_pdf()
+
+
 def letter_pdf(practice, letter: Letter) -> bytes:
     return _html(letters_html(practice, [letter])).write_pdf()
 

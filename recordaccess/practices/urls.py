@@ -1,6 +1,7 @@
 from django.urls import path
 
 from recordaccess.audit import views as audit_views
+from recordaccess.intake import staff_views as intake_staff
 from recordaccess.outreach import views as outreach_views
 from recordaccess.patients import views as patient_views
 from recordaccess.practices import views
@@ -42,6 +43,17 @@ urlpatterns = [
     ),
     path("p/<str:ods>/outbox/", outreach_views.outbox, name="outbox"),
     path("p/<str:ods>/replies/", outreach_views.reply_list, name="replies"),
+    path("p/<str:ods>/requests/", intake_staff.request_list, name="requests"),
+    path("p/<str:ods>/requests/new/", intake_staff.request_new, name="request_new"),
+    path("p/<str:ods>/requests/paper-form.pdf", intake_staff.paper_form, name="request_paper_form"),
+    path("p/<str:ods>/requests/<int:request_id>/", intake_staff.request_detail, name="request"),
+    path("p/<str:ods>/requests/<int:request_id>/match/", intake_staff.request_match, name="request_match"),
+    path(
+        "p/<str:ods>/requests/<int:request_id>/identity/",
+        intake_staff.request_identity,
+        name="request_identity",
+    ),
+    path("p/<str:ods>/requests/<int:request_id>/move/", intake_staff.request_move, name="request_move"),
     path("p/<str:ods>/outbox/<int:item_id>/letter.pdf", outreach_views.outbox_letter, name="outbox_letter"),
     path(
         "p/<str:ods>/campaigns/<int:campaign_id>/letters/new/",

@@ -21,6 +21,7 @@ SAMPLE_KWARGS = {
     "campaign_id": 1,
     "print_id": 1,
     "item_id": 1,
+    "request_id": 1,
 }
 
 

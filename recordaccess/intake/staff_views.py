@@ -1,0 +1,161 @@
+"""Staff pages for requests: the list by state, one request (matching, identity, moving it on), keying in a
+paper form or a phone or consultation request, and the blank paper form to print. Views only show; the rules
+are in intake/services.py."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
+
+from recordaccess.audit.services import Actor, record_request
+from recordaccess.intake import services
+from recordaccess.intake.forms import DECLARATIONS, IdentityForm, StaffRequestForm
+from recordaccess.intake.models import AccessLevel, AccessRequest, MatchStatus, ProxyBasis, RequestStatus
+
+
+def _request(request: HttpRequest, request_id: int) -> AccessRequest:
+    found = (
+        AccessRequest.objects.filter(practice=request.practice, pk=request_id)
+        .select_related("patient")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such request")
+    return found
+
+
+def request_list(request: HttpRequest, ods: str) -> HttpResponse:
+    show = request.GET.get("show", "")
+    everything = AccessRequest.objects.filter(practice=request.practice)
+    counts = dict(everything.values_list("status").annotate(n=Count("pk")))
+    needs_matching = everything.filter(match_status=MatchStatus.NEEDS_STAFF).count()
+    chosen = everything
+    if show in RequestStatus.values:
+        chosen = chosen.filter(status=show)
+    elif show == "needs_matching":
+        chosen = chosen.filter(match_status=MatchStatus.NEEDS_STAFF)
+    page = Paginator(chosen.select_related("patient"), 25).get_page(request.GET.get("page"))
+    record_request(
+        request,
+        "requests.view",
+        object_type="access_request",
+        detail={"page": page.number, "show": show, "ids": [r.pk for r in page]},
+    )
+    peak = max(counts.values(), default=0) or 1
+    bars = [
+        (status, label, counts.get(status, 0), 100 * counts.get(status, 0) // peak)
+        for status, label in RequestStatus.choices
+    ]
+    return render(
+        request,
+        "intake/staff/requests.jinja",
+        {"page": page, "show": show, "bars": bars, "needs_matching": needs_matching},
+    )
+
+
+def request_detail(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
+    item = _request(request, request_id)
+    record_request(
+        request, "request.view", object_type="access_request", object_id=item.pk, patient_id=item.patient_id
+    )
+    return render(
+        request,
+        "intake/staff/request.jinja",
+        {
+            "item": item,
+            "candidates": services.candidates_for(item) if item.match_status != MatchStatus.MATCHED else [],
+            "identity_form": IdentityForm(),
+            "checks": item.identity_checks.all(),
+            "next_states": [RequestStatus(s) for s in services.NEXT[RequestStatus(item.status)]],
+            "levels": dict(AccessLevel.choices),
+            "bases": dict(ProxyBasis.choices),
+        },
+    )
+
+
+@require_POST
+def request_match(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
+    item = _request(request, request_id)
+    try:
+        services.confirm_match(
+            actor=Actor.from_request(request), request=item, patient_id=int(request.POST["patient"])
+        )
+        messages.success(request, "Matched to the patient.")
+    except (KeyError, ValueError) as error:
+        messages.error(
+            request, str(error) if isinstance(error, services.RequestError) else "Choose a patient."
+        )
+    return redirect("staff:request", ods=ods, request_id=item.pk)
+
+
+@require_POST
+def request_identity(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
+    item = _request(request, request_id)
+    form = IdentityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("staff:request", ods=ods, request_id=item.pk)
+    try:
+        services.verify_identity(actor=Actor.from_request(request), request=item, **form.cleaned_data)
+        messages.success(request, "Identity verification recorded.")
+    except services.RequestError as error:
+        messages.error(request, str(error))
+    return redirect("staff:request", ods=ods, request_id=item.pk)
+
+
+@require_POST
+def request_move(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
+    item = _request(request, request_id)
+    try:
+        services.move(actor=Actor.from_request(request), request=item, status=request.POST.get("status", ""))
+        messages.success(request, f"Moved to “{item.get_status_display()}”.")
+    except (services.RequestError, ValueError) as error:
+        messages.error(request, str(error))
+    return redirect("staff:request", ods=ods, request_id=item.pk)
+
+
+def request_new(request: HttpRequest, ods: str) -> HttpResponse:
+    form = StaffRequestForm(
+        request.POST if request.method == "POST" else None,
+        initial={"route": request.GET.get("route", "paper")},
+    )
+    if request.method == "POST" and form.is_valid():
+        actor = Actor.from_request(request)
+        saved, joined = services.submit(
+            practice=request.practice,
+            details=form.details(),
+            route=form.cleaned_data["route"],
+            actor=actor,
+            entered_by=actor.name,
+        )
+        messages.success(
+            request,
+            f"{'That request was already here' if joined else 'Request saved'}: reference {saved.reference_display}.",
+        )
+        return redirect("staff:request", ods=ods, request_id=saved.pk)
+    return render(request, "intake/staff/request_new.jinja", {"form": form})
+
+
+def paper_form(request: HttpRequest, ods: str) -> HttpResponse:
+    """The blank request form to print, with the practice's details, as a PDF."""
+    from recordaccess.outreach.letters import FONT, render_pdf
+
+    html = render_to_string(
+        "intake/pdf/paper_form.jinja",
+        {
+            "practice": request.practice,
+            "levels": AccessLevel.choices,
+            "declarations": [text for _, text in DECLARATIONS],
+            "font": FONT,
+            "large_print": False,
+            "title": "Request for online access to your GP record",
+        },
+    )
+    return HttpResponse(
+        render_pdf(html),
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="online-access-request-{ods}.pdf"'},
+    )

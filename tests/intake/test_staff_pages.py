@@ -1,0 +1,144 @@
+"""Requests from the staff side: the list by state, matching by hand, identity rules, moving on, keying in."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from recordaccess.audit.models import AuditEntry
+from recordaccess.audit.services import Actor
+from recordaccess.intake import services
+from recordaccess.intake.models import AccessRequest
+from recordaccess.patients.models import Patient
+from recordaccess.practices.roles import Role
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+ANNE = services.RequestDetails(
+    wish="wants_access",
+    given_name="Anne",
+    family_name="Smith",
+    date_of_birth=datetime.date(1970, 5, 1),
+    address="2 High St",
+    postcode="LS1 4AP",
+    access_level="prospective",
+    declarations=True,
+)
+
+
+@pytest.fixture
+def reception(client, practice):
+    factories.sign_in(client, factories.staff(practice, Role.RECEPTION, "bob"))
+    return client
+
+
+@pytest.fixture
+def twins(practice):
+    """Two registered patients the request could be: same surname, birthday and postcode."""
+    make = lambda given, number: Patient.objects.create(  # noqa: E731
+        practice=practice,
+        nhs_number=number,
+        given_name=given,
+        family_name="Smith",
+        date_of_birth=datetime.date(1970, 5, 1),
+        postcode="LS1 4AP",
+    )
+    return make("Anne", "9434765919"), make("Anna", "4010232137")
+
+
+def url(name, **kwargs):
+    return reverse(f"staff:{name}", kwargs={"ods": "A81001", **kwargs})
+
+
+def test_an_uncertain_match_waits_for_a_person_who_sees_the_candidates_side_by_side(
+    reception, practice, twins
+):
+    saved, _ = services.submit(practice=practice, details=ANNE, route="online", actor=Actor.system("t"))
+    assert saved.match_status == "needs_staff" and saved.patient is None
+    listing = reception.get(url("requests")).content.decode()
+    assert "1 request needs a person to match" in listing and saved.reference_display in listing
+    page = reception.get(url("request", request_id=saved.pk)).content.decode()
+    assert "Anne Smith" in page and "Anna Smith" in page and "This is the patient" in page
+    reception.post(url("request_match", request_id=saved.pk), {"patient": twins[0].pk})
+    saved.refresh_from_db()
+    assert (saved.patient, saved.status) == (twins[0], "matched")
+    assert AuditEntry.objects.filter(action="request.view", object_id=str(saved.pk)).exists()
+
+
+def test_remote_vouching_is_refused_for_detailed_access_and_documents_are_recorded(
+    reception, practice, twins
+):
+    saved, _ = services.submit(practice=practice, details=ANNE, route="online", actor=Actor.system("t"))
+    services.confirm_match(actor=Actor.system("t"), request=saved, patient_id=twins[0].pk)
+    refused = reception.post(
+        url("request_identity", request_id=saved.pk), {"method": "vouching", "remote": "on"}, follow=True
+    ).content.decode()
+    assert "Remote vouching is not enough for coded or full record access" in refused
+    reception.post(
+        url("request_identity", request_id=saved.pk),
+        {"method": "documents", "evidence": "Passport and council tax bill"},
+    )
+    saved.refresh_from_db()
+    assert saved.status == "identity_verified"
+    check = saved.identity_checks.get()
+    assert (check.method, check.evidence) == ("documents", "Passport and council tax bill")
+
+
+def test_a_request_moves_only_to_its_next_state_and_every_move_is_audited(reception, practice, twins):
+    saved, _ = services.submit(practice=practice, details=ANNE, route="online", actor=Actor.system("t"))
+    page = reception.post(url("request_move", request_id=saved.pk), {"status": "decided"}, follow=True)
+    assert "cannot move to decided" in page.content.decode()
+    services.confirm_match(actor=Actor.system("t"), request=saved, patient_id=twins[0].pk)
+    services.verify_identity(
+        actor=Actor.system("t"), request=saved, method="nhs_login_p9", remote=True, evidence=""
+    )
+    for state in ("waiting", "in_review", "decided"):
+        reception.post(url("request_move", request_id=saved.pk), {"status": state})
+        saved.refresh_from_db()
+        assert saved.status == state
+    moves = AuditEntry.objects.filter(action="request.move").values_list("detail", flat=True)
+    assert len(moves) == 3
+
+
+def test_a_paper_form_is_keyed_in_with_the_same_checks(reception, practice, twins):
+    bad = reception.post(url("request_new"), {"route": "paper", "wish": "wants_access"}).content.decode()
+    assert "Enter a first name" in bad and "Enter your date of birth" in bad
+    assert "Select what they would like to see" in bad and "must confirm the declarations" in bad
+    response = reception.post(
+        url("request_new"),
+        {
+            "route": "paper",
+            "wish": "wants_access",
+            "given_name": "Anne",
+            "family_name": "Smith",
+            "day": "1",
+            "month": "5",
+            "year": "1970",
+            "address": "2 High St",
+            "postcode": "ls1 4ap",
+            "nhs_number": "943 476 5919",
+            "access_level": "coded",
+            "declarations": "on",
+        },
+    )
+    saved = AccessRequest.objects.get()
+    assert response["Location"] == url("request", request_id=saved.pk)
+    assert (saved.route, saved.entered_by, saved.patient, saved.access_level) == (
+        "paper",
+        "bob",
+        twins[0],
+        "coded",
+    )
+
+
+def test_the_blank_paper_form_prints_with_the_practices_details(reception, practice):
+    pdf = PdfReader(io.BytesIO(reception.get(url("request_paper_form")).content))
+    text = pdf.pages[0].extract_text()
+    assert "Riverside Surgery" in text and "For practice use" in "".join(p.extract_text() for p in pdf.pages)
+
+
+def test_observers_never_see_requests(client, practice):
+    factories.sign_in(client, factories.staff(practice, Role.OBSERVER))
+    assert client.get(url("requests")).status_code == 403
