@@ -87,6 +87,12 @@ class AccessRequest(models.Model):
     fingerprint = models.CharField(max_length=64, db_index=True, help_text="Joins a repeat submission.")
     repeats = models.PositiveIntegerField(default=0, help_text="Times the same request was sent again.")
     entered_by = models.CharField(max_length=150, blank=True, help_text="Staff who keyed it in.")
+    acknowledgement = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="'' not needed (phone or letter), then sending → sent, or failed: sent at most once.",
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from recordaccess.audit.services import Actor, record
 from recordaccess.codes import normalise as normalise_code
 from recordaccess.codes import random_code
+from recordaccess.intake import acknowledge
 from recordaccess.intake.models import (
     AccessLevel,
     AccessRequest,
@@ -119,6 +120,7 @@ def submit(
             detail={"route": route, "wish": details.wish},
         )
         match(request, actor=actor)
+        acknowledge.queue(request)
     return request, False
 
 

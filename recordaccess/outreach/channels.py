@@ -38,6 +38,18 @@ class OutboxChannel:
         item = OutboxItem.objects.filter(message__reference=reference).first()
         return f"outbox-{item.pk}" if item else None
 
+    def send_direct(self, *, practice, channel: str, reference: str, rendered: Rendered) -> str:
+        """One text or email that is not part of a campaign (an acknowledgement, say)."""
+        item = OutboxItem.objects.create(
+            practice=practice,
+            channel=channel,
+            reference=reference,
+            to=rendered.to,
+            subject=rendered.subject,
+            body=rendered.body,
+        )
+        return f"outbox-{item.pk}"
+
 
 class NotifyChannel:
     """GOV.UK Notify. Our templates stay the source of truth: Notify's SMS template is a single ((body))
@@ -68,20 +80,35 @@ class NotifyChannel:
                 response = self.client.send_precompiled_letter_notification(
                     reference=message.reference, pdf_file=io.BytesIO(pdf), postage=self.postage
                 )
-            elif message.channel == "sms":
+            else:
+                return self.send_direct(
+                    practice=None, channel=message.channel, reference=message.reference, rendered=rendered
+                )
+        except (TemporaryFailure, PermanentFailure):
+            raise
+        except Exception as error:
+            raise classify(error) from error
+        return response["id"]
+
+    def send_direct(self, *, practice, channel: str, reference: str, rendered: Rendered) -> str:
+        """A text or an email through Notify's one-placeholder templates."""
+        try:
+            if channel == "sms":
                 response = self.client.send_sms_notification(
                     phone_number=rendered.to,
                     template_id=self.templates["sms"],
                     personalisation={"body": rendered.body},
-                    reference=message.reference,
+                    reference=reference,
                 )
             else:
                 response = self.client.send_email_notification(
                     email_address=rendered.to,
                     template_id=self.templates["email"],
                     personalisation={"subject": rendered.subject, "body": rendered.body},
-                    reference=message.reference,
+                    reference=reference,
                 )
+        except (TemporaryFailure, PermanentFailure):
+            raise
         except Exception as error:
             raise classify(error) from error
         return response["id"]

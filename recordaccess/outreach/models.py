@@ -166,14 +166,20 @@ class Message(models.Model):
 class OutboxItem(models.Model):
     """What the embedded outbox channel "sent": the whole flow works, and can be read, with no Notify account."""
 
-    message = models.OneToOneField(Message, on_delete=models.CASCADE, related_name="outbox_item")
+    message = models.OneToOneField(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="outbox_item"
+    )
+    # For a message outside a campaign (an acknowledgement): whose it is, how it went, and its reference.
+    practice = models.ForeignKey(Practice, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=10, blank=True)
+    reference = models.CharField(max_length=40, blank=True)
     to = models.CharField(max_length=320)
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
-        return f"{self.message.reference} to {self.to}"
+        return f"{self.message.reference if self.message else self.reference} to {self.to}"
 
 
 class SendAllowance(models.Model):

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -338,7 +338,9 @@ def campaign_action(request: HttpRequest, ods: str, campaign_id: int, action: st
 
 def outbox(request: HttpRequest, ods: str) -> HttpResponse:
     items = (
-        OutboxItem.objects.filter(message__campaign__practice=request.practice)
+        OutboxItem.objects.filter(
+            Q(message__campaign__practice=request.practice) | Q(practice=request.practice)
+        )
         .select_related("message__patient", "message__campaign")
         .order_by("-pk")
     )
@@ -347,7 +349,7 @@ def outbox(request: HttpRequest, ods: str) -> HttpResponse:
         request,
         "outbox.view",
         object_type="outbox",
-        detail={"page": page.number, "patient_ids": [i.message.patient_id for i in page]},
+        detail={"page": page.number, "patient_ids": [i.message.patient_id for i in page if i.message]},
     )
     return render(request, "outreach/outbox.jinja", {"page": page})
 
