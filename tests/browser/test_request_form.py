@@ -1,0 +1,202 @@
+"""A patient sends a request through the public pages in Chromium, by each route, and axe-core finds no
+accessibility violations (WCAG 2.2 A and AA rules) on any public page on the way."""
+
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from recordaccess.intake.models import AccessRequest
+from recordaccess.patients.models import Patient
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture
+def patient_page(browser, live_server):
+    # axe-core is injected as an inline script, which our Content Security Policy would rightly refuse.
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    page.checked = []
+    yield page
+    context.close()
+
+
+def accessible(page):
+    """Run axe-core on the page as it is now; fail with the violations, if any."""
+    if not AXE.exists():
+        pytest.fail(f"axe-core is missing at {AXE}: run make install")
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
+        ".map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))",
+        WCAG,
+    )
+    assert violations == [], json.dumps(violations, indent=1)
+    page.checked.append(page.url)
+
+
+def cont(page):
+    page.get_by_role("button", name="Continue").click()
+
+
+def fill_patient(page, *, who="Myself"):
+    page.get_by_label(who).check()
+    cont(page)
+
+
+def test_a_patient_asks_for_access_online_meeting_errors_on_the_way(patient_page, live_server):
+    page = patient_page
+    practice = factories.practice("A81001", name="Riverside Surgery")
+    Patient.objects.create(
+        practice=practice,
+        nhs_number="9434765919",
+        given_name="Siân",
+        family_name="O'Brien",
+        date_of_birth=datetime.date(1980, 3, 7),
+        postcode="LS1 4AP",
+    )
+    page.goto("/p/A81001/")
+    accessible(page)
+    page.get_by_role("link", name="Ask for access or tell us your choice").click()
+    cont(page)  # nothing chosen
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary).to_contain_text("Select what you would like to do")
+    expect(summary).to_be_focused()
+    accessible(page)
+    summary.get_by_role("link", name="Select what you would like to do").click()
+    expect(page.get_by_label("I want to see my GP health record online")).to_be_focused()
+    page.get_by_label("I want to see my GP health record online").check()
+    cont(page)
+    fill_patient(page)
+    page.get_by_label("First name").fill("Siân")
+    page.get_by_label("Last name").fill("O'Brien1")
+    cont(page)
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Last name must only include letters")
+    accessible(page)
+    page.get_by_label("Last name").fill("O'Brien")
+    cont(page)
+    page.get_by_label("Day").fill("31")
+    page.get_by_label("Month").fill("2")
+    page.get_by_label("Year").fill("1980")
+    cont(page)
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Date of birth must be a real date")
+    accessible(page)
+    page.get_by_label("Day").fill("7")
+    page.get_by_label("Month").fill("3")
+    cont(page)
+    page.get_by_label("Address").fill("1 River Road\nLeeds")
+    page.get_by_label("Postcode").fill("ls14ap")
+    cont(page)
+    page.get_by_label("NHS number (if you know it)").fill("943 476 5919")
+    cont(page)
+    page.get_by_label("Text message").check()
+    cont(page)
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter a UK mobile number, or choose")
+    accessible(page)
+    page.get_by_label("UK mobile number").fill("07700 900123")
+    cont(page)
+    page.get_by_label("New entries from now on, including notes and letters").check()
+    cont(page)
+    accessible(page)
+    cont(page)  # no communication needs
+    for box in page.get_by_role("checkbox").all():
+        box.check()
+    cont(page)
+    expect(page.get_by_role("heading", name="Check your answers before sending")).to_be_visible()
+    accessible(page)
+    page.get_by_role("link", name="Change name").click()
+    page.get_by_label("First name").fill("Sian")
+    cont(page)
+    expect(page.get_by_role("heading", name="Check your answers before sending")).to_be_visible()
+    page.get_by_role("button", name="Send request").click()
+    expect(page.get_by_role("heading", name="Request sent")).to_be_visible()
+    accessible(page)
+    saved = AccessRequest.objects.get()
+    expect(page.locator("#reference")).to_have_text(saved.reference_display)
+    assert (saved.given_name, saved.match_status, saved.access_level) == ("Sian", "matched", "prospective")
+
+    page.get_by_role("link", name="check the progress of your request").click()
+    page.get_by_label("Your reference").fill(saved.reference_display.lower())
+    page.get_by_label("Day").fill("7")
+    page.get_by_label("Month").fill("3")
+    page.get_by_label("Year").fill("1980")
+    page.get_by_role("button", name="Check progress").click()
+    expect(page.locator("#progress")).to_contain_text("Matched to the register")
+    accessible(page)
+
+
+@pytest.mark.parametrize(
+    ("choice", "extra"),
+    [
+        ("I do not want to see my GP health record online", None),
+        ("I have questions: please contact me", "question"),
+    ],
+)
+def test_saying_no_or_asking_a_question_is_as_easy(patient_page, live_server, choice, extra):
+    page = patient_page
+    factories.practice("A81001", name="Riverside Surgery")
+    page.goto("/p/A81001/request/choice/")
+    page.get_by_label(choice).check()
+    cont(page)
+    fill_patient(page, who="Someone I care for or act for")
+    page.get_by_label("Your full name").fill("Mary Jones")
+    page.get_by_label("Your relationship to them").fill("daughter")
+    page.get_by_label("Lasting power of attorney for health and welfare").check()
+    cont(page)
+    accessible(page)
+    page.get_by_label("First name").fill("Ann")
+    page.get_by_label("Last name").fill("Jones")
+    cont(page)
+    page.get_by_label("Day").fill("1")
+    page.get_by_label("Month").fill("1")
+    page.get_by_label("Year").fill("1935")
+    cont(page)
+    page.get_by_label("Address").fill("3 Mill Lane")
+    page.get_by_label("Postcode").fill("LS2 7AA")
+    cont(page)
+    cont(page)  # NHS number is optional
+    page.get_by_label("Email address").fill("mary@example.org")
+    page.get_by_role("radio", name="Email").check()
+    cont(page)
+    if extra == "question":
+        cont(page)
+        expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter your question")
+        page.get_by_label("What would you like to ask?").fill("Can I see Mum's record <b>too</b>?")
+        cont(page)
+    cont(page)
+    expect(page.get_by_role("heading", name="Check your answers before sending")).to_be_visible()
+    page.get_by_role("button", name="Send request").click()
+    expect(page.get_by_role("heading", name="Request sent")).to_be_visible()
+    saved = AccessRequest.objects.get()
+    assert saved.for_someone_else and saved.proxy_basis == "lpa" and saved.requester_name == "Mary Jones"
+    if extra == "question":
+        assert saved.question == "Can I see Mum's record <b>too</b>?"
+
+
+def test_the_other_public_pages_pass_axe_too(patient_page, live_server):
+    from recordaccess.audit.services import Actor
+    from recordaccess.outreach.models import MessageTemplate
+    from recordaccess.outreach.services import approve_template, install_default_templates
+
+    page = patient_page
+    practice = factories.practice("A81001", name="Riverside Surgery")
+    install_default_templates(actor=Actor.system("t"), practice=practice)
+    website = MessageTemplate.objects.get(practice=practice, channel="website", purpose="announcement")
+    approve_template(actor=Actor.system("t"), practice=practice, template_id=website.pk)
+    for path, heading in [
+        ("/p/A81001/online-access/", "Your GP health record online"),
+        ("/r/0123456789/", "This link has not worked"),
+        ("/p/A81001/request/progress/", "Check the progress of your request"),
+    ]:
+        page.goto(path)
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        accessible(page)
+    page.get_by_role("button", name="Check progress").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter your reference")
+    accessible(page)
