@@ -1,0 +1,95 @@
+"""Demo requests: 300, by every route and in every state, most for patients on the demo register (some with
+details a person must match), so the request pages, the matching queue and the chart have something to show."""
+
+import datetime
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from recordaccess.audit.services import Actor
+from recordaccess.intake import services
+from recordaccess.intake.models import AccessRequest, IdentityMethod, RequestStatus
+
+DEMO_REQUESTS = 300
+STAFF = Actor.system("demo-reception")
+# How far along the demo requests are: most still early, a few decided.
+SPREAD = [
+    (RequestStatus.RECEIVED, 0.15),
+    (RequestStatus.MATCHED, 0.2),
+    (RequestStatus.IDENTITY_VERIFIED, 0.15),
+    (RequestStatus.WAITING, 0.25),
+    (RequestStatus.IN_REVIEW, 0.1),
+    (RequestStatus.DECIDED, 0.15),
+]
+ORDER = [s for s, _ in SPREAD]
+
+
+def load(*, practice, report) -> None:
+    if AccessRequest.objects.filter(practice=practice).exists():
+        return
+    rng = random.Random(6)  # noqa: S311 - reproducible demo data
+    patients = list(
+        practice.patients.filter(status="registered", date_of_birth__lte=datetime.date(2009, 1, 1))[:2000]
+    )
+    if not patients:
+        return
+    made = 0
+    for i in range(DEMO_REQUESTS):
+        patient = rng.choice(patients)
+        target = rng.choices(ORDER, weights=[w for _, w in SPREAD])[0]
+        wish = rng.choices(["wants_access", "no_access", "has_questions"], weights=[0.7, 0.2, 0.1])[0]
+        typo = i % 12 == 0  # a surname as the patient typed it, for the matching queue
+        details = services.RequestDetails(
+            wish=wish,
+            given_name=patient.given_name or "Sam",
+            family_name=(patient.family_name + "e") if typo else patient.family_name,
+            date_of_birth=patient.date_of_birth,
+            address=patient.address_line_1 or "1 Demo Street",
+            postcode=patient.postcode or "LS1 4AP",
+            nhs_number="" if typo else patient.nhs_number,
+            mobile=patient.mobile,
+            email=patient.email,
+            contact_by="sms" if patient.mobile else ("email" if patient.email else "letter"),
+            access_level=rng.choice(["prospective", "historic", "coded", "summary"])
+            if wish == "wants_access"
+            else "",
+            declarations=wish == "wants_access",
+            question="Can my daughter help me use it?" if wish == "has_questions" else "",
+        )
+        route = rng.choices(["online", "paper", "phone", "consultation"], weights=[0.6, 0.2, 0.1, 0.1])[0]
+        with transaction.atomic():
+            request, joined = services.submit(
+                practice=practice,
+                details=details,
+                route=route,
+                actor=STAFF,
+                entered_by="" if route == "online" else "demo-reception",
+            )
+            if joined:
+                continue
+            _advance(request, target)
+            AccessRequest.objects.filter(pk=request.pk).update(
+                received_at=timezone.now() - datetime.timedelta(hours=rng.randint(1, 24 * 60)),
+                acknowledgement="sent" if request.acknowledgement else "",
+            )
+        made += 1
+    report("requests", made)
+
+
+def _advance(request: AccessRequest, target: str) -> None:
+    """Walk a request through the real services to its demo state (an unmatched one stays for the queue)."""
+    if request.patient_id is None or ORDER.index(target) == 0:
+        return
+    steps = ORDER[ORDER.index(RequestStatus.MATCHED) + 1 : ORDER.index(target) + 1]
+    for state in steps:
+        if state == RequestStatus.IDENTITY_VERIFIED:
+            services.verify_identity(
+                actor=STAFF,
+                request=request,
+                method=IdentityMethod.DOCUMENTS,
+                remote=False,
+                evidence="Passport and a council tax bill",
+            )
+        else:
+            services.move(actor=STAFF, request=request, status=state)
