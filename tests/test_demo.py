@@ -105,7 +105,11 @@ def test_each_load_is_one_audit_entry_for_the_demo_not_one_per_patient(demo):
     assert AuditEntry.objects.filter(action="demo.load", practice_ods="Y12345").count() == 1
     # Demo requests are walked through the real services, so they leave the trail real ones would; nothing
     # else is recorded per patient.
-    assert not AuditEntry.objects.filter(patient_id__isnull=False).exclude(action__startswith="request.").exists()
+    assert (
+        not AuditEntry.objects.filter(patient_id__isnull=False)
+        .exclude(action__startswith="request.")
+        .exists()
+    )
 
 
 def test_if_empty_leaves_a_loaded_demo_alone(demo, capsys):
