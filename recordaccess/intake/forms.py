@@ -313,3 +313,16 @@ class IdentityForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="For documents, say which two (for example, passport and a council tax bill). Do not copy them.",
     )
+
+
+class ProxyAuthorityForm(forms.Form):
+    evidence = forms.CharField(
+        label="Evidence of their authority to act",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example: the patient's signed consent; a birth certificate; the registered LPA for health "
+        "and welfare; the court order. Say what you saw; do not copy it.",
+        error_messages={"required": "Say what evidence of their authority you saw"},
+    )
+    competence_assessed = forms.BooleanField(
+        label="For a child aged 11 to 15: the case has been assessed (Gillick competence)", required=False
+    )

@@ -79,6 +79,12 @@ class AccessRequest(models.Model):
     requester_name = models.CharField(max_length=200, blank=True)
     requester_relationship = models.CharField(max_length=100, blank=True)
     proxy_basis = models.CharField(max_length=30, choices=ProxyBasis.choices, blank=True)
+    proxy_evidence = models.TextField(
+        max_length=1000, blank=True, help_text="The evidence of authority seen."
+    )
+    proxy_ends_on = models.DateField(
+        null=True, blank=True, help_text="When proxy access ends (a year by default)."
+    )
     # Matching and handling
     patient = models.ForeignKey(
         "patients.Patient", null=True, blank=True, on_delete=models.PROTECT, related_name="access_requests"

@@ -23,6 +23,7 @@ from recordaccess.intake.models import (
     IdentityCheck,
     IdentityMethod,
     MatchStatus,
+    ProxyBasis,
     RequestStatus,
     Route,
 )
@@ -247,6 +248,8 @@ def move(*, actor: Actor, request: AccessRequest, status: str) -> AccessRequest:
         )
     if status == RequestStatus.IDENTITY_VERIFIED and not request.identity_checks.exists():
         raise RequestError("Record how identity was verified first.")
+    if status == RequestStatus.WAITING and request.for_someone_else and not request.proxy_evidence:
+        raise RequestError("Record the evidence of the proxy's authority to act first.")
     request.status = status
     request.save(update_fields=["status", "updated_at"])
     record(
@@ -257,6 +260,79 @@ def move(*, actor: Actor, request: AccessRequest, status: str) -> AccessRequest:
         object_id=request.pk,
         patient_id=request.patient_id,
         detail={"from": current.value, "to": status},
+    )
+    return request
+
+
+def age_on(born: datetime.date, day: datetime.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def proxy_problem(
+    *, basis: str, patient_born: datetime.date, today: datetime.date, competence_assessed: bool
+) -> str:
+    """Why a proxy may not act on this basis, or '' (DOMAIN.md, proxy access): parents control access up to
+    11; from 11 to 16 each case is assessed; from 16 the young person's own consent is needed; a lasting power
+    of attorney or a deputyship is for an adult who lacks capacity."""
+    age = age_on(patient_born, today)
+    if basis == ProxyBasis.PARENTAL_RESPONSIBILITY:
+        if age >= 16:
+            return "At 16 and over, parental responsibility is not enough: the young person must consent."
+        if age >= 11 and not competence_assessed:
+            return (
+                "For a child aged 11 to 15, assess the case (Gillick competence) before a parent has access."
+            )
+    if basis in (ProxyBasis.LASTING_POWER_OF_ATTORNEY, ProxyBasis.DEPUTY) and age < 18:
+        return "A lasting power of attorney or a deputyship is for an adult: choose another basis."
+    return ""
+
+
+@transaction.atomic
+def record_proxy_authority(
+    *,
+    actor: Actor,
+    request: AccessRequest,
+    evidence: str,
+    competence_assessed: bool = False,
+    ends_on: datetime.date | None = None,
+) -> AccessRequest:
+    """Record the evidence that the proxy may act, and when their access ends (a year by default)."""
+    if not request.for_someone_else:
+        raise RequestError("This request is from the patient themselves: there is no proxy.")
+    if request.patient_id is None:
+        raise RequestError("Match the request to a patient before recording a proxy's authority.")
+    if not evidence.strip():
+        raise RequestError("Say what evidence of their authority you saw (for example, the registered LPA).")
+    today = timezone.localdate()
+    problem = proxy_problem(
+        basis=request.proxy_basis,
+        patient_born=request.patient.date_of_birth,
+        today=today,
+        competence_assessed=competence_assessed,
+    )
+    if problem:
+        raise RequestError(problem)
+    if ends_on is None:
+        try:
+            ends_on = today.replace(year=today.year + 1)
+        except ValueError:  # 29 February
+            ends_on = today + datetime.timedelta(days=365)
+    if ends_on <= today:
+        raise RequestError("The end of proxy access must be after today.")
+    request.proxy_evidence, request.proxy_ends_on = evidence.strip(), ends_on
+    request.save(update_fields=["proxy_evidence", "proxy_ends_on", "updated_at"])
+    record(
+        actor=actor,
+        action="request.proxy_authority",
+        practice_ods=request.practice.ods_code,
+        object_type="access_request",
+        object_id=request.pk,
+        patient_id=request.patient_id,
+        detail={
+            "basis": request.proxy_basis,
+            "ends_on": ends_on.isoformat(),
+            "competence_assessed": competence_assessed,
+        },
     )
     return request
 

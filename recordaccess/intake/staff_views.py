@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
 from recordaccess.intake import services
-from recordaccess.intake.forms import DECLARATIONS, IdentityForm, StaffRequestForm
+from recordaccess.intake.forms import DECLARATIONS, IdentityForm, ProxyAuthorityForm, StaffRequestForm
 from recordaccess.intake.models import AccessLevel, AccessRequest, MatchStatus, ProxyBasis, RequestStatus
 
 
@@ -68,6 +68,7 @@ def request_detail(request: HttpRequest, ods: str, request_id: int) -> HttpRespo
             "item": item,
             "candidates": services.candidates_for(item) if item.match_status != MatchStatus.MATCHED else [],
             "identity_form": IdentityForm(),
+            "proxy_form": ProxyAuthorityForm(),
             "checks": item.identity_checks.all(),
             "next_states": [RequestStatus(s) for s in services.NEXT[RequestStatus(item.status)]],
             "levels": dict(AccessLevel.choices),
@@ -101,6 +102,21 @@ def request_identity(request: HttpRequest, ods: str, request_id: int) -> HttpRes
     try:
         services.verify_identity(actor=Actor.from_request(request), request=item, **form.cleaned_data)
         messages.success(request, "Identity verification recorded.")
+    except services.RequestError as error:
+        messages.error(request, str(error))
+    return redirect("staff:request", ods=ods, request_id=item.pk)
+
+
+@require_POST
+def request_proxy(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
+    item = _request(request, request_id)
+    form = ProxyAuthorityForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("staff:request", ods=ods, request_id=item.pk)
+    try:
+        services.record_proxy_authority(actor=Actor.from_request(request), request=item, **form.cleaned_data)
+        messages.success(request, f"Authority recorded: proxy access ends on {item.proxy_ends_on:%-d %B %Y}.")
     except services.RequestError as error:
         messages.error(request, str(error))
     return redirect("staff:request", ods=ods, request_id=item.pk)

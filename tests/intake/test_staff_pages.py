@@ -142,3 +142,61 @@ def test_the_blank_paper_form_prints_with_the_practices_details(reception, pract
 def test_observers_never_see_requests(client, practice):
     factories.sign_in(client, factories.staff(practice, Role.OBSERVER))
     assert client.get(url("requests")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("basis", "age", "assessed", "problem"),
+    [
+        ("parental_responsibility", 9, False, ""),
+        ("parental_responsibility", 13, False, "assess the case (Gillick competence)"),
+        ("parental_responsibility", 13, True, ""),
+        ("parental_responsibility", 16, True, "the young person must consent"),
+        ("lpa", 15, False, "is for an adult"),
+        ("lpa", 80, False, ""),
+        ("consent", 40, False, ""),
+    ],
+)
+def test_the_childs_age_decides_what_a_parent_or_attorney_may_do(basis, age, assessed, problem):
+    today = datetime.date(2026, 11, 25)
+    born = (
+        datetime.date(today.year - age, 6, 1)
+        if today.month > 6
+        else datetime.date(today.year - age - 1, 6, 1)
+    )
+    found = services.proxy_problem(basis=basis, patient_born=born, today=today, competence_assessed=assessed)
+    assert (problem in found) if problem else found == ""
+
+
+def test_a_proxy_request_waits_for_the_evidence_of_authority_and_ends_after_a_year(
+    reception, practice, twins
+):
+    details = services.RequestDetails(
+        **{
+            **ANNE.__dict__,
+            "for_someone_else": True,
+            "requester_name": "Mary Smith",
+            "requester_relationship": "daughter",
+            "proxy_basis": "lpa",
+        }
+    )
+    saved, _ = services.submit(practice=practice, details=details, route="online", actor=Actor.system("t"))
+    services.confirm_match(actor=Actor.system("t"), request=saved, patient_id=twins[0].pk)
+    services.verify_identity(
+        actor=Actor.system("t"),
+        request=saved,
+        method="documents",
+        remote=False,
+        evidence="Passport and bank statement",
+    )
+    refused = reception.post(url("request_move", request_id=saved.pk), {"status": "waiting"}, follow=True)
+    assert "Record the evidence of the proxy" in refused.content.decode()
+    empty = reception.post(url("request_proxy", request_id=saved.pk), {"evidence": ""}, follow=True)
+    assert "Say what evidence of their authority you saw" in empty.content.decode()
+    reception.post(
+        url("request_proxy", request_id=saved.pk), {"evidence": "Registered LPA, health and welfare"}
+    )
+    saved.refresh_from_db()
+    assert saved.proxy_ends_on == saved.proxy_ends_on.replace(year=datetime.date.today().year + 1)
+    reception.post(url("request_move", request_id=saved.pk), {"status": "waiting"})
+    saved.refresh_from_db()
+    assert saved.status == "waiting"
