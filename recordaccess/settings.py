@@ -286,6 +286,12 @@ STATUS_CHECKS_PER_CLIENT_PER_HOUR = int(os.environ.get("STATUS_CHECKS_PER_CLIENT
 # The largest body a public form accepts: every answer together is far smaller.
 INTAKE_MAX_BODY_BYTES = int(os.environ.get("INTAKE_MAX_BODY_BYTES", "20000"))
 
+# NHS login (OpenID Connect) for patients to prove who they are at P9 from home. Unset: not offered.
+NHS_LOGIN_ISSUER = os.environ.get("NHS_LOGIN_ISSUER", "").rstrip("/")
+NHS_LOGIN_CLIENT_ID = os.environ.get("NHS_LOGIN_CLIENT_ID", "")
+# Our private key (PEM) for private_key_jwt client authentication; NHS login holds the public half.
+NHS_LOGIN_PRIVATE_KEY_FILE = os.environ.get("NHS_LOGIN_PRIVATE_KEY_FILE", "")
+
 # --- Locale ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

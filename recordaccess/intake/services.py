@@ -350,3 +350,35 @@ def find_for_patient(
 
 
 ROUTES_BY_STAFF = [Route.PAPER, Route.PHONE, Route.CONSULTATION]
+
+
+def verify_with_nhs_login(*, request: AccessRequest, verified) -> str:
+    """Apply an NHS login sign-in to the patient's own request. Returns "verified", or why not: "not_p9" (verify
+    at the desk), "mismatch" (not the same person as the request), "not_registered" (staff will look)."""
+    if request.for_someone_else:
+        return "mismatch"  # NHS login proves who signed in: a proxy, not the patient
+    if not verified.p9:
+        return "not_p9"
+    if verified.birthdate != request.date_of_birth.isoformat():
+        return "mismatch"
+    actor = Actor.system("NHS login")
+    if request.patient_id is None:
+        patient = Patient.objects.filter(
+            practice=request.practice,
+            status="registered",
+            nhs_number=verified.nhs_number,
+            date_of_birth=request.date_of_birth,
+        ).first()
+        if patient is None:
+            return "not_registered"
+        confirm_match(actor=actor, request=request, patient_id=patient.pk)
+    elif request.patient.nhs_number != verified.nhs_number:
+        return "mismatch"
+    verify_identity(
+        actor=actor,
+        request=request,
+        method=IdentityMethod.NHS_LOGIN_P9,
+        remote=True,
+        evidence=f"NHS login, vot {verified.vot}",
+    )
+    return "verified"

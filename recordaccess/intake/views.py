@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from recordaccess.audit.services import Actor
-from recordaccess.intake import services, wizard
+from recordaccess.intake import nhslogin, services, wizard
 from recordaccess.intake.forms import PreferenceForm, StatusForm
-from recordaccess.intake.models import AccessLevel, ProxyBasis, Route, Wish
+from recordaccess.intake.models import AccessLevel, AccessRequest, ProxyBasis, Route, Wish
 from recordaccess.intake.security import limit_body, too_many, within_limits
 from recordaccess.outreach import replies
 from recordaccess.outreach.selectors import published_notice
@@ -136,6 +136,7 @@ def request_check(request: HttpRequest, ods: str) -> HttpResponse:
         )
         _save_answers(request, practice, {})
         request.session[f"request:{ods}:done"] = saved.reference_display
+        request.session[f"request:{ods}:done_id"] = saved.pk
         return redirect("intake:request_done", ods=ods)
     return render(
         request, "intake/request_check.jinja", {"practice": practice, "d": details, "labels": LABELS}
@@ -147,7 +148,46 @@ def request_done(request: HttpRequest, ods: str) -> HttpResponse:
     reference = request.session.get(f"request:{ods}:done")
     if reference is None:
         return redirect("intake:start", ods=ods)
-    return render(request, "intake/request_done.jinja", {"practice": practice, "reference": reference})
+    return render(
+        request,
+        "intake/request_done.jinja",
+        {"practice": practice, "reference": reference, "nhs_login": nhslogin.configured()},
+    )
+
+
+def _return_url(ods: str) -> str:
+    return settings.PUBLIC_BASE_URL + reverse("intake:nhs_login_return", kwargs={"ods": ods})
+
+
+def nhs_login_start(request: HttpRequest, ods: str) -> HttpResponse:
+    """Send the patient who has just sent a request to NHS login to prove who they are."""
+    _practice(ods)  # 404 for an unknown practice
+    request_id = request.session.get(f"request:{ods}:done_id")
+    if not nhslogin.configured() or request_id is None:
+        return redirect("intake:start", ods=ods)
+    url, state, nonce = nhslogin.start(_return_url(ods))
+    request.session[f"nhs_login:{ods}"] = {"state": state, "nonce": nonce, "request_id": request_id}
+    return redirect(url)
+
+
+def nhs_login_return(request: HttpRequest, ods: str) -> HttpResponse:
+    practice = _practice(ods)
+    pending = request.session.pop(f"nhs_login:{ods}", None)
+    outcome = "failed"
+    if pending and request.GET.get("state") == pending["state"] and "code" in request.GET:
+        access_request = AccessRequest.objects.filter(pk=pending["request_id"], practice=practice).first()
+        try:
+            verified = nhslogin.finish(
+                redirect_uri=_return_url(ods),
+                callback_url=_return_url(ods) + "?" + request.GET.urlencode(),
+                state=pending["state"],
+                nonce=pending["nonce"],
+            )
+            if access_request is not None:
+                outcome = services.verify_with_nhs_login(request=access_request, verified=verified)
+        except nhslogin.NhsLoginError:
+            outcome = "failed"
+    return render(request, "intake/nhs_login_result.jinja", {"practice": practice, "outcome": outcome})
 
 
 @limit_body
