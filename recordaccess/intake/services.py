@@ -382,3 +382,42 @@ def verify_with_nhs_login(*, request: AccessRequest, verified) -> str:
         evidence=f"NHS login, vot {verified.vot}",
     )
     return "verified"
+
+
+def capture_in_consultation(
+    *, actor: Actor, patient: Patient, wish: str, access_level: str, declarations: bool
+) -> AccessRequest:
+    """A request a clinician records in a consultation: the patient's details come from the register."""
+    if wish not in ("wants_access", "no_access", "has_questions"):
+        raise RequestError("Choose what they asked for.")
+    if wish == "wants_access" and access_level not in AccessLevel.values:
+        raise RequestError("Choose what they should see.")
+    if wish == "wants_access" and not declarations:
+        raise RequestError("Go through the declarations with them before recording a request for access.")
+    lines = [
+        line
+        for line in (patient.address_line_1, patient.address_line_2, patient.address_line_3, patient.town)
+        if line
+    ]
+    details = RequestDetails(
+        wish=wish,
+        given_name=patient.given_name,
+        family_name=patient.family_name,
+        date_of_birth=patient.date_of_birth,
+        address="\n".join(lines) or "Not recorded",
+        postcode=patient.postcode,
+        nhs_number=patient.nhs_number,
+        mobile=patient.mobile,
+        email=patient.email,
+        contact_by="sms" if patient.mobile else ("email" if patient.email else "letter"),
+        access_level=access_level if wish == "wants_access" else "",
+        declarations=declarations,
+    )
+    request, _joined = submit(
+        practice=patient.practice,
+        details=details,
+        route=Route.CONSULTATION,
+        actor=actor,
+        entered_by=actor.name,
+    )
+    return request

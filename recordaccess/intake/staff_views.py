@@ -175,3 +175,23 @@ def paper_form(request: HttpRequest, ods: str) -> HttpResponse:
         content_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="online-access-request-{ods}.pdf"'},
     )
+
+
+@require_POST
+def request_capture(request: HttpRequest, ods: str, patient_id: int) -> HttpResponse:
+    patient = request.practice.patients.filter(pk=patient_id).first()
+    if patient is None:
+        raise Http404("No such patient")
+    try:
+        saved = services.capture_in_consultation(
+            actor=Actor.from_request(request),
+            patient=patient,
+            wish=request.POST.get("wish", ""),
+            access_level=request.POST.get("access_level", ""),
+            declarations=request.POST.get("declarations") == "on",
+        )
+    except services.RequestError as error:
+        messages.error(request, str(error))
+        return redirect("staff:patient", ods=ods, patient_id=patient.pk)
+    messages.success(request, f"Request recorded: reference {saved.reference_display}.")
+    return redirect("staff:request", ods=ods, request_id=saved.pk)

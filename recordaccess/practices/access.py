@@ -63,6 +63,7 @@ ACCESS: dict[str, Stage | frozenset[Role]] = {
     "staff:replies": PATIENT_DATA_ROLES,
     "staff:requests": PATIENT_DATA_ROLES,
     "staff:request_new": PATIENT_DATA_ROLES,
+    "staff:request_capture": PATIENT_DATA_ROLES,
     "staff:request_paper_form": PATIENT_DATA_ROLES,
     "staff:request": PATIENT_DATA_ROLES,
     "staff:request_match": PATIENT_DATA_ROLES,

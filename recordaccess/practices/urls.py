@@ -45,6 +45,9 @@ urlpatterns = [
     path("p/<str:ods>/replies/", outreach_views.reply_list, name="replies"),
     path("p/<str:ods>/requests/", intake_staff.request_list, name="requests"),
     path("p/<str:ods>/requests/new/", intake_staff.request_new, name="request_new"),
+    path(
+        "p/<str:ods>/patients/<int:patient_id>/request/", intake_staff.request_capture, name="request_capture"
+    ),
     path("p/<str:ods>/requests/paper-form.pdf", intake_staff.paper_form, name="request_paper_form"),
     path("p/<str:ods>/requests/<int:request_id>/", intake_staff.request_detail, name="request"),
     path("p/<str:ods>/requests/<int:request_id>/match/", intake_staff.request_match, name="request_match"),

@@ -200,3 +200,29 @@ def test_a_proxy_request_waits_for_the_evidence_of_authority_and_ends_after_a_ye
     reception.post(url("request_move", request_id=saved.pk), {"status": "waiting"})
     saved.refresh_from_db()
     assert saved.status == "waiting"
+
+
+def test_a_clinician_records_a_request_in_a_consultation_from_the_patients_page(client, practice, twins):
+    factories.sign_in(client, factories.staff(practice, Role.REVIEWER, "dr.shah"))
+    anne = twins[0]
+    page = client.get(
+        reverse("staff:patient", kwargs={"ods": "A81001", "patient_id": anne.pk})
+    ).content.decode()
+    assert (
+        "Record a request made in this consultation" in page and "No requests for online access yet." in page
+    )
+    capture = url("request_capture", patient_id=anne.pk)
+    refused = client.post(capture, {"wish": "wants_access", "access_level": "coded"}, follow=True)
+    assert "Go through the declarations with them" in refused.content.decode()
+    client.post(capture, {"wish": "wants_access", "access_level": "coded", "declarations": "on"})
+    saved = AccessRequest.objects.get()
+    assert (saved.route, saved.patient, saved.entered_by, saved.status) == (
+        "consultation",
+        anne,
+        "dr.shah",
+        "matched",
+    )
+    page = client.get(
+        reverse("staff:patient", kwargs={"ods": "A81001", "patient_id": anne.pk})
+    ).content.decode()
+    assert saved.reference_display in page
