@@ -207,6 +207,9 @@ CONTENT_SECURITY_POLICY = {
 # /assets/ is where the NHS.UK frontend's CSS expects its icons, so all static files live there.
 STATIC_URL = "/assets/"
 STATIC_ROOT = VAR_DIR / "static"
+# Uploaded files that hold personal data (identity document copies, when a practice keeps them): never served
+# as static files; only an audited staff view reads them.
+MEDIA_ROOT = VAR_DIR / "private"
 # Built by `make install` from the npm package nhsuk-frontend; part of the installation, not of the data.
 ASSETS_BUILD_DIR = HOME / "var" / "build" / "assets"
 STATICFILES_DIRS = [PACKAGE_DIR / "static", ASSETS_BUILD_DIR]

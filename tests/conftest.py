@@ -8,6 +8,7 @@ def _var_dir(settings, tmp_path):
     """Reports and other files the service writes go to the test's own folder, never the real var/."""
     settings.VAR_DIR = tmp_path / "var"
     settings.VAR_DIR.mkdir()
+    settings.MEDIA_ROOT = settings.VAR_DIR / "private"
 
 
 @pytest.fixture

@@ -311,8 +311,25 @@ class IdentityForm(forms.Form):
         label="What did you see?",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="For documents, say which two (for example, passport and a council tax bill). Do not copy them.",
+        help_text="For documents, say which two (for example, passport and a council tax bill).",
     )
+    document = forms.FileField(
+        label="A copy of the documents (optional)",
+        required=False,
+        help_text="PDF, JPEG or PNG, up to 5 MB. Only where your practice keeps copies.",
+    )
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if document is None:
+            return None
+        if document.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("The copy must be 5 MB or smaller")
+        head = document.read(8)
+        document.seek(0)
+        if not (head.startswith(b"%PDF-") or head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG")):
+            raise forms.ValidationError("The copy must be a PDF, JPEG or PNG")
+        return document
 
 
 class ProxyAuthorityForm(forms.Form):

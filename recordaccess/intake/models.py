@@ -129,6 +129,9 @@ class IdentityCheck(models.Model):
     method = models.CharField(max_length=20, choices=IdentityMethod.choices)
     remote = models.BooleanField(default=False, help_text="Done without the patient at the practice.")
     evidence = models.TextField(max_length=1000, blank=True, help_text="What was seen, not copies of it.")
+    document = models.FileField(
+        upload_to="identity/%Y/%m/", blank=True, help_text="A copy, only where the practice keeps them."
+    )
     verified_by = models.CharField(max_length=150)
     verified_at = models.DateTimeField(auto_now_add=True)
 

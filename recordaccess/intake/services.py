@@ -9,6 +9,7 @@ registered patient never changes what the patient is told.
 import datetime
 import hashlib
 from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -205,7 +206,7 @@ def _set_match(request: AccessRequest, patient: Patient, actor: Actor, how: str)
 
 @transaction.atomic
 def verify_identity(
-    *, actor: Actor, request: AccessRequest, method: str, remote: bool, evidence: str
+    *, actor: Actor, request: AccessRequest, method: str, remote: bool, evidence: str, document=None
 ) -> IdentityCheck:
     """Record how identity was verified. Remote vouching alone is refused for detailed or full records."""
     if request.patient_id is None:
@@ -220,9 +221,13 @@ def verify_identity(
         )
     if method == IdentityMethod.DOCUMENTS and not evidence.strip():
         raise RequestError("Say which two documents you saw, one with a photo.")
+    if document is not None and not request.practice.store_identity_documents:
+        raise RequestError("This practice does not keep copies of identity documents: record what you saw.")
     check = IdentityCheck.objects.create(
         request=request, method=method, remote=remote, evidence=evidence.strip(), verified_by=actor.name
     )
+    if document is not None:
+        check.document.save(f"{request.reference}-{check.pk}{Path(document.name).suffix.lower()}", document)
     if request.status == RequestStatus.MATCHED:
         request.status = RequestStatus.IDENTITY_VERIFIED
         request.save(update_fields=["status", "updated_at"])

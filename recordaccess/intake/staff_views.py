@@ -2,10 +2,12 @@
 paper form or a phone or consultation request, and the blank paper form to print. Views only show; the rules
 are in intake/services.py."""
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
@@ -95,7 +97,7 @@ def request_match(request: HttpRequest, ods: str, request_id: int) -> HttpRespon
 @require_POST
 def request_identity(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
     item = _request(request, request_id)
-    form = IdentityForm(request.POST)
+    form = IdentityForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("staff:request", ods=ods, request_id=item.pk)
@@ -120,6 +122,24 @@ def request_proxy(request: HttpRequest, ods: str, request_id: int) -> HttpRespon
     except services.RequestError as error:
         messages.error(request, str(error))
     return redirect("staff:request", ods=ods, request_id=item.pk)
+
+
+def identity_document(request: HttpRequest, ods: str, request_id: int, check_id: int) -> FileResponse:
+    """A kept copy of identity documents: staff of the practice only, and every opening audited."""
+    item = _request(request, request_id)
+    check = item.identity_checks.filter(pk=check_id).exclude(document="").first()
+    if check is None:
+        raise Http404("No such document")
+    record_request(
+        request,
+        "identity.document_view",
+        object_type="identity_check",
+        object_id=check.pk,
+        patient_id=item.patient_id,
+    )
+    return FileResponse(
+        check.document.open("rb"), as_attachment=True, filename=Path(check.document.name).name
+    )
 
 
 @require_POST

@@ -70,6 +70,7 @@ ACCESS: dict[str, Stage | frozenset[Role]] = {
     "staff:request_identity": PATIENT_DATA_ROLES,
     "staff:request_move": PATIENT_DATA_ROLES,
     "staff:request_proxy": PATIENT_DATA_ROLES,
+    "staff:identity_document": PATIENT_DATA_ROLES,
     "staff:outbox_letter": ADMIN,
     "staff:letter_print_new": ADMIN,
     "staff:letter_print": ADMIN,

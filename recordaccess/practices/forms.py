@@ -34,7 +34,7 @@ class TokenForm(forms.Form):
 class PracticeForm(forms.ModelForm):
     class Meta:
         model = Practice
-        fields = ["name", "address", "phone", "website", "approach"]
+        fields = ["name", "address", "phone", "website", "approach", "store_identity_documents"]
         widgets = {"approach": forms.RadioSelect, "address": forms.Textarea(attrs={"rows": 4})}
         labels = {
             "name": "Practice name",

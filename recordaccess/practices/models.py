@@ -33,6 +33,11 @@ class Practice(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     website = models.URLField(blank=True)
     approach = models.CharField(max_length=10, choices=Approach.choices, default=Approach.OPT_OUT)
+    store_identity_documents = models.BooleanField(
+        "Keep copies of identity documents",
+        default=False,
+        help_text="Off: staff record what they saw, never a copy. On: they may attach a scan, kept privately.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

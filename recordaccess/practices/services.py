@@ -19,7 +19,7 @@ from recordaccess.practices.models import (
 )
 from recordaccess.practices.roles import Role
 
-PRACTICE_FIELDS = ("name", "address", "phone", "website", "approach")
+PRACTICE_FIELDS = ("name", "address", "phone", "website", "approach", "store_identity_documents")
 DPIA_FIELDS = (
     "reference",
     "completed_on",

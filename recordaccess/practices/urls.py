@@ -57,6 +57,11 @@ urlpatterns = [
         name="request_identity",
     ),
     path("p/<str:ods>/requests/<int:request_id>/move/", intake_staff.request_move, name="request_move"),
+    path(
+        "p/<str:ods>/requests/<int:request_id>/identity/<int:check_id>/document",
+        intake_staff.identity_document,
+        name="identity_document",
+    ),
     path("p/<str:ods>/requests/<int:request_id>/proxy/", intake_staff.request_proxy, name="request_proxy"),
     path("p/<str:ods>/outbox/<int:item_id>/letter.pdf", outreach_views.outbox_letter, name="outbox_letter"),
     path(

@@ -4,6 +4,8 @@ import datetime
 import io
 
 import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -226,3 +228,31 @@ def test_a_clinician_records_a_request_in_a_consultation_from_the_patients_page(
         reverse("staff:patient", kwargs={"ods": "A81001", "patient_id": anne.pk})
     ).content.decode()
     assert saved.reference_display in page
+
+
+def test_copies_of_identity_documents_are_kept_only_where_the_practice_says_and_opening_one_is_audited(
+    reception, practice, twins
+):
+    saved, _ = services.submit(practice=practice, details=ANNE, route="online", actor=Actor.system("t"))
+    services.confirm_match(actor=Actor.system("t"), request=saved, patient_id=twins[0].pk)
+    scan = SimpleUploadedFile("passport.pdf", b"%PDF-1.7 a scan", content_type="application/pdf")
+    form = {"method": "documents", "evidence": "Passport and council tax bill", "document": scan}
+    refused = reception.post(url("request_identity", request_id=saved.pk), form, follow=True).content.decode()
+    assert "This practice does not keep copies of identity documents" in refused
+    assert not saved.identity_checks.exists()
+
+    practice.store_identity_documents = True
+    practice.save()
+    not_a_scan = SimpleUploadedFile("x.pdf", b"MZ\x90\x00 a program", content_type="application/pdf")
+    bad = reception.post(
+        url("request_identity", request_id=saved.pk), {**form, "document": not_a_scan}, follow=True
+    )
+    assert "The copy must be a PDF, JPEG or PNG" in bad.content.decode()
+    scan.seek(0)
+    reception.post(url("request_identity", request_id=saved.pk), {**form, "document": scan})
+    check = saved.identity_checks.get()
+    assert check.document.name.startswith("identity/") and str(settings.MEDIA_ROOT) in check.document.path
+    download = reception.get(url("identity_document", request_id=saved.pk, check_id=check.pk))
+    assert b"".join(download.streaming_content) == b"%PDF-1.7 a scan"
+    assert AuditEntry.objects.filter(action="identity.document_view", patient_id=twins[0].pk).exists()
+    assert reception.get(f"/assets/{check.document.name}").status_code == 404  # never a public file

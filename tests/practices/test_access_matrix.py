@@ -22,6 +22,7 @@ SAMPLE_KWARGS = {
     "print_id": 1,
     "item_id": 1,
     "request_id": 1,
+    "check_id": 1,
 }
 
 
