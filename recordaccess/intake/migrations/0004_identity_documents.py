@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0003_proxy_authority'),
+        ("intake", "0003_proxy_authority"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='identitycheck',
-            name='document',
-            field=models.FileField(blank=True, help_text='A copy, only where the practice keeps them.', upload_to='identity/%Y/%m/'),
+            model_name="identitycheck",
+            name="document",
+            field=models.FileField(
+                blank=True,
+                help_text="A copy, only where the practice keeps them.",
+                upload_to="identity/%Y/%m/",
+            ),
         ),
     ]

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('practices', '0001_initial'),
+        ("practices", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='practice',
-            name='store_identity_documents',
-            field=models.BooleanField(default=False, help_text='Off: staff record what they saw, never a copy. On: they may attach a scan, kept privately.', verbose_name='Keep copies of identity documents'),
+            model_name="practice",
+            name="store_identity_documents",
+            field=models.BooleanField(
+                default=False,
+                help_text="Off: staff record what they saw, never a copy. On: they may attach a scan, kept privately.",
+                verbose_name="Keep copies of identity documents",
+            ),
         ),
     ]
