@@ -364,6 +364,8 @@ def verify_with_nhs_login(*, request: AccessRequest, verified) -> str:
         return "mismatch"  # NHS login proves who signed in: a proxy, not the patient
     if not verified.p9:
         return "not_p9"
+    if age_on(request.date_of_birth, timezone.localdate()) < 13:
+        return "not_p9"  # NHS login is for people aged 13 and over: a younger child's identity is checked at the desk
     if verified.birthdate != request.date_of_birth.isoformat():
         return "mismatch"
     actor = Actor.system("NHS login")

@@ -1,15 +1,18 @@
 """NHS login at P9, end to end against a local OpenID provider: Authlib's code flow with private_key_jwt,
 the ID token's signature, issuer, audience and nonce checked, and only P9 accepted."""
 
+import datetime
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
 from django.urls import reverse
+from django.utils import timezone
 
 from recordaccess.audit.models import AuditEntry
 from recordaccess.intake import nhslogin
 from recordaccess.intake.models import AccessRequest
+from recordaccess.patients.models import Patient
 from tests.intake.conftest import answer_all
 from tests.oidc_provider import LocalNhsLogin, new_key, pem
 
@@ -85,3 +88,13 @@ def test_without_configuration_nhs_login_is_not_offered(client, practice, settin
     client.post(reverse("intake:request_check", kwargs={"ods": "A81001"}))
     done = client.get(reverse("intake:request_done", kwargs={"ods": "A81001"})).content.decode()
     assert "Continue to NHS login" not in done
+
+
+def test_a_child_under_13_is_verified_at_the_desk_not_by_nhs_login(client, practice, registered, provider):
+    young = (timezone.localdate() - datetime.timedelta(days=12 * 366)).isoformat()
+    Patient.objects.filter(pk=registered.pk).update(date_of_birth=young)
+    provider.person["birthdate"] = young
+    year, month, day = young.split("-")
+    answer_all(client, **{"date-of-birth": {"day": day, "month": month, "year": year}})
+    assert "Please confirm who you are at the practice" in sign_in_with_nhs_login(client)
+    assert not AccessRequest.objects.get().identity_checks.exists()
