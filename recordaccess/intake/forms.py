@@ -22,6 +22,19 @@ DECLARATIONS = [
 ]
 
 
+def check_date_of_birth(form: forms.Form, cleaned: dict) -> None:
+    """The day, month and year boxes as one date, its message on the first box (where the summary links)."""
+    try:
+        cleaned["date_of_birth"] = validation.date_of_birth(
+            cleaned.get("day", ""),
+            cleaned.get("month", ""),
+            cleaned.get("year", ""),
+            today=timezone.localdate(),
+        )
+    except validation.Invalid as error:
+        form.add_error("day", str(error))
+
+
 class PreferenceForm(forms.Form):
     preference = forms.ChoiceField(
         label="What would you like to do?",
@@ -102,15 +115,7 @@ class DateOfBirthForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        try:
-            cleaned["date_of_birth"] = validation.date_of_birth(
-                cleaned.get("day", ""),
-                cleaned.get("month", ""),
-                cleaned.get("year", ""),
-                today=timezone.localdate(),
-            )
-        except validation.Invalid as error:
-            self.add_error("day", str(error))
+        check_date_of_birth(self, cleaned)
         return cleaned
 
 
@@ -260,15 +265,7 @@ class StaffRequestForm(CheckedForm):
 
     def clean(self):
         cleaned = super().clean()
-        try:
-            cleaned["date_of_birth"] = validation.date_of_birth(
-                cleaned.get("day", ""),
-                cleaned.get("month", ""),
-                cleaned.get("year", ""),
-                today=timezone.localdate(),
-            )
-        except validation.Invalid as error:
-            self.add_error("day", str(error))
+        check_date_of_birth(self, cleaned)
         wish = cleaned.get("wish")
         if wish == "wants_access" and not cleaned.get("access_level"):
             self.add_error("access_level", "Select what they would like to see")

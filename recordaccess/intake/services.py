@@ -88,6 +88,18 @@ class RequestDetails:
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
+def _audit(actor: Actor, request: AccessRequest, action: str, detail: dict) -> None:
+    record(
+        actor=actor,
+        action=action,
+        practice_ods=request.practice.ods_code,
+        object_type="access_request",
+        object_id=request.pk,
+        patient_id=request.patient_id,
+        detail=detail,
+    )
+
+
 def submit(
     *, practice: Practice, details: RequestDetails, route: str, actor: Actor, entered_by: str = ""
 ) -> tuple[AccessRequest, bool]:
@@ -231,15 +243,7 @@ def verify_identity(
     if request.status == RequestStatus.MATCHED:
         request.status = RequestStatus.IDENTITY_VERIFIED
         request.save(update_fields=["status", "updated_at"])
-    record(
-        actor=actor,
-        action="request.identity",
-        practice_ods=request.practice.ods_code,
-        object_type="access_request",
-        object_id=request.pk,
-        patient_id=request.patient_id,
-        detail={"method": method, "remote": remote},
-    )
+    _audit(actor, request, "request.identity", {"method": method, "remote": remote})
     return check
 
 
@@ -257,15 +261,7 @@ def move(*, actor: Actor, request: AccessRequest, status: str) -> AccessRequest:
         raise RequestError("Record the evidence of the proxy's authority to act first.")
     request.status = status
     request.save(update_fields=["status", "updated_at"])
-    record(
-        actor=actor,
-        action="request.move",
-        practice_ods=request.practice.ods_code,
-        object_type="access_request",
-        object_id=request.pk,
-        patient_id=request.patient_id,
-        detail={"from": current.value, "to": status},
-    )
+    _audit(actor, request, "request.move", {"from": current.value, "to": status})
     return request
 
 
@@ -326,14 +322,11 @@ def record_proxy_authority(
         raise RequestError("The end of proxy access must be after today.")
     request.proxy_evidence, request.proxy_ends_on = evidence.strip(), ends_on
     request.save(update_fields=["proxy_evidence", "proxy_ends_on", "updated_at"])
-    record(
-        actor=actor,
-        action="request.proxy_authority",
-        practice_ods=request.practice.ods_code,
-        object_type="access_request",
-        object_id=request.pk,
-        patient_id=request.patient_id,
-        detail={
+    _audit(
+        actor,
+        request,
+        "request.proxy_authority",
+        {
             "basis": request.proxy_basis,
             "ends_on": ends_on.isoformat(),
             "competence_assessed": competence_assessed,
