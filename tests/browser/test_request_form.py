@@ -200,3 +200,134 @@ def test_the_other_public_pages_pass_axe_too(patient_page, live_server):
     page.get_by_role("button", name="Check progress").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter your reference")
     accessible(page)
+
+
+def test_every_error_message_of_the_form_in_the_browser(patient_page, live_server):
+    """Walk the whole form, meeting each question's error messages in turn before answering it properly."""
+    page = patient_page
+    factories.practice("A81001", name="Riverside Surgery")
+    page.goto("/p/A81001/request/choice/")
+
+    def expect_error(message):
+        summary = page.locator(".nhsuk-error-summary")
+        expect(summary).to_contain_text(message)
+        expect(page.locator(".nhsuk-error-message").first).to_be_visible()
+
+    def field(label):
+        return page.get_by_label(label, exact=True)
+
+    cont(page)
+    expect_error("Select what you would like to do")
+    page.get_by_label("I want to see my GP health record online").check()
+    cont(page)
+    cont(page)
+    expect_error("Select who this is for")
+    page.get_by_label("Someone I care for or act for").check()
+    cont(page)
+    cont(page)
+    for message in (
+        "Enter your full name",
+        "Enter your relationship to them",
+        "Select what lets you act for them",
+    ):
+        expect_error(message)
+    field("Your full name").fill("Mary 2")
+    cont(page)
+    expect_error("Full name must only include letters, spaces, hyphens and apostrophes")
+    field("Your full name").fill("Mary Jones")
+    field("Your relationship to them").fill("x" * 101)
+    cont(page)
+    expect_error("Relationship to them must be 100 characters or fewer")
+    field("Your relationship to them").fill("daughter")
+    page.get_by_label("The patient agrees").check()
+    cont(page)
+    cont(page)
+    expect_error("Enter a first name")
+    expect_error("Enter a last name")
+    field("First name").fill("Ann")
+    field("Last name").fill("Jones!")
+    cont(page)
+    expect_error("Last name must only include letters, spaces, hyphens and apostrophes")
+    field("Last name").fill("Jones")
+    cont(page)
+    for day, month, year, message in [
+        ("", "", "", "Enter your date of birth"),
+        ("1", "", "1940", "Date of birth must include a month"),
+        ("1", "1", "", "Date of birth must include a year"),
+        ("31", "2", "1940", "Date of birth must be a real date"),
+        ("1", "1", "40", "Date of birth must be a real date"),
+        ("1", "1", "2999", "Date of birth must be in the past"),
+        ("1", "1", "1800", "Check the year of birth"),
+    ]:
+        field("Day").fill(day)
+        field("Month").fill(month)
+        field("Year").fill(year)
+        cont(page)
+        expect_error(message)
+    field("Day").fill("1")
+    field("Month").fill("1")
+    field("Year").fill("1940")
+    cont(page)
+    cont(page)
+    expect_error("Enter your address")
+    expect_error("Enter your postcode")
+    field("Address").fill("\n".join(f"Line {i}" for i in range(8)))
+    field("Postcode").fill("NOT A POSTCODE")
+    cont(page)
+    expect_error("Enter your address on 6 lines or fewer")
+    expect_error("Enter a real postcode, like LS1 4AP")
+    field("Address").fill("3 Mill Lane")
+    field("Postcode").fill("LS2 7AA")
+    cont(page)
+    for number, message in [
+        ("12345", "NHS number must be 10 digits"),
+        ("1234567890", "it is not a real NHS number"),
+    ]:
+        field("NHS number (if you know it)").fill(number)
+        cont(page)
+        expect_error(message)
+    field("NHS number (if you know it)").fill("")
+    cont(page)
+    cont(page)
+    expect_error("Select how we should contact you")
+    page.get_by_role("radio", name="Text message").check()
+    cont(page)
+    expect_error("Enter a UK mobile number, or choose another way to contact you")
+    field("UK mobile number").fill("01632 960000")
+    field("Email address").fill("mary@")
+    cont(page)
+    expect_error("Enter a UK mobile number, like 07700 900 982")
+    expect_error("Enter an email address in the correct format, like name@example.com")
+    field("UK mobile number").fill("")
+    field("Email address").fill("")
+    page.get_by_role("radio", name="Email").check()
+    cont(page)
+    expect_error("Enter an email address, or choose another way to contact you")
+    field("Email address").fill("mary@example.org")
+    cont(page)
+    cont(page)
+    expect_error("Select what you would like to see")
+    page.get_by_label("A summary: medicines, allergies and reactions").check()
+    cont(page)
+    field("Do you need anything to help you communicate with us? (optional)").fill("x" * 1001)
+    cont(page)
+    expect_error("Communication needs must be 1,000 characters or fewer")
+    field("Do you need anything to help you communicate with us? (optional)").fill("Large print, please")
+    cont(page)
+    cont(page)
+    expect_error("Confirm each statement to ask for access")
+    page.get_by_role("checkbox").first.check()
+    cont(page)
+    expect_error("Confirm each statement to ask for access")
+    for box in page.get_by_role("checkbox").all():
+        box.check()
+    cont(page)
+    expect(page.get_by_role("heading", name="Check your answers before sending")).to_be_visible()
+    page.get_by_role("button", name="Send request").click()
+    expect(page.get_by_role("heading", name="Request sent")).to_be_visible()
+    saved = AccessRequest.objects.get()
+    assert (saved.communication_needs, saved.access_level, saved.email) == (
+        "Large print, please",
+        "summary",
+        "mary@example.org",
+    )
