@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "recordaccess.patients",
     "recordaccess.outreach",
     "recordaccess.intake",
+    "recordaccess.review",
     "recordaccess.health",
 ]
 

@@ -93,6 +93,11 @@ class AccessRequest(models.Model):
     fingerprint = models.CharField(max_length=64, db_index=True, help_text="Joins a repeat submission.")
     repeats = models.PositiveIntegerField(default=0, help_text="Times the same request was sent again.")
     entered_by = models.CharField(max_length=150, blank=True, help_text="Staff who keyed it in.")
+    # The waiting list (review/priority.py): staff-marked need, a risk flag on the matched patient, and the key.
+    clinical_need = models.CharField(max_length=30, blank=True)
+    need_note = models.CharField(max_length=300, blank=True)
+    risk_flag = models.BooleanField(default=False)
+    priority_key = models.FloatField(default=0)
     acknowledgement = models.CharField(
         max_length=10,
         blank=True,
@@ -104,7 +109,10 @@ class AccessRequest(models.Model):
 
     class Meta:
         ordering = ["-received_at"]
-        indexes = [models.Index(fields=["practice", "status"], name="request_practice_status")]
+        indexes = [
+            models.Index(fields=["practice", "status"], name="request_practice_status"),
+            models.Index(fields=["practice", "status", "-priority_key"], name="request_waiting_order"),
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -134,6 +134,9 @@ def submit(
             detail={"route": route, "wish": details.wish},
         )
         match(request, actor=actor)
+        from recordaccess.review.services import refresh  # the waiting list's order
+
+        refresh(request)
         acknowledge.queue(request)
     return request, False
 
@@ -205,6 +208,9 @@ def _set_match(request: AccessRequest, patient: Patient, actor: Actor, how: str)
     if request.status == RequestStatus.RECEIVED:
         request.status = RequestStatus.MATCHED
     request.save(update_fields=["patient", "match_status", "status", "updated_at"])
+    from recordaccess.review.services import refresh  # a flag on the patient changes the request's place
+
+    refresh(request)
     record(
         actor=actor,
         action="request.match",

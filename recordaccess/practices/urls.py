@@ -5,6 +5,7 @@ from recordaccess.intake import staff_views as intake_staff
 from recordaccess.outreach import views as outreach_views
 from recordaccess.patients import views as patient_views
 from recordaccess.practices import views
+from recordaccess.review import views as review_views
 
 app_name = "staff"
 
@@ -44,6 +45,8 @@ urlpatterns = [
     path("p/<str:ods>/outbox/", outreach_views.outbox, name="outbox"),
     path("p/<str:ods>/replies/", outreach_views.reply_list, name="replies"),
     path("p/<str:ods>/requests/", intake_staff.request_list, name="requests"),
+    path("p/<str:ods>/waiting-list/", review_views.waiting_list, name="waiting_list"),
+    path("p/<str:ods>/requests/<int:request_id>/need/", review_views.mark_need, name="request_need"),
     path("p/<str:ods>/requests/new/", intake_staff.request_new, name="request_new"),
     path(
         "p/<str:ods>/patients/<int:patient_id>/request/", intake_staff.request_capture, name="request_capture"
