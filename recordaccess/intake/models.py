@@ -97,7 +97,11 @@ class AccessRequest(models.Model):
     clinical_need = models.CharField(max_length=30, blank=True)
     need_note = models.CharField(max_length=300, blank=True)
     risk_flag = models.BooleanField(default=False)
+    has_need = models.BooleanField(default=False)
     priority_key = models.FloatField(default=0)
+    on_list = models.BooleanField(
+        default=False, help_text="Verified and not yet in review: on the waiting list."
+    )
     acknowledgement = models.CharField(
         max_length=10,
         blank=True,
@@ -111,11 +115,27 @@ class AccessRequest(models.Model):
         ordering = ["-received_at"]
         indexes = [
             models.Index(fields=["practice", "status"], name="request_practice_status"),
-            models.Index(fields=["practice", "status", "-priority_key"], name="request_waiting_order"),
+            # The waiting list (review/services.py): open requests in priority order, whole and by filter; each
+            # page is a walk along one of these indexes however long the list is.
+            models.Index(fields=["practice", "on_list", "-priority_key", "id"], name="waiting_order"),
+            models.Index(
+                fields=["practice", "on_list", "risk_flag", "-priority_key", "id"], name="waiting_flagged"
+            ),
+            models.Index(
+                fields=["practice", "on_list", "has_need", "-priority_key", "id"], name="waiting_need"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args, **kwargs):
+        """Whether the request is on the waiting list follows its state, in the same write."""
+        self.on_list = self.status in (RequestStatus.IDENTITY_VERIFIED, RequestStatus.WAITING)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "status" in fields:
+            kwargs["update_fields"] = {*fields, "on_list"}
+        super().save(*args, **kwargs)
 
     @property
     def reference_display(self) -> str:

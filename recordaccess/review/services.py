@@ -34,6 +34,7 @@ def refresh(request: AccessRequest, weights: priority.Weights | None = None) -> 
     """Work out the request's risk flag and priority key again, and save them."""
     weights = weights or weights_for(request.practice)
     request.risk_flag = has_risk_flag(request.patient_id)
+    request.has_need = bool(request.clinical_need)
     points = priority.base(
         need=request.clinical_need,
         risk_flag=request.risk_flag,
@@ -42,7 +43,7 @@ def refresh(request: AccessRequest, weights: priority.Weights | None = None) -> 
     )
     request.priority_key = priority.key(base_points=points, received_at=request.received_at, weights=weights)
     AccessRequest.objects.filter(pk=request.pk).update(
-        risk_flag=request.risk_flag, priority_key=request.priority_key
+        risk_flag=request.risk_flag, has_need=request.has_need, priority_key=request.priority_key
     )
     return request
 
@@ -109,11 +110,11 @@ def waiting_list(practice, show: str = "", now=None):
     """Open requests, first in line first, filtered as the page asks."""
     now = now or timezone.now()
     weights = weights_for(practice)
-    requests = AccessRequest.objects.filter(practice=practice, status__in=OPEN)
+    requests = AccessRequest.objects.filter(practice=practice, on_list=True)
     if show == "past_target":
         requests = requests.filter(received_at__lt=now - timezone.timedelta(days=weights.target_days))
     elif show == "flagged":
         requests = requests.filter(risk_flag=True)
     elif show == "need":
-        requests = requests.exclude(clinical_need="")
-    return requests.order_by("-priority_key", "pk"), weights
+        requests = requests.filter(has_need=True)
+    return requests.order_by("-priority_key", "id"), weights

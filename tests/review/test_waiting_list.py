@@ -67,7 +67,7 @@ def make(practice, name, *, days_ago, level="historic", flagged=False):
     )
     request, _ = intake.submit(practice=practice, details=details, route="online", actor=Actor.system("t"))
     AccessRequest.objects.filter(pk=request.pk).update(
-        received_at=NOW - datetime.timedelta(days=days_ago), status="waiting"
+        received_at=NOW - datetime.timedelta(days=days_ago), status="waiting", on_list=True
     )
     request.refresh_from_db()
     from recordaccess.review.services import refresh
@@ -106,3 +106,20 @@ def test_the_list_puts_need_flags_and_long_waits_first_and_explains_each_place(c
     ordered, _ = waiting_list(practice)
     assert [r.given_name for r in ordered][:2] == ["Needy", "Flagged"]
     assert old.pk in [r.pk for r in ordered]
+
+
+def test_a_request_joins_the_list_when_verified_and_leaves_it_for_review(practice):
+    request = make(practice, "Mover", days_ago=1)
+    AccessRequest.objects.filter(pk=request.pk).update(status="matched", on_list=False)
+    request.refresh_from_db()
+    intake.verify_identity(
+        actor=Actor.system("t"),
+        request=request,
+        method="documents",
+        remote=False,
+        evidence="Passport and a bill",
+    )
+    assert [r.pk for r in waiting_list(practice)[0]] == [request.pk]
+    intake.move(actor=Actor.system("t"), request=request, status="waiting")
+    intake.move(actor=Actor.system("t"), request=request, status="in_review")
+    assert list(waiting_list(practice)[0]) == []
