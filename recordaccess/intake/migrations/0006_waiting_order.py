@@ -4,38 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0005_waiting_list'),
-        ('patients', '0003_alter_patient_preference_cohort'),
-        ('practices', '0002_identity_documents'),
+        ("intake", "0005_waiting_list"),
+        ("patients", "0003_alter_patient_preference_cohort"),
+        ("practices", "0002_identity_documents"),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='accessrequest',
-            name='request_waiting_order',
+            model_name="accessrequest",
+            name="request_waiting_order",
         ),
         migrations.AddField(
-            model_name='accessrequest',
-            name='has_need',
+            model_name="accessrequest",
+            name="has_need",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='accessrequest',
-            name='on_list',
-            field=models.BooleanField(default=False, help_text='Verified and not yet in review: on the waiting list.'),
+            model_name="accessrequest",
+            name="on_list",
+            field=models.BooleanField(
+                default=False, help_text="Verified and not yet in review: on the waiting list."
+            ),
         ),
         migrations.AddIndex(
-            model_name='accessrequest',
-            index=models.Index(fields=['practice', 'on_list', '-priority_key', 'id'], name='waiting_order'),
+            model_name="accessrequest",
+            index=models.Index(fields=["practice", "on_list", "-priority_key", "id"], name="waiting_order"),
         ),
         migrations.AddIndex(
-            model_name='accessrequest',
-            index=models.Index(fields=['practice', 'on_list', 'risk_flag', '-priority_key', 'id'], name='waiting_flagged'),
+            model_name="accessrequest",
+            index=models.Index(
+                fields=["practice", "on_list", "risk_flag", "-priority_key", "id"], name="waiting_flagged"
+            ),
         ),
         migrations.AddIndex(
-            model_name='accessrequest',
-            index=models.Index(fields=['practice', 'on_list', 'has_need', '-priority_key', 'id'], name='waiting_need'),
+            model_name="accessrequest",
+            index=models.Index(
+                fields=["practice", "on_list", "has_need", "-priority_key", "id"], name="waiting_need"
+            ),
         ),
     ]
