@@ -88,7 +88,7 @@ class RequestDetails:
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def _audit(actor: Actor, request: AccessRequest, action: str, detail: dict) -> None:
+def audit_request(actor: Actor, request: AccessRequest, action: str, detail: dict) -> None:
     record(
         actor=actor,
         action=action,
@@ -249,7 +249,7 @@ def verify_identity(
     if request.status == RequestStatus.MATCHED:
         request.status = RequestStatus.IDENTITY_VERIFIED
         request.save(update_fields=["status", "updated_at"])
-    _audit(actor, request, "request.identity", {"method": method, "remote": remote})
+    audit_request(actor, request, "request.identity", {"method": method, "remote": remote})
     return check
 
 
@@ -267,7 +267,7 @@ def move(*, actor: Actor, request: AccessRequest, status: str) -> AccessRequest:
         raise RequestError("Record the evidence of the proxy's authority to act first.")
     request.status = status
     request.save(update_fields=["status", "updated_at"])
-    _audit(actor, request, "request.move", {"from": current.value, "to": status})
+    audit_request(actor, request, "request.move", {"from": current.value, "to": status})
     return request
 
 
@@ -328,7 +328,7 @@ def record_proxy_authority(
         raise RequestError("The end of proxy access must be after today.")
     request.proxy_evidence, request.proxy_ends_on = evidence.strip(), ends_on
     request.save(update_fields=["proxy_evidence", "proxy_ends_on", "updated_at"])
-    _audit(
+    audit_request(
         actor,
         request,
         "request.proxy_authority",

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from recordaccess.audit.services import Actor, record
 from recordaccess.intake.models import AccessRequest, RequestStatus
+from recordaccess.intake.services import audit_request
 from recordaccess.patients.models import Flag, FlagKind
 from recordaccess.review import priority
 from recordaccess.review.models import WaitingListPolicy
@@ -55,15 +56,7 @@ def mark_need(*, actor: Actor, request: AccessRequest, need: str, note: str) -> 
     request.clinical_need, request.need_note = need, note.strip()[:300]
     request.save(update_fields=["clinical_need", "need_note", "updated_at"])
     refresh(request)
-    record(
-        actor=actor,
-        action="waiting.need",
-        practice_ods=request.practice.ods_code,
-        object_type="access_request",
-        object_id=request.pk,
-        patient_id=request.patient_id,
-        detail={"need": need},
-    )
+    audit_request(actor, request, "waiting.need", {"need": need})
     return request
 
 
