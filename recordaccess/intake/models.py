@@ -39,6 +39,10 @@ class RequestStatus(models.TextChoices):
     DECIDED = "decided", "Decided"
 
 
+# Verified and not yet taken into review: the states of a request on the waiting list.
+ON_LIST = (RequestStatus.IDENTITY_VERIFIED, RequestStatus.WAITING)
+
+
 class MatchStatus(models.TextChoices):
     PENDING = "pending", "Not matched yet"
     MATCHED = "matched", "Matched"
@@ -131,7 +135,7 @@ class AccessRequest(models.Model):
 
     def save(self, *args, **kwargs):
         """Whether the request is on the waiting list follows its state, in the same write."""
-        self.on_list = self.status in (RequestStatus.IDENTITY_VERIFIED, RequestStatus.WAITING)
+        self.on_list = self.status in ON_LIST
         fields = kwargs.get("update_fields")
         if fields is not None and "status" in fields:
             kwargs["update_fields"] = {*fields, "on_list"}

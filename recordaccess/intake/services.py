@@ -353,9 +353,6 @@ def find_for_patient(
     ).first()
 
 
-ROUTES_BY_STAFF = [Route.PAPER, Route.PHONE, Route.CONSULTATION]
-
-
 def verify_with_nhs_login(*, request: AccessRequest, verified) -> str:
     """Apply an NHS login sign-in to the patient's own request. Returns "verified", or why not: "not_p9" (verify
     at the desk), "mismatch" (not the same person as the request), "not_registered" (staff will look)."""

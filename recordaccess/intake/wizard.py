@@ -112,7 +112,10 @@ def stored(cleaned: dict) -> dict:
 def details(answers: dict) -> RequestDetails:
     """The request the answers make, from the pages that apply only."""
     used = {step.slug for step in applicable(answers)}
-    get = lambda slug, key, default="": answers.get(slug, {}).get(key, default) if slug in used else default  # noqa: E731
+
+    def get(slug: str, key: str, default=""):
+        return answers.get(slug, {}).get(key, default) if slug in used else default
+
     services = get("access", "services", [])
     return RequestDetails(
         wish=get("choice", "wish"),

@@ -19,16 +19,16 @@ NEEDS = {
 
 @dataclass(frozen=True)
 class Weights:
-    need: float = 30
-    risk_flag: float = 10
-    prospective: float = 5
-    per_day: float = 1
-    target_days: int = 28
+    """A practice's policy (review/models.py, where the defaults are), as plain numbers."""
+
+    need: float
+    risk_flag: float
+    prospective: float
+    per_day: float
+    target_days: int
 
     @classmethod
     def of(cls, policy) -> "Weights":
-        if policy is None:
-            return cls()
         return cls(
             policy.need_points,
             policy.risk_flag_points,

@@ -4,13 +4,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor, record
-from recordaccess.intake.models import AccessRequest, RequestStatus
+from recordaccess.intake.models import AccessRequest
 from recordaccess.intake.services import audit_request
 from recordaccess.patients.models import Flag, FlagKind
 from recordaccess.review import priority
 from recordaccess.review.models import WaitingListPolicy
 
-OPEN = (RequestStatus.IDENTITY_VERIFIED, RequestStatus.WAITING)
 SAFEGUARDING = {FlagKind.SAFEGUARDING_CHILD, FlagKind.SAFEGUARDING_ADULT, FlagKind.DOMESTIC_ABUSE}
 
 
@@ -19,7 +18,10 @@ class ReviewError(ValueError):
 
 
 def weights_for(practice) -> priority.Weights:
-    return priority.Weights.of(WaitingListPolicy.objects.filter(practice=practice).first())
+    policy = (
+        WaitingListPolicy.objects.filter(practice=practice).first() or WaitingListPolicy()
+    )  # the defaults
+    return priority.Weights.of(policy)
 
 
 def has_risk_flag(patient_id: int | None) -> bool:

@@ -28,6 +28,7 @@ from recordaccess.practices.roles import Role
 from recordaccess.practices.selectors import practice_by_ods
 from recordaccess.practices.services import create_practice
 from recordaccess.review import priority
+from recordaccess.review.services import weights_for
 
 BENCH_ODS = "Z90004"
 USERNAME = "bench-waitinglist"
@@ -176,7 +177,7 @@ class Command(BaseCommand):
     def _fill(practice, count: int) -> None:
         rng = random.Random(7)  # noqa: S311 - reproducible benchmark data
         now = timezone.now()
-        weights = priority.Weights()
+        weights = weights_for(practice)
         adapt = connection.ops.adapt_datetimefield_value
 
         def row(i: int) -> tuple:
