@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "recordaccess.outreach",
     "recordaccess.intake",
     "recordaccess.review",
+    "recordaccess.conversations",
     "recordaccess.health",
 ]
 
@@ -289,6 +290,8 @@ INTAKE_PER_PRACTICE_PER_HOUR = int(os.environ.get("INTAKE_PER_PRACTICE_PER_HOUR"
 STATUS_CHECKS_PER_CLIENT_PER_HOUR = int(os.environ.get("STATUS_CHECKS_PER_CLIENT_PER_HOUR", "20"))
 # The largest body a public form accepts: every answer together is far smaller.
 INTAKE_MAX_BODY_BYTES = int(os.environ.get("INTAKE_MAX_BODY_BYTES", "20000"))
+# Conversations about records access: a text or email reminder this many hours before a booked time.
+BOOKING_REMINDER_HOURS = int(os.environ.get("BOOKING_REMINDER_HOURS", "24"))
 
 # NHS login (OpenID Connect) for patients to prove who they are at P9 from home. Unset: not offered.
 NHS_LOGIN_ISSUER = os.environ.get("NHS_LOGIN_ISSUER", "").rstrip("/")

@@ -13,14 +13,13 @@ from recordaccess.intake.models import AccessRequest, IdentityMethod, RequestSta
 
 DEMO_REQUESTS = 300
 STAFF = Actor.system("demo-reception")
-# How far along the demo requests are: most still early, a few decided.
+# How far along the demo requests are; review/demo.py then takes some of those waiting into review and decides
+# some, through the review services.
 SPREAD = [
     (RequestStatus.RECEIVED, 0.15),
     (RequestStatus.MATCHED, 0.2),
     (RequestStatus.IDENTITY_VERIFIED, 0.15),
-    (RequestStatus.WAITING, 0.25),
-    (RequestStatus.IN_REVIEW, 0.1),
-    (RequestStatus.DECIDED, 0.15),
+    (RequestStatus.WAITING, 0.5),
 ]
 ORDER = [s for s, _ in SPREAD]
 

@@ -45,6 +45,15 @@ NEXT = {
 }
 
 
+# Taking a request into review and deciding it belong to the review page (review/decisions.py) and its checks:
+# a plain "move" never does either.
+REVIEW_OWNS = {RequestStatus.IN_REVIEW, RequestStatus.DECIDED}
+
+
+def manual_moves(status: str) -> list[RequestStatus]:
+    return [RequestStatus(s) for s in NEXT[RequestStatus(status)] if s not in REVIEW_OWNS]
+
+
 class RequestError(ValueError):
     """Something that cannot be done to a request, with a message for the person doing it."""
 
@@ -257,6 +266,8 @@ def verify_identity(
 def move(*, actor: Actor, request: AccessRequest, status: str) -> AccessRequest:
     """Move a request to its next state; only the transitions in NEXT are allowed."""
     current = RequestStatus(request.status)
+    if status in REVIEW_OWNS:
+        raise RequestError("Claim the request from the waiting list and decide it on its review page.")
     if status not in NEXT[current]:
         raise RequestError(
             f"A request that is {current.label.lower()} cannot move to {RequestStatus(status).label.lower()}."

@@ -72,7 +72,7 @@ def request_detail(request: HttpRequest, ods: str, request_id: int) -> HttpRespo
             "identity_form": IdentityForm(),
             "proxy_form": ProxyAuthorityForm(),
             "checks": item.identity_checks.all(),
-            "next_states": [RequestStatus(s) for s in services.NEXT[RequestStatus(item.status)]],
+            "next_states": services.manual_moves(item.status),
             "levels": dict(AccessLevel.choices),
             "bases": dict(ProxyBasis.choices),
         },

@@ -35,11 +35,14 @@ class OutboxChannel:
         return f"outbox-{item.pk}"
 
     def find(self, reference: str) -> str | None:
-        item = OutboxItem.objects.filter(message__reference=reference).first()
+        item = (
+            OutboxItem.objects.filter(message__reference=reference).first()
+            or OutboxItem.objects.filter(message=None, reference=reference).first()
+        )
         return f"outbox-{item.pk}" if item else None
 
     def send_direct(self, *, practice, channel: str, reference: str, rendered: Rendered) -> str:
-        """One text or email that is not part of a campaign (an acknowledgement, say)."""
+        """One text, email or letter that is not part of a campaign (an acknowledgement, say)."""
         item = OutboxItem.objects.create(
             practice=practice,
             channel=channel,
@@ -91,9 +94,19 @@ class NotifyChannel:
         return response["id"]
 
     def send_direct(self, *, practice, channel: str, reference: str, rendered: Rendered) -> str:
-        """A text or an email through Notify's one-placeholder templates."""
+        """A text or an email through Notify's one-placeholder templates; a letter as a precompiled PDF (or,
+        with NOTIFY_LETTERS off, to the outbox for printing)."""
+        if channel == "letter" and self.letters:
+            return self.letters.send_direct(
+                practice=practice, channel=channel, reference=reference, rendered=rendered
+            )
         try:
-            if channel == "sms":
+            if channel == "letter":
+                pdf = letter_pdf(practice, letter_for(reference, rendered))
+                response = self.client.send_precompiled_letter_notification(
+                    reference=reference, pdf_file=io.BytesIO(pdf), postage=self.postage
+                )
+            elif channel == "sms":
                 response = self.client.send_sms_notification(
                     phone_number=rendered.to,
                     template_id=self.templates["sms"],
@@ -114,8 +127,8 @@ class NotifyChannel:
         return response["id"]
 
     def find(self, reference: str) -> str | None:
-        if self.letters and OutboxItem.objects.filter(message__reference=reference).exists():
-            return self.letters.find(reference)
+        if self.letters and (found := self.letters.find(reference)):
+            return found
         found = self.client.get_all_notifications(reference=reference).get("notifications", [])
         return found[0]["id"] if found else None
 

@@ -53,22 +53,23 @@ def letter_address(name: str, lines: list[str]) -> list[str]:
 
 
 def letter_for(message, rendered, *, date: datetime.date | None = None) -> Letter:
-    """One campaign message as a letter, from what was rendered for it: `to` (the address lines), `subject`
-    and `body`."""
+    """A letter from what was rendered for it (`to`: the address lines, `subject` and `body`), for a campaign
+    message, or for a message outside a campaign given by its reference (standard print)."""
+    reference, format = (message, "") if isinstance(message, str) else (message.reference, message.format)
     return Letter(
-        reference=message.reference,
+        reference=reference,
         address=rendered.to.splitlines(),
         subject=rendered.subject,
         body_html=to_html(rendered.body, links=False),
         date=date or timezone.localdate(),
-        large_print=message.format == "large_print",
-        interpreter=message.format == "interpreter",
+        large_print=format == "large_print",
+        interpreter=format == "interpreter",
     )
 
 
 def letter_from_outbox(item) -> Letter:
     """A letter as it was put in the outbox (its `to`, `subject` and `body`), for printing in-house."""
-    return letter_for(item.message, item, date=timezone.localdate(item.created_at))
+    return letter_for(item.message or item.reference, item, date=timezone.localdate(item.created_at))
 
 
 def letters_html(practice, letters: list[Letter]) -> str:

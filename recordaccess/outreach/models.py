@@ -264,3 +264,40 @@ class PatientReply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} ({self.get_status_display()})"
+
+
+class DirectStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class DirectMessage(models.Model):
+    """One message to one person outside a campaign: a decision, a booking, a reminder (outreach/direct.py).
+
+    The reference is unique, so asking to send the same message twice queues it once; the row is claimed
+    (queued → sending, committed) before the channel is called, so it is sent at most once.
+    """
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="direct_messages")
+    reference = models.CharField(max_length=40, unique=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    to = models.CharField(
+        max_length=500, help_text="A mobile, an email address, or a letter's address lines."
+    )
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=DirectStatus.choices, default=DirectStatus.QUEUED)
+    attempts = models.PositiveIntegerField(default=0)
+    notify_id = models.CharField(max_length=60, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "updated_at"], name="direct_status")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.status})"

@@ -85,6 +85,23 @@ ACCESS: dict[str, Stage | frozenset[Role]] = {
     "staff:register_import": ADMIN,
     "staff:register_import_status": ADMIN,
     "staff:register_import_report": ADMIN,
+    # Review: any staff member with patient data may claim and decide; review/checklist.py keeps flagged,
+    # full-record and proxy requests to reviewers, whatever the page lets in.
+    "staff:review": PATIENT_DATA_ROLES,
+    "staff:review_claim": PATIENT_DATA_ROLES,
+    "staff:review_release": PATIENT_DATA_ROLES,
+    "staff:review_checklist": PATIENT_DATA_ROLES,
+    "staff:review_decide": PATIENT_DATA_ROLES,
+    "staff:coding": PATIENT_DATA_ROLES,
+    "staff:coding_export": PATIENT_DATA_ROLES,
+    "staff:coding_confirm": PATIENT_DATA_ROLES,
+    "staff:redaction_done": PATIENT_DATA_ROLES,
+    "staff:waiting_policy": ADMIN,
+    "staff:capacity": ALL_ROLES,  # aggregate figures only
+    "staff:slots": PATIENT_DATA_ROLES,
+    "staff:slot": PATIENT_DATA_ROLES,
+    "staff:slot_book": PATIENT_DATA_ROLES,
+    "staff:booking_cancel": PATIENT_DATA_ROLES,
 }
 
 # The staff navigation, shown to a member only where ACCESS lets their role in.
@@ -93,6 +110,9 @@ NAVIGATION = [
     ("Patients", "staff:patients"),
     ("Requests", "staff:requests"),
     ("Waiting list", "staff:waiting_list"),
+    ("Coding", "staff:coding"),
+    ("Conversations", "staff:slots"),
+    ("Capacity", "staff:capacity"),
     ("Cohorts", "staff:cohorts"),
     ("Practice and DPIA", "staff:practice"),
     ("Campaigns", "staff:campaigns"),

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from recordaccess.audit import views as audit_views
+from recordaccess.conversations import views as conversation_views
 from recordaccess.intake import staff_views as intake_staff
 from recordaccess.outreach import views as outreach_views
 from recordaccess.patients import views as patient_views
@@ -47,6 +48,33 @@ urlpatterns = [
     path("p/<str:ods>/requests/", intake_staff.request_list, name="requests"),
     path("p/<str:ods>/waiting-list/", review_views.waiting_list, name="waiting_list"),
     path("p/<str:ods>/requests/<int:request_id>/need/", review_views.mark_need, name="request_need"),
+    path("p/<str:ods>/waiting-list/settings/", review_views.policy_edit, name="waiting_policy"),
+    path("p/<str:ods>/requests/<int:request_id>/review/", review_views.review, name="review"),
+    path("p/<str:ods>/requests/<int:request_id>/review/claim/", review_views.claim, name="review_claim"),
+    path(
+        "p/<str:ods>/requests/<int:request_id>/review/release/", review_views.release, name="review_release"
+    ),
+    path(
+        "p/<str:ods>/requests/<int:request_id>/review/checklist/",
+        review_views.save_checklist,
+        name="review_checklist",
+    ),
+    path("p/<str:ods>/requests/<int:request_id>/review/decide/", review_views.decide, name="review_decide"),
+    path("p/<str:ods>/coding/", review_views.coding_page, name="coding"),
+    path("p/<str:ods>/coding/export/", review_views.coding_export, name="coding_export"),
+    path("p/<str:ods>/coding/<int:export_id>/confirm/", review_views.coding_confirm, name="coding_confirm"),
+    path(
+        "p/<str:ods>/redactions/<int:decision_id>/done/", review_views.redaction_done, name="redaction_done"
+    ),
+    path("p/<str:ods>/capacity/", review_views.capacity_page, name="capacity"),
+    path("p/<str:ods>/conversations/", conversation_views.slots, name="slots"),
+    path("p/<str:ods>/conversations/<int:slot_id>/", conversation_views.slot_detail, name="slot"),
+    path("p/<str:ods>/conversations/<int:slot_id>/book/", conversation_views.slot_book, name="slot_book"),
+    path(
+        "p/<str:ods>/bookings/<int:booking_id>/cancel/",
+        conversation_views.booking_cancel,
+        name="booking_cancel",
+    ),
     path("p/<str:ods>/requests/new/", intake_staff.request_new, name="request_new"),
     path(
         "p/<str:ods>/patients/<int:patient_id>/request/", intake_staff.request_capture, name="request_capture"

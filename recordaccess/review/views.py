@@ -1,4 +1,4 @@
-"""The waiting list: requests in priority order with the reasons for each place, and marking clinical need."""
+"""The waiting list, review and decisions, the coding worklist and capacity: thin views over the services."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -8,8 +8,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
-from recordaccess.intake.models import AccessRequest
-from recordaccess.review import priority, services
+from recordaccess.intake.models import AccessLevel, AccessRequest, RequestStatus
+from recordaccess.patients.models import Flag
+from recordaccess.practices.roles import Role
+from recordaccess.review import capacity, checklist, coding, decisions, priority, services
+from recordaccess.review.forms import ChecklistForm, DecisionForm, PolicyForm
+from recordaccess.review.models import CodingExport, Decision, Outcome, Review, WaitingListPolicy
 
 FILTERS = {
     "": "Everyone waiting",
@@ -58,6 +62,9 @@ def waiting_list(request: HttpRequest, ods: str) -> HttpResponse:
             "filters": FILTERS,
             "weights": weights,
             "needs": priority.NEEDS,
+            "in_review": Review.objects.filter(
+                practice=request.practice, request__status=RequestStatus.IN_REVIEW
+            ).select_related("request")[:50],
         },
     )
 
@@ -78,3 +85,202 @@ def mark_need(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
     except services.ReviewError as error:
         messages.error(request, str(error))
     return redirect("staff:request", ods=ods, request_id=item.pk)
+
+
+def _request(request: HttpRequest, request_id: int) -> AccessRequest:
+    item = (
+        AccessRequest.objects.select_related("patient", "practice")
+        .filter(practice=request.practice, pk=request_id)
+        .first()
+    )
+    if item is None:
+        raise Http404("No such request")
+    return item
+
+
+def _role(request: HttpRequest) -> str:
+    return request.membership.role
+
+
+def review(request: HttpRequest, ods: str, request_id: int, decision_form=None) -> HttpResponse:
+    item = _request(request, request_id)
+    held = Review.objects.filter(request=item).first()
+    flagged = services.has_risk_flag(item.patient_id)
+    decision = Decision.objects.filter(request=item).prefetch_related("codes").first()
+    record_request(
+        request, "review.view", object_type="access_request", object_id=item.pk, patient_id=item.patient_id
+    )
+    mine = (
+        held is not None and item.status == RequestStatus.IN_REVIEW and held.reviewer == request.user.username
+    )
+    return render(
+        request,
+        "review/review.jinja",
+        {
+            "item": item,
+            "held": held,
+            "mine": mine,
+            "decision": decision,
+            "flags": Flag.objects.filter(patient_id=item.patient_id) if item.patient_id else [],
+            "flagged": flagged,
+            "reviewer_only": checklist.needs_reviewer(item, flagged),
+            "refused_role": checklist.may_decide(_role(request), item, flagged),
+            "missing": checklist.problems(held, item),
+            "not_ready": decisions.not_ready(item) if item.on_list else "",
+            "checklist_form": ChecklistForm(instance=held) if held else None,
+            "decision_form": decision_form
+            or DecisionForm(
+                initial={"nhs_number": item.patient.nhs_number if item.patient else "", "tell_patient": "yes"}
+            ),
+            "levels": dict(AccessLevel.choices),
+        },
+    )
+
+
+def _act(request: HttpRequest, ods: str, item: AccessRequest, action, done: str) -> HttpResponse:
+    try:
+        action()
+        messages.success(request, done)
+    except services.ReviewError as error:
+        messages.error(request, str(error))
+    return redirect("staff:review", ods=ods, request_id=item.pk)
+
+
+@require_POST
+def claim(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
+    item = _request(request, request_id)
+    return _act(
+        request,
+        ods,
+        item,
+        lambda: decisions.claim(actor=Actor.from_request(request), request=item),
+        "You are reviewing this request: it is off the waiting list until you decide or release it.",
+    )
+
+
+@require_POST
+def release(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
+    item = _request(request, request_id)
+    return _act(
+        request,
+        ods,
+        item,
+        lambda: decisions.release(
+            actor=Actor.from_request(request),
+            request=item,
+            administrator=_role(request) == Role.ADMINISTRATOR,
+        ),
+        "Released: the request is back on the waiting list in its place.",
+    )
+
+
+@require_POST
+def save_checklist(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
+    item = _request(request, request_id)
+    form = ChecklistForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("staff:review", ods=ods, request_id=item.pk)
+    return _act(
+        request,
+        ods,
+        item,
+        lambda: decisions.save_checklist(
+            actor=Actor.from_request(request), request=item, answers=form.cleaned_data
+        ),
+        "Checklist saved.",
+    )
+
+
+@require_POST
+def decide(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
+    item = _request(request, request_id)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            decisions.decide(
+                actor=Actor.from_request(request), role=_role(request), request=item, given=form.as_input()
+            )
+            messages.success(request, "Decision recorded. Its codes are on the coding worklist.")
+            return redirect("staff:review", ods=ods, request_id=item.pk)
+        except decisions.DecisionRefused as refused:
+            for name, message in refused.errors:
+                form.add_error(name if name in form.fields else None, message)
+        except services.ReviewError as error:
+            form.add_error(None, str(error))
+    response = review(request, ods, request_id, decision_form=form)
+    response.status_code = 400
+    return response
+
+
+def coding_page(request: HttpRequest, ods: str) -> HttpResponse:
+    entries = coding.worklist(request.practice).select_related("decision__request")
+    redactions = Decision.objects.filter(
+        practice=request.practice, outcome=Outcome.GRANTED_REDACTED, redacted_at=None
+    ).select_related("request", "patient")
+    record_request(request, "coding.view", object_type="coding_worklist")
+    return render(
+        request,
+        "review/coding.jinja",
+        {
+            "entries": entries[:500],
+            "count": entries.count(),
+            "redactions": redactions,
+            "exports": CodingExport.objects.filter(practice=request.practice).order_by("-created_at")[:10],
+        },
+    )
+
+
+@require_POST
+def coding_export(request: HttpRequest, ods: str) -> HttpResponse:
+    batch, text = coding.export(actor=Actor.from_request(request), practice=request.practice)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    name = f"coding-{request.practice.ods_code}-{timezone.localdate():%Y%m%d}-{batch.pk}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_POST
+def coding_confirm(request: HttpRequest, ods: str, export_id: int) -> HttpResponse:
+    try:
+        coded = coding.confirm(
+            actor=Actor.from_request(request), practice=request.practice, export_id=export_id
+        )
+        messages.success(
+            request, f"{coded} code{'s' if coded != 1 else ''} marked as entered in the clinical system."
+        )
+    except coding.CodingError as error:
+        messages.error(request, str(error))
+    return redirect("staff:coding", ods=ods)
+
+
+@require_POST
+def redaction_done(request: HttpRequest, ods: str, decision_id: int) -> HttpResponse:
+    decision = (
+        Decision.objects.filter(practice=request.practice, pk=decision_id).select_related("request").first()
+    )
+    if decision is None:
+        raise Http404("No such decision")
+    try:
+        decisions.confirm_redaction(actor=Actor.from_request(request), decision=decision)
+        messages.success(request, "Redactions confirmed: the patient is told now.")
+    except services.ReviewError as error:
+        messages.error(request, str(error))
+    return redirect("staff:coding", ods=ods)
+
+
+def capacity_page(request: HttpRequest, ods: str) -> HttpResponse:
+    plan = capacity.measure(request.practice)
+    return render(request, "review/capacity.jinja", {"plan": plan, "chart": capacity.chart(plan)})
+
+
+def policy_edit(request: HttpRequest, ods: str) -> HttpResponse:
+    policy = WaitingListPolicy.objects.filter(practice=request.practice).first() or WaitingListPolicy()
+    form = PolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        services.save_policy(
+            actor=Actor.from_request(request), practice=request.practice, **form.cleaned_data
+        )
+        messages.success(request, "Saved: every request on the waiting list is in its new place.")
+        return redirect("staff:waiting_list", ods=ods)
+    return render(request, "review/policy.jinja", {"form": form}, status=400 if form.errors else 200)

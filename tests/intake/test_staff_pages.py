@@ -90,18 +90,23 @@ def test_remote_vouching_is_refused_for_detailed_access_and_documents_are_record
 
 def test_a_request_moves_only_to_its_next_state_and_every_move_is_audited(reception, practice, twins):
     saved, _ = services.submit(practice=practice, details=ANNE, route="online", actor=Actor.system("t"))
-    page = reception.post(url("request_move", request_id=saved.pk), {"status": "decided"}, follow=True)
-    assert "cannot move to decided" in page.content.decode()
+    page = reception.post(url("request_move", request_id=saved.pk), {"status": "waiting"}, follow=True)
+    assert "cannot move to waiting for review" in page.content.decode()
     services.confirm_match(actor=Actor.system("t"), request=saved, patient_id=twins[0].pk)
     services.verify_identity(
         actor=Actor.system("t"), request=saved, method="nhs_login_p9", remote=True, evidence=""
     )
-    for state in ("waiting", "in_review", "decided"):
-        reception.post(url("request_move", request_id=saved.pk), {"status": state})
+    reception.post(url("request_move", request_id=saved.pk), {"status": "waiting"})
+    saved.refresh_from_db()
+    assert saved.status == "waiting"
+    # Review and decision happen only on the review page, with its checks: never by a plain move.
+    for state in ("in_review", "decided"):
+        page = reception.post(url("request_move", request_id=saved.pk), {"status": state}, follow=True)
+        assert "Claim the request from the waiting list" in page.content.decode()
         saved.refresh_from_db()
-        assert saved.status == state
+        assert saved.status == "waiting"
     moves = AuditEntry.objects.filter(action="request.move").values_list("detail", flat=True)
-    assert len(moves) == 3
+    assert len(moves) == 1
 
 
 def test_a_paper_form_is_keyed_in_with_the_same_checks(reception, practice, twins):

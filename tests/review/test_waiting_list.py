@@ -12,6 +12,7 @@ from recordaccess.intake.models import AccessRequest
 from recordaccess.patients.models import Flag, FlagKind, Patient
 from recordaccess.practices.roles import Role
 from recordaccess.review import priority
+from recordaccess.review.decisions import claim
 from recordaccess.review.services import mark_need, save_policy, waiting_list
 from tests import factories
 from tests.outreach.conftest import _number
@@ -121,5 +122,5 @@ def test_a_request_joins_the_list_when_verified_and_leaves_it_for_review(practic
     )
     assert [r.pk for r in waiting_list(practice)[0]] == [request.pk]
     intake.move(actor=Actor.system("t"), request=request, status="waiting")
-    intake.move(actor=Actor.system("t"), request=request, status="in_review")
+    claim(actor=Actor.system("t"), request=request)
     assert list(waiting_list(practice)[0]) == []

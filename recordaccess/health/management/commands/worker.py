@@ -11,7 +11,11 @@ from django.core.management.base import BaseCommand
 from recordaccess.health.tasks import heartbeat
 
 # Enqueued with every heartbeat: housekeeping that must happen even when nobody is at a screen.
-PERIODIC_TASKS = ["recordaccess.outreach.tasks.resume_stalled_campaigns"]
+PERIODIC_TASKS = [
+    "recordaccess.outreach.tasks.resume_stalled_campaigns",
+    "recordaccess.outreach.direct.settle_direct_messages",
+    "recordaccess.conversations.tasks.remind_bookings",
+]
 
 
 class Command(BaseCommand):

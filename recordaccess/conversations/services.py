@@ -1,0 +1,212 @@
+"""Setting time aside for conversations about records access, and booking it without ever over-booking."""
+
+import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from recordaccess.audit.services import Actor, record
+from recordaccess.codes import normalise, random_code
+from recordaccess.conversations.models import Booking, Invitation, Kind, Mode, Slot
+from recordaccess.outreach import direct
+
+MAX_MINUTES = 240
+MAX_PLACES = 50
+
+
+class BookingError(ValueError):
+    """Why a slot could not be set up or booked, for the person doing it."""
+
+
+def create_slot(
+    *,
+    actor: Actor,
+    practice,
+    host: str,
+    starts_at: datetime.datetime,
+    minutes: int,
+    mode: str,
+    kind: str = Kind.CONVERSATION,
+    places: int = 1,
+    now: datetime.datetime | None = None,
+) -> Slot:
+    now = now or timezone.now()
+    if not host.strip():
+        raise BookingError("Enter who will hold the conversation")
+    if mode not in Mode.values:
+        raise BookingError("Choose in person, phone or video")
+    if kind not in Kind.values:
+        raise BookingError("Choose a conversation or a drop-in session")
+    if starts_at <= now:
+        raise BookingError("The start must be in the future")
+    if not 5 <= minutes <= MAX_MINUTES:
+        raise BookingError(f"The length must be between 5 and {MAX_MINUTES} minutes")
+    if kind == Kind.CONVERSATION and places != 1:
+        raise BookingError("A conversation is with one patient: a drop-in session can take more")
+    if not 1 <= places <= MAX_PLACES:
+        raise BookingError(f"The places must be between 1 and {MAX_PLACES}")
+    slot = Slot.objects.create(
+        practice=practice,
+        kind=kind,
+        host=host.strip()[:150],
+        starts_at=starts_at,
+        minutes=minutes,
+        mode=mode,
+        places=places,
+        created_by=actor.name,
+    )
+    record(
+        actor=actor,
+        action="slot.create",
+        practice_ods=practice.ods_code,
+        object_type="slot",
+        object_id=slot.pk,
+        detail={"kind": kind, "starts_at": starts_at.isoformat(), "places": places},
+    )
+    return slot
+
+
+def free_slots(practice, *, now: datetime.datetime | None = None):
+    now = now or timezone.now()
+    return Slot.objects.filter(
+        practice=practice, cancelled=False, starts_at__gt=now, booked__lt=F("places")
+    ).order_by("starts_at", "id")
+
+
+def invite(practice, request=None) -> Invitation:
+    return Invitation.objects.create(practice=practice, request=request, code=random_code(12))
+
+
+def invitation_link(invitation: Invitation) -> str:
+    path = reverse("book", kwargs={"ods": invitation.practice.ods_code, "code": invitation.code})
+    return settings.PUBLIC_BASE_URL.rstrip("/") + path
+
+
+def find_invitation(ods: str, code: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("practice", "request")
+        .filter(practice__ods_code=ods.upper(), code=normalise(code))
+        .first()
+    )
+
+
+def live_booking(invitation: Invitation) -> Booking | None:
+    return invitation.bookings.select_related("slot").filter(cancelled_at=None).first()
+
+
+def book(
+    *,
+    actor: Actor,
+    practice,
+    slot_id: int,
+    name: str,
+    contact_by: str = "",
+    mobile: str = "",
+    email: str = "",
+    invitation: Invitation | None = None,
+    request=None,
+    now: datetime.datetime | None = None,
+) -> Booking:
+    """Take one place in a slot. The place is counted by a conditional UPDATE (booked < places), so of two
+    people booking the last place at once, one gets it and the other is told it has gone."""
+    now = now or timezone.now()
+    if not name.strip():
+        raise BookingError("Enter the name of the person the conversation is with")
+    try:
+        with transaction.atomic():
+            taken = Slot.objects.filter(
+                pk=slot_id, practice=practice, cancelled=False, starts_at__gt=now, booked__lt=F("places")
+            ).update(booked=F("booked") + 1)
+            if not taken:
+                raise BookingError("That time has just been taken or has passed: choose another time")
+            booking = Booking.objects.create(
+                slot_id=slot_id,
+                practice=practice,
+                invitation=invitation,
+                request=request or (invitation.request if invitation else None),
+                name=name.strip()[:200],
+                contact_by=contact_by,
+                mobile=mobile,
+                email=email,
+                booked_by="patient" if actor.id is None else actor.name,
+            )
+    except IntegrityError as error:
+        raise BookingError("You have already booked a time: cancel it first to choose another") from error
+    record(
+        actor=actor,
+        action="slot.book",
+        practice_ods=practice.ods_code,
+        object_type="booking",
+        object_id=booking.pk,
+        detail={"slot": slot_id, "by": booking.booked_by},
+    )
+    booking = Booking.objects.select_related("slot", "practice").get(pk=booking.pk)
+    tell(booking, "BKG", "is booked for")
+    return booking
+
+
+def cancel(*, actor: Actor, practice, booking_id: int) -> Booking:
+    with transaction.atomic():
+        booking = (
+            Booking.objects.select_for_update()
+            .filter(practice=practice, pk=booking_id, cancelled_at=None)
+            .first()
+        )
+        if booking is None:
+            raise BookingError("That booking has already been cancelled")
+        booking.cancelled_at = timezone.now()
+        booking.save(update_fields=["cancelled_at"])
+        Slot.objects.filter(pk=booking.slot_id, booked__gt=0).update(booked=F("booked") - 1)
+    record(
+        actor=actor,
+        action="slot.cancel",
+        practice_ods=practice.ods_code,
+        object_type="booking",
+        object_id=booking.pk,
+        detail={"slot": booking.slot_id},
+    )
+    return booking
+
+
+def when(slot: Slot) -> str:
+    local = timezone.localtime(slot.starts_at)
+    return f"{local:%A} {local.day} {local:%B} at {local:%H:%M}"
+
+
+def tell(booking: Booking, prefix: str, verb: str) -> None:
+    """A text or email about the booking (never what it is about beyond 'your GP record online'), once."""
+    channel = booking.contact_by if booking.contact_by in ("sms", "email") else ""
+    if not channel or not (booking.mobile if channel == "sms" else booking.email):
+        return
+    practice, slot = booking.practice, booking.slot
+    parts = [
+        f"{practice.name}: your conversation about seeing your GP record online {verb} {when(slot)} "
+        f"({slot.get_mode_display().lower()}, {slot.minutes} minutes)."
+    ]
+    if booking.invitation:
+        parts.append(f"To change or cancel it: {invitation_link(booking.invitation)}")
+    if practice.phone:
+        parts.append(f"If you cannot make it, call us on {practice.phone}.")
+    body = " ".join(parts)
+    direct.queue(
+        practice=practice,
+        reference=f"{prefix}-{booking.pk}",
+        channel=channel,
+        to=direct.address(channel=channel, mobile=booking.mobile, email=booking.email),
+        subject="Your conversation about your GP record online",
+        body=body,
+    )
+
+
+def due_reminders(now: datetime.datetime | None = None):
+    now = now or timezone.now()
+    return Booking.objects.select_related("slot", "practice", "invitation").filter(
+        cancelled_at=None,
+        reminded=False,
+        slot__cancelled=False,
+        slot__starts_at__gt=now,
+        slot__starts_at__lte=now + datetime.timedelta(hours=settings.BOOKING_REMINDER_HOURS),
+    )
