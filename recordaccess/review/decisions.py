@@ -217,7 +217,9 @@ def decide(*, actor: Actor, role: str, request: AccessRequest, given: DecisionIn
     with transaction.atomic():
         # Lock the request so the match cannot change under the decision, and read it afresh.
         request = (
-            AccessRequest.objects.select_for_update(of=("self",)).select_related("practice", "patient").get(pk=request.pk)
+            AccessRequest.objects.select_for_update(of=("self",))
+            .select_related("practice", "patient")
+            .get(pk=request.pk)
         )
         review = holding(actor, request)
         errors = problems(request, review, role, given)
