@@ -1,5 +1,6 @@
 import pytest
 
+from recordaccess.outreach.localnotify import API_KEY, EMAIL_TEMPLATE_ID, SMS_TEMPLATE_ID, FakeNotify
 from tests import factories
 
 
@@ -29,3 +30,17 @@ def staff_client(client, practice):
         return factories.sign_in(client, factories.staff(practice, role))
 
     return make
+
+
+@pytest.fixture
+def notify(settings):
+    """A local server that speaks GOV.UK Notify's API (and checks the JWT), with the service sending through the
+    real Notify client to it."""
+    with FakeNotify() as server:
+        settings.MESSAGE_CHANNEL = "recordaccess.outreach.channels.NotifyChannel"
+        settings.NOTIFY_API_KEY, settings.NOTIFY_BASE_URL = API_KEY, server.url
+        settings.NOTIFY_SMS_TEMPLATE_ID, settings.NOTIFY_EMAIL_TEMPLATE_ID = (
+            SMS_TEMPLATE_ID,
+            EMAIL_TEMPLATE_ID,
+        )
+        yield server

@@ -146,7 +146,7 @@ def book(request: HttpRequest, ods: str, code: str) -> HttpResponse:
         except services.BookingError as problem:
             error, status = str(problem), 400
     booking = services.live_booking(invitation)
-    free = [] if booking else services.free_slots(practice).filter(kind=Kind.CONVERSATION)[:40]
+    free = [] if booking else services.free_slots(practice)[:40]
     return render(
         request,
         "conversations/book.jinja",
@@ -157,7 +157,10 @@ def book(request: HttpRequest, ods: str, code: str) -> HttpResponse:
                 {
                     "value": slot.pk,
                     "text": services.when(slot),
-                    "hint": {"text": f"{slot.get_mode_display()}, {slot.minutes} minutes, with {slot.host}"},
+                    "hint": {
+                        "text": f"{'Drop-in session: ' if slot.kind == Kind.DROP_IN else ''}"
+                        f"{slot.get_mode_display()}, {slot.minutes} minutes, with {slot.host}"
+                    },
                 }
                 for slot in free
             ],

@@ -109,10 +109,7 @@ NAVIGATION = [
     ("Overview", "staff:dashboard"),
     ("Patients", "staff:patients"),
     ("Requests", "staff:requests"),
-    ("Waiting list", "staff:waiting_list"),
-    ("Coding", "staff:coding"),
-    ("Conversations", "staff:slots"),
-    ("Capacity", "staff:capacity"),
+    ("Waiting list", "staff:waiting_list"),  # with coding, conversations and capacity in its own navigation
     ("Cohorts", "staff:cohorts"),
     ("Practice and DPIA", "staff:practice"),
     ("Campaigns", "staff:campaigns"),
@@ -122,6 +119,24 @@ NAVIGATION = [
     ("Staff", "staff:staff"),
     ("Audit trail", "staff:audit"),
 ]
+
+
+# The waiting list's own navigation, on its pages and those that grow from it.
+REVIEW_NAVIGATION = [
+    ("Waiting list", "staff:waiting_list"),
+    ("Coding worklist", "staff:coding"),
+    ("Conversations and drop-ins", "staff:slots"),
+    ("Capacity", "staff:capacity"),
+    ("Settings", "staff:waiting_policy"),
+]
+
+
+def _links(navigation, role: Role, ods: str, current: str) -> list[dict]:
+    return [
+        {"text": text, "href": reverse(name, kwargs={"ods": ods}), "current": name == current}
+        for text, name in navigation
+        if allows(name, role)
+    ]
 
 
 def allows(view_name: str, role: Role) -> bool:
@@ -196,14 +211,7 @@ def layout_context(request: HttpRequest) -> dict:
         context.update(
             practice=membership.practice,
             membership=membership,
-            staff_navigation=[
-                {
-                    "text": text,
-                    "href": reverse(name, kwargs={"ods": membership.practice.ods_code}),
-                    "current": name == current,
-                }
-                for text, name in NAVIGATION
-                if allows(name, role)
-            ],
+            staff_navigation=_links(NAVIGATION, role, membership.practice.ods_code, current),
+            review_navigation=_links(REVIEW_NAVIGATION, role, membership.practice.ods_code, current),
         )
     return context

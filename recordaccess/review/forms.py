@@ -40,6 +40,7 @@ class ChecklistForm(forms.ModelForm):
             "proxy_note": "Notes on capacity and consent",
         }
         help_texts = {
+            "flags_considered": "",
             "serious_harm": "Data Protection Act 2018, Schedule 3 Part 2 paragraph 2: rarely met. A safeguarding "
             "concern alone is not serious harm.",
             "consulted": "The appropriate health professional: the one responsible for the patient's care.",

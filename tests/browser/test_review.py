@@ -52,7 +52,8 @@ def test_from_the_waiting_list_to_a_decision_and_a_coding_export(page, sign_in_a
     expect(page.locator("#decision")).to_contain_text("1364751000000106")
     assert Decision.objects.get().decided_by == "dr-jones"
 
-    page.get_by_role("link", name="Coding").first.click()
+    page.get_by_role("link", name="Waiting list").first.click()
+    page.get_by_role("link", name="Coding worklist").click()
     expect(page.locator("#worklist")).to_contain_text("Enhanced review not indicated")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the codes as CSV").click()

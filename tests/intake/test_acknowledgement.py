@@ -9,7 +9,6 @@ from recordaccess.intake import services
 from recordaccess.intake.acknowledge import acknowledge_request
 from recordaccess.intake.models import AccessRequest
 from recordaccess.outreach.content import PRIVATE_WORDS
-from recordaccess.outreach.localnotify import API_KEY, EMAIL_TEMPLATE_ID, SMS_TEMPLATE_ID, FakeNotify
 from recordaccess.outreach.models import OutboxItem
 
 pytestmark = pytest.mark.django_db
@@ -23,18 +22,6 @@ DETAILS = dict(
     access_level="prospective",
     declarations=True,
 )
-
-
-@pytest.fixture
-def notify(settings):
-    with FakeNotify() as server:
-        settings.MESSAGE_CHANNEL = "recordaccess.outreach.channels.NotifyChannel"
-        settings.NOTIFY_API_KEY, settings.NOTIFY_BASE_URL = API_KEY, server.url
-        settings.NOTIFY_SMS_TEMPLATE_ID, settings.NOTIFY_EMAIL_TEMPLATE_ID = (
-            SMS_TEMPLATE_ID,
-            EMAIL_TEMPLATE_ID,
-        )
-        yield server
 
 
 def submit(practice, **changes):

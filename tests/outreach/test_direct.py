@@ -8,22 +8,10 @@ from django.utils import timezone
 from recordaccess.outreach import direct
 from recordaccess.outreach.channels import TemporaryFailure
 from recordaccess.outreach.direct import send_direct_message, settle_direct_messages
-from recordaccess.outreach.localnotify import API_KEY, EMAIL_TEMPLATE_ID, SMS_TEMPLATE_ID, FakeNotify
+from recordaccess.outreach.localnotify import API_KEY, SMS_TEMPLATE_ID
 from recordaccess.outreach.models import DirectMessage, OutboxItem
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def notify(settings):
-    with FakeNotify() as server:
-        settings.MESSAGE_CHANNEL = "recordaccess.outreach.channels.NotifyChannel"
-        settings.NOTIFY_API_KEY, settings.NOTIFY_BASE_URL = API_KEY, server.url
-        settings.NOTIFY_SMS_TEMPLATE_ID, settings.NOTIFY_EMAIL_TEMPLATE_ID = (
-            SMS_TEMPLATE_ID,
-            EMAIL_TEMPLATE_ID,
-        )
-        yield server
 
 
 def queue(practice, reference="DEC-abc", channel="sms", to="07700 900123"):

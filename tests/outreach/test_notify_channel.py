@@ -9,7 +9,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from recordaccess.outreach.channels import NotifyChannel
-from recordaccess.outreach.localnotify import API_KEY, EMAIL_TEMPLATE_ID, SMS_TEMPLATE_ID, FakeNotify
+from recordaccess.outreach.localnotify import API_KEY, EMAIL_TEMPLATE_ID, SMS_TEMPLATE_ID
 from recordaccess.outreach.models import Message, MessageStatus, OutboxItem
 from recordaccess.outreach.selectors import sample_values
 from recordaccess.outreach.sending import (
@@ -25,14 +25,6 @@ from tests.outreach.conftest import APPROVER
 
 pytestmark = pytest.mark.django_db
 SMS_TEMPLATE, EMAIL_TEMPLATE = SMS_TEMPLATE_ID, EMAIL_TEMPLATE_ID
-
-
-@pytest.fixture
-def notify(settings):
-    with FakeNotify() as server:
-        settings.NOTIFY_API_KEY, settings.NOTIFY_BASE_URL = API_KEY, server.url
-        settings.NOTIFY_SMS_TEMPLATE_ID, settings.NOTIFY_EMAIL_TEMPLATE_ID = SMS_TEMPLATE, EMAIL_TEMPLATE
-        yield server
 
 
 @pytest.fixture

@@ -1,11 +1,8 @@
 import datetime
 import itertools
 
-import pytest
-
 from recordaccess.audit.services import Actor
 from recordaccess.intake import services as intake
-from recordaccess.outreach.localnotify import API_KEY, EMAIL_TEMPLATE_ID, SMS_TEMPLATE_ID, FakeNotify
 from recordaccess.patients.models import Flag, FlagKind, Patient
 from recordaccess.review.models import Answer
 from tests.outreach.conftest import _number
@@ -20,18 +17,6 @@ CLEAR = {
     "coercion": Answer.NONE_FOUND,
     "results_pending": Answer.NONE_FOUND,
 }
-
-
-@pytest.fixture
-def notify(settings):
-    with FakeNotify() as server:
-        settings.MESSAGE_CHANNEL = "recordaccess.outreach.channels.NotifyChannel"
-        settings.NOTIFY_API_KEY, settings.NOTIFY_BASE_URL = API_KEY, server.url
-        settings.NOTIFY_SMS_TEMPLATE_ID, settings.NOTIFY_EMAIL_TEMPLATE_ID = (
-            SMS_TEMPLATE_ID,
-            EMAIL_TEMPLATE_ID,
-        )
-        yield server
 
 
 def waiting_request(
