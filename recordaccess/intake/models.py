@@ -128,6 +128,8 @@ class AccessRequest(models.Model):
             models.Index(
                 fields=["practice", "on_list", "has_need", "-priority_key", "id"], name="waiting_need"
             ),
+            # Past the target: counted as a range of this index, however long the list.
+            models.Index(fields=["practice", "on_list", "received_at"], name="waiting_since"),
         ]
 
     def __str__(self) -> str:

@@ -256,6 +256,7 @@ def decide(*, actor: Actor, role: str, request: AccessRequest, given: DecisionIn
             raise ReviewError("This request has been decided already") from error
         request.status = RequestStatus.DECIDED
         request.save(update_fields=["status", "updated_at"])
+        Review.objects.filter(pk=review.pk).update(reviewer="")  # no one holds a decided request
         coding.add_codes(decision)
         follow_on_record(decision)
         if message == PatientMessage.QUEUED:

@@ -47,7 +47,9 @@ class Review(models.Model):
 
     request = models.OneToOneField("intake.AccessRequest", on_delete=models.CASCADE, related_name="review")
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="reviews")
-    reviewer = models.CharField(max_length=150, blank=True, help_text="Who holds it now ('' when released).")
+    reviewer = models.CharField(
+        max_length=150, blank=True, help_text="Who holds it now ('' when released or decided)."
+    )
     claimed_at = models.DateTimeField(null=True, blank=True)
     first_claimed_at = models.DateTimeField(null=True, blank=True)
     # The checklist

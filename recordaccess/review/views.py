@@ -62,9 +62,10 @@ def waiting_list(request: HttpRequest, ods: str) -> HttpResponse:
             "filters": FILTERS,
             "weights": weights,
             "needs": priority.NEEDS,
-            "in_review": Review.objects.filter(
-                practice=request.practice, request__status=RequestStatus.IN_REVIEW
-            ).select_related("request")[:50],
+            "in_review": Review.objects.filter(practice=request.practice)
+            .exclude(reviewer="")
+            .select_related("request")
+            .order_by("claimed_at")[:50],
         },
     )
 
