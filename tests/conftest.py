@@ -5,6 +5,11 @@ from tests import factories
 
 
 @pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _var_dir(settings, tmp_path):
     """Reports and other files the service writes go to the test's own folder, never the real var/."""
     settings.VAR_DIR = tmp_path / "var"
