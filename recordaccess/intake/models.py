@@ -130,6 +130,8 @@ class AccessRequest(models.Model):
             ),
             # Past the target: counted as a range of this index, however long the list.
             models.Index(fields=["practice", "on_list", "received_at"], name="waiting_since"),
+            # Everyone waiting, counted: a small partial index (one entry per open request) is the quickest count.
+            models.Index(fields=["practice"], condition=models.Q(on_list=True), name="waiting_count"),
         ]
 
     def __str__(self) -> str:

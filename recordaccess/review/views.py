@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -62,6 +63,8 @@ def waiting_list(request: HttpRequest, ods: str) -> HttpResponse:
             "filters": FILTERS,
             "weights": weights,
             "needs": priority.NEEDS,
+            # Each row links to /requests/<id>/ and its review page: one reverse for the page, not two a row.
+            "review_base": reverse("staff:requests", kwargs={"ods": ods}),
             "in_review": Review.objects.filter(practice=request.practice)
             .exclude(reviewer="")
             .select_related("request")

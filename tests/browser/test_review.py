@@ -28,7 +28,8 @@ def test_from_the_waiting_list_to_a_decision_and_a_coding_export(page, sign_in_a
     page.get_by_role("link", name="Waiting list").first.click()
     row = page.locator("#waiting-list tr", has_text=request.reference_display)
     expect(row).to_contain_text("Flag demands enhanced review")
-    row.get_by_role("button", name="Review").click()
+    row.get_by_role("link", name="Review").click()
+    page.get_by_role("button", name="Claim this request for review").click()
     expect(page.get_by_text("You are reviewing this request")).to_be_visible()
     expect(page.locator("#flags")).to_contain_text("Vulnerable adult")
 
