@@ -1,0 +1,201 @@
+"""The loaded demo practice: what it holds, and the logins printed for it."""
+
+import json
+import re
+from base64 import b32encode
+
+import pyotp
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+from django_otp import match_token
+
+from recordaccess.audit.models import AuditEntry
+from recordaccess.audit.services import Actor
+from recordaccess.patients import nhs_number
+from recordaccess.patients.models import Patient
+from recordaccess.practices import services
+from recordaccess.practices.models import Membership, Practice, StaffUser
+from recordaccess.practices.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def _loaded(django_db_setup, django_db_blocker):
+    """The demo loaded once for this module (it takes seconds); each test runs in its own transaction, rolled
+    back after it, and the module empties the database when it is done."""
+    with django_db_blocker.unblock():
+        call_command("demo", verbosity=0)
+    yield
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)
+
+
+@pytest.fixture
+def demo(_loaded, db, capsys):
+    return Practice.objects.get(ods_code="Y12345")
+
+
+DRAMA_MOBILE = re.compile(r"^07700900\d{3}$")
+DEMO_USERNAMES = ["demo-admin", "demo-ig", "demo-reviewer", "demo-reception", "demo-observer"]
+
+
+def printed_login(out: str, username: str) -> tuple[str, str]:
+    """The password and current code that demo_logins printed for one account."""
+    match = re.search(rf"username  {username}\n +password  (.+)\n +code now  (\d{{6}})\n", out)
+    assert match, out
+    return match.group(1), match.group(2)
+
+
+def test_the_demo_practice_has_an_account_per_role_two_administrators_and_2000_patients(demo):
+    roles = sorted(Membership.objects.filter(practice=demo).values_list("role", flat=True))
+    assert roles == sorted([*Role.values, Role.ADMINISTRATOR])  # a second, to approve what the first writes
+    assert demo.patients.count() == 2000
+    assert demo.dpia.is_recorded
+
+
+def test_the_demo_has_flags_that_put_some_patients_under_review_and_two_cohorts(demo):
+    assert demo.patients.filter(access_status="enhanced_review").count() > 20
+    assert demo.patients.filter(flags__kind="large_print").exists()
+    assert demo.cohorts.count() == 2
+
+
+def test_the_demo_templates_are_installed_and_approved(demo):
+    templates = demo.message_templates.all()
+    assert templates.count() > 10
+    assert set(templates.values_list("status", flat=True)) == {"approved"}
+
+
+def test_demo_patients_are_synthetic_and_cannot_reach_anyone(demo):
+    numbers = list(demo.patients.values_list("nhs_number", flat=True))
+    assert len(set(numbers)) == len(numbers)
+    assert all(nhs_number.is_valid(n) and n.startswith("999") for n in numbers)
+    mobiles = [m for m in demo.patients.values_list("mobile", flat=True) if m]
+    assert mobiles and all(DRAMA_MOBILE.match(m) for m in mobiles)
+    emails = [e for e in demo.patients.values_list("email", flat=True) if e]
+    assert emails and all(e.endswith("@example.com") for e in emails)
+
+
+def test_demo_patients_span_ages_from_children_to_the_very_old(demo):
+    from datetime import date
+
+    ages = [(date.today() - dob).days // 365 for dob in demo.patients.values_list("date_of_birth", flat=True)]
+    assert min(ages) < 16 < max(ages)
+    assert max(ages) >= 80
+
+
+def test_loading_the_demo_twice_changes_nothing(demo, capsys):
+    call_command("demo", "--json")
+    assert json.loads(capsys.readouterr().out) == {
+        "practice": "Y12345",
+        "skipped": False,
+        "created": {
+            "practice": 0,
+            "staff accounts": 0,
+            "patients": 0,
+            "flags": 0,
+            "cohorts": 0,
+            "templates": 0,
+        },
+    }
+    assert Practice.objects.count() == 1
+    assert sorted(StaffUser.objects.values_list("username", flat=True)) == sorted(DEMO_USERNAMES)
+    assert Patient.objects.count() == 2000
+
+
+def test_each_load_is_one_audit_entry_for_the_demo_not_one_per_patient(demo):
+    assert AuditEntry.objects.filter(action="demo.load", practice_ods="Y12345").count() == 1
+    # Demo requests and reviews are walked through the real services, so they leave the trail real ones
+    # would; nothing else is recorded per patient.
+    assert (
+        not AuditEntry.objects.filter(patient_id__isnull=False)
+        .exclude(action__startswith="request.")
+        .exclude(action__startswith="review.")
+        .exists()
+    )
+
+
+def test_if_empty_leaves_a_loaded_demo_alone(demo, capsys):
+    entries = AuditEntry.objects.count()
+    call_command("demo", "--if-empty")
+    assert "Demo already loaded" in capsys.readouterr().out
+    call_command("demo", "--if-empty", "--json")
+    assert json.loads(capsys.readouterr().out) == {"practice": "Y12345", "skipped": True, "created": {}}
+    assert AuditEntry.objects.count() == entries
+
+
+def test_demo_logins_print_for_each_account_a_password_and_code_the_server_accepts(demo, capsys):
+    call_command("demo_logins")
+    out = capsys.readouterr().out
+    for username in DEMO_USERNAMES:
+        password, code = printed_login(out, username)
+        user = StaffUser.objects.get(username=username)
+        assert user.check_password(password)
+        assert match_token(user, code) is not None
+    assert "change every 30 seconds" in out
+    assert "run `.venv/bin/recordaccess demo_logins`" in out
+
+
+def test_demo_logins_print_the_fixed_key_as_an_authenticator_app_link(demo, capsys):
+    device = StaffUser.objects.get(username="demo-admin").totpdevice_set.get()
+    call_command("demo_logins")
+    out = capsys.readouterr().out
+    assert f"app link  {device.config_url}\n" in out
+    assert re.search(r"app key   ([A-Z2-7]{4} ){7}[A-Z2-7]{4}\n", out)
+
+
+def test_a_person_signs_in_with_the_printed_password_and_an_app_set_up_from_the_printed_link(
+    demo, capsys, client
+):
+    call_command("demo_logins")
+    out = capsys.readouterr().out
+    password, _ = printed_login(out, "demo-reviewer")
+    link = re.search(r"app link  (otpauth://\S+recordaccess%3Ademo-reviewer\S+)\n", out).group(1)
+    app = pyotp.parse_uri(link)
+    response = client.post(reverse("staff:sign_in"), {"username": "demo-reviewer", "password": password})
+    assert response["Location"].startswith(reverse("staff:verify"))
+    client.post(reverse("staff:verify"), {"token": app.now()})
+    assert client.get(reverse("staff:dashboard", kwargs={"ods": "Y12345"})).status_code == 200
+
+
+def test_the_authenticator_keys_are_fixed_so_an_app_set_up_once_keeps_working_after_a_reload(demo):
+    admin = StaffUser.objects.get(username="demo-admin")
+    # Pinned: changing it would break every authenticator app that already holds the demo key.
+    assert b32encode(admin.totpdevice_set.get().bin_key).decode() == "N6ROQRIENEGB3LDPJC4BLKDW722GEPG3"
+    admin.totpdevice_set.all().delete()
+    call_command("demo")
+    assert b32encode(admin.totpdevice_set.get().bin_key).decode() == "N6ROQRIENEGB3LDPJC4BLKDW722GEPG3"
+
+
+def test_demo_logins_say_which_account_needs_the_demo_loaded_again_and_if_empty_restores_it(demo, capsys):
+    reception = StaffUser.objects.get(username="demo-reception")
+    services.reset_two_factor(actor=Actor.system("tests"), practice=demo, user_id=reception.pk)
+    call_command("demo_logins")
+    out = capsys.readouterr().out
+    assert (
+        "username  demo-reception\n    not set up in this practice: run `.venv/bin/recordaccess demo`" in out
+    )
+    printed_login(out, "demo-reviewer")
+    call_command("demo", "--if-empty")
+    call_command("demo_logins")
+    _, code = printed_login(capsys.readouterr().out, "demo-reception")
+    assert match_token(reception, code) is not None
+
+
+def test_demo_logins_refuse_in_production(demo, settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError, match="not available in production") as failure:
+        call_command("demo_logins")
+    assert failure.value.returncode == 2
+
+
+def test_the_demo_has_requests_in_every_state_and_some_to_match_by_hand(demo):
+    from recordaccess.intake.models import AccessRequest, RequestStatus
+
+    requests = AccessRequest.objects.filter(practice=demo)
+    assert requests.count() >= 250
+    assert set(requests.values_list("status", flat=True)) == set(RequestStatus.values)
+    assert requests.filter(match_status="needs_staff").exists()
+    assert set(requests.values_list("route", flat=True)) == {"online", "paper", "phone", "consultation"}
