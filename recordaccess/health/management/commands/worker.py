@@ -35,7 +35,14 @@ class Command(BaseCommand):
         self.stdout.write(f"Worker {name} taking tasks from '{queue}' through the {backend} backend.")
         try:
             if backend == "rq":
-                rq_args = ["rqworker", queue, "--job-class", "django_tasks_rq.Job"]
+                rq_args = [
+                    "rqworker",
+                    queue,
+                    "--job-class",
+                    "django_tasks_rq.Job",
+                    "--worker-class",
+                    "recordaccess.tasks.Worker",  # no fork per job: see its docstring
+                ]
                 call_command(*rq_args, *(["--burst"] if batch else []))
             else:
                 # No autoreload: it would re-run this command in a child with a second heartbeat.
