@@ -124,6 +124,7 @@ class Command(BaseCommand):
             "duplicates": sum(n - 1 for n in received.values() if n > 1),
             "lost": len(expected - set(received)),
             "unexpected": len(set(received) - expected),
+            "unexpected_sample": sorted(str(r) for r in set(received) - expected)[:5],
             "statuses": statuses,
             "campaign_status": campaign.status,
             "first_to_last_receipt_seconds": round(max(times) - min(times), 2) if times else 0,
