@@ -1,7 +1,7 @@
 from django import forms
 
 from recordaccess.intake.models import AccessLevel
-from recordaccess.review.decisions import MAX_MINUTES, DecisionInput
+from recordaccess.review.decisions import CHECKLIST_FIELDS, MAX_MINUTES, DecisionInput
 from recordaccess.review.models import Answer, Outcome, ProxyCapacity, Review, WaitingListPolicy
 
 
@@ -11,20 +11,7 @@ class ChecklistForm(forms.ModelForm):
 
     class Meta:
         model = Review
-        fields = [
-            "flags_considered",
-            "third_party",
-            "third_party_note",
-            "serious_harm",
-            "serious_harm_note",
-            "consulted",
-            "coercion",
-            "coercion_note",
-            "results_pending",
-            "results_note",
-            "proxy_capacity",
-            "proxy_note",
-        ]
+        fields = CHECKLIST_FIELDS
         labels = {
             "flags_considered": "I have considered the patient's safeguarding and enhanced-review flags",
             "third_party": "Information about other people (third-party information)",
