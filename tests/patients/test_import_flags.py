@@ -2,6 +2,8 @@ import csv
 import datetime
 import io
 import json
+import os
+import stat
 
 import pytest
 from django.core.management import call_command
@@ -145,3 +147,14 @@ def test_a_104_does_not_take_away_access_a_patient_already_has(patients, tmp_pat
 )
 def test_access_status_follows_the_codes_and_doubt_means_review(flags, status):
     assert access_status_from(flags) == status
+
+
+def test_the_flags_report_is_readable_only_by_the_service(patients, tmp_path, settings):
+    previous = os.umask(0)
+    try:
+        run(flags_file(tmp_path, ["9434765918,417430008,"]))
+    finally:
+        os.umask(previous)
+    [report] = (settings.VAR_DIR / "imports").iterdir()
+    assert stat.S_IMODE(report.stat().st_mode) == 0o600
+    assert stat.S_IMODE(report.parent.stat().st_mode) == 0o700

@@ -4,6 +4,9 @@ import csv
 import datetime
 import io
 import json
+import os
+import stat
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -11,7 +14,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from recordaccess.audit.models import AuditEntry
-from recordaccess.patients.models import Patient
+from recordaccess.patients.models import Patient, RegisterImport
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +267,14 @@ def test_another_practices_patient_with_the_same_nhs_number_is_a_separate_record
     run(path)
     run(path, practice=other_practice.ods_code)
     assert Patient.objects.filter(nhs_number="9434765919").count() == 2
+
+
+def test_reports_are_private_to_the_service_whatever_the_umask(practice, tmp_path, settings):
+    previous = os.umask(0)
+    try:
+        run(export(tmp_path, [EMIS_HEADER, ZOE, ZOE]))
+    finally:
+        os.umask(previous)
+    report = Path(RegisterImport.objects.get().report_path)
+    assert stat.S_IMODE(report.stat().st_mode) == 0o600
+    assert stat.S_IMODE(report.parent.stat().st_mode) == 0o700

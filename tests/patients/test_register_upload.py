@@ -1,6 +1,10 @@
 """Uploading a register from the staff page: the import runs in the worker, the page follows it."""
 
+import os
+import stat
+
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -86,3 +90,14 @@ def test_a_second_import_cannot_start_while_one_is_running(admin, practice):
     page = upload(admin, practice).content.decode()
     assert "still running" in page
     assert RegisterImport.objects.count() == 1
+
+
+def test_the_uploaded_copy_waiting_for_the_worker_is_readable_only_by_the_service(admin, practice):
+    previous = os.umask(0)
+    try:
+        upload(admin, practice)
+    finally:
+        os.umask(previous)
+    [copy] = (settings.VAR_DIR / "imports").glob("upload-*.csv")
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    assert stat.S_IMODE(copy.parent.stat().st_mode) == 0o700

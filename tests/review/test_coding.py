@@ -2,6 +2,8 @@
 
 import csv
 import io
+import os
+import stat
 
 import pytest
 from django.core.management import call_command
@@ -97,3 +99,14 @@ def test_staff_download_the_csv_and_confirm_from_the_worklist_page(client, pract
         reverse("staff:coding_confirm", kwargs={"ods": "A81001", "export_id": export_id}), follow=True
     ).content.decode()
     assert "1 code marked as entered" in done and "Nothing to enter." in done
+
+
+def test_the_commands_csv_file_is_readable_only_by_the_service(practice, tmp_path):
+    decided(practice)
+    out = tmp_path / "codes.csv"
+    previous = os.umask(0)
+    try:
+        call_command("export_coding", "--practice", "A81001", "--output", str(out))
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
