@@ -5,7 +5,6 @@ This is the hot path for an ICB loading over a million patients, so rows go to t
 NHS numbers seen (as integers) are held.
 """
 
-import csv
 import datetime
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -14,6 +13,7 @@ from typing import TextIO
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from recordaccess import spreadsheet
 from recordaccess.bulk import BulkInsert
 from recordaccess.patients.models import AccessStatus, ImportStatus, Patient, Preference, RegisterImport
 from recordaccess.patients.register import VALUE_FIELDS, Problem, RegisterFile, RowParser, source_hash
@@ -53,10 +53,10 @@ class ImportStopped(Exception):
 
 
 class ReportWriter:
-    """The problems report: one line per problem, `row,column,value,problem,severity`."""
+    """The problems report: one line per problem, `row,column,value,problem,severity`, through the one CSV writer."""
 
     def __init__(self, stream: TextIO | None):
-        self._writer = csv.writer(stream, lineterminator="\n") if stream is not None else None
+        self._writer = spreadsheet.writer(stream) if stream is not None else None
         if self._writer:
             self._writer.writerow(REPORT_HEADER)
 

@@ -149,6 +149,16 @@ def test_access_status_follows_the_codes_and_doubt_means_review(flags, status):
     assert access_status_from(flags) == status
 
 
+def test_a_code_a_spreadsheet_would_run_is_reported_as_text(patients, tmp_path):
+    path = flags_file(
+        tmp_path, ['9434765919,"=HYPERLINK(""http://x"",""y"")",', "9434765919,-2+3,01/02/2020"]
+    )
+    report = tmp_path / "report.csv"
+    run(path, "--report", str(report))
+    values = [row["value"] for row in csv.DictReader(report.open(encoding="utf-8"))]
+    assert values == ['\'=HYPERLINK("http://x","y")', "'-2+3"]
+
+
 def test_the_flags_report_is_readable_only_by_the_service(patients, tmp_path, settings):
     previous = os.umask(0)
     try:

@@ -269,6 +269,66 @@ def test_another_practices_patient_with_the_same_nhs_number_is_a_separate_record
     assert Patient.objects.filter(nhs_number="9434765919").count() == 2
 
 
+# --- Spreadsheet formulas in the report -------------------------------------------------------------
+FORMULAS = ['=HYPERLINK("http://x","y")', "=1+2", "@SUM(A1)", "-2+3", "+1"]
+
+
+def csv_line(*cells) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(cells)
+    return out.getvalue()
+
+
+def cells_of(report_path) -> list[list[str]]:
+    with open(report_path, encoding="utf-8", newline="") as stream:
+        return list(csv.reader(stream))
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_a_formula_in_a_reported_value_is_written_as_text_a_spreadsheet_will_not_run(
+    practice, tmp_path, formula
+):
+    rejected = csv_line(formula, "Smith", "Sam", "01/02/1980")  # NHS number
+    bad_date = csv_line("9990000018", "Jones", "Ann", formula)
+    bad_sex = "\r\n".join([EMIS_HEADER, csv_line("9434765919", "Zoë", "Smith", "01/02/1980", formula)])
+    path = export(tmp_path, ["NHS Number,Surname,Forename,Date of Birth", rejected, bad_date])
+    _, report = report_of(tmp_path, path)
+    assert [line["value"] for line in report] == ["'" + formula] * 2
+    _, report = report_of(tmp_path, export(tmp_path, [bad_sex], name="sex.csv"))
+    assert [(line["column"], line["value"]) for line in report] == [("Sex", "'" + formula)]
+    for row in cells_of(tmp_path / "report.csv"):
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)
+
+
+@pytest.mark.parametrize("column", ["Surname", "Forename"])
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_a_name_a_spreadsheet_would_run_is_imported_as_written_with_a_warning(
+    practice, tmp_path, formula, column
+):
+    names = {"Surname": "Smith", "Forename": "Zoë", column: formula}
+    line = csv_line("9434765919", names["Forename"], names["Surname"], "01/02/1980")
+    summary, report = report_of(
+        tmp_path, export(tmp_path, ["NHS Number,Forename,Surname,Date of Birth", line])
+    )
+    assert (summary["created"], summary["warnings"]) == (1, 1)
+    patient = Patient.objects.get()
+    assert (patient.given_name, patient.family_name) == (names["Forename"], names["Surname"])
+    [warning] = report
+    assert (warning["row"], warning["column"], warning["value"], warning["severity"]) == (
+        "2",
+        column,
+        "'" + formula,
+        "warning",
+    )
+    assert "formula" in warning["problem"] and "imported as written" in warning["problem"]
+
+
+def test_nhs_numbers_and_dates_in_the_report_are_exactly_as_in_the_file(practice, tmp_path):
+    path = export(tmp_path, [EMIS_HEADER, ZOE, ZOE, SIOBHAN.replace("1975-06-30", "31/02/1975")])
+    _, report = report_of(tmp_path, path)
+    assert [line["value"] for line in report] == ["943 476 5919", "31/02/1975"]
+
+
 def test_reports_are_private_to_the_service_whatever_the_umask(practice, tmp_path, settings):
     previous = os.umask(0)
     try:

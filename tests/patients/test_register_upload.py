@@ -63,7 +63,7 @@ def test_an_uploaded_register_is_imported_by_the_worker_and_the_page_shows_the_r
     ).content.decode()
     assert "NHS number is not valid" in page and "Not a UK mobile number" in page
     report = admin.get(reverse("staff:register_import_report", kwargs={"ods": "A81001", "import_id": run.pk}))
-    assert b"row,column,value,problem,severity" in b"".join(report.streaming_content)
+    assert b"".join(report.streaming_content).startswith(b'"row","column","value","problem","severity"\r\n')
     detail = AuditEntry.objects.get(action="register.import").detail
     assert '"created":2' in detail
 

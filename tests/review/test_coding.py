@@ -101,6 +101,20 @@ def test_staff_download_the_csv_and_confirm_from_the_worklist_page(client, pract
     assert "1 code marked as entered" in done and "Nothing to enter." in done
 
 
+def test_a_term_a_spreadsheet_would_run_is_neutralised_and_numbers_codes_and_dates_are_unchanged(practice):
+    """The terms come from the code list, but a cell that can hold text is written as text all the same."""
+    first = decided(practice)
+    CodingEntry.objects.update(term='=HYPERLINK("http://x","y")')
+    _, text = coding.export(actor=Actor.system("t"), practice=practice)
+    assert rows(text)[1] == [
+        first.patient.nhs_number,
+        "1364751000000106",
+        '\'=HYPERLINK("http://x","y")',
+        TODAY.strftime("%d/%m/%Y"),
+    ]
+    assert all(line.startswith('"') for line in text.splitlines())
+
+
 def test_the_commands_csv_file_is_readable_only_by_the_service(practice, tmp_path):
     decided(practice)
     out = tmp_path / "codes.csv"
