@@ -274,10 +274,17 @@ class RegisterFile:
         with self.path.open("rb") as raw:
             text = io.TextIOWrapper(raw, encoding=self.encoding, newline="")
             reader = csv.reader(text, delimiter=self.delimiter)
-            next(reader, None)
-            for index, record in enumerate(reader, start=2):
-                if record and any(record):
-                    yield index, record, raw.tell()
+            index = 1
+            try:
+                next(reader, None)
+                for index, record in enumerate(reader, start=2):
+                    if record and any(record):
+                        yield index, record, raw.tell()
+            except csv.Error as error:  # a quote left open swallows the rest of the file into one cell
+                raise UnusableFile(
+                    f"Row {index + 1} cannot be read as CSV ({error}): a quote may be left open, or this is not a "
+                    "CSV export. Export the search again as CSV."
+                ) from error
 
 
 def _match_columns(

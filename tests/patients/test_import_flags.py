@@ -159,6 +159,14 @@ def test_a_code_a_spreadsheet_would_run_is_reported_as_text(patients, tmp_path):
     assert values == ['\'=HYPERLINK("http://x","y")', "'-2+3"]
 
 
+def test_a_flags_file_whose_first_thousand_rows_are_all_unusable_is_refused(patients, tmp_path):
+    path = flags_file(tmp_path, [f"garbage {n},nothing,at all" for n in range(1_500)])
+    with pytest.raises(CommandError, match="not a flags export") as failure:
+        run(path)
+    assert failure.value.returncode == 2
+    assert not Flag.objects.exists()
+
+
 def test_the_flags_report_is_readable_only_by_the_service(patients, tmp_path, settings):
     previous = os.umask(0)
     try:

@@ -5,7 +5,9 @@ import datetime
 import io
 import json
 import os
+import random
 import stat
+import string
 from pathlib import Path
 
 import pytest
@@ -327,6 +329,63 @@ def test_nhs_numbers_and_dates_in_the_report_are_exactly_as_in_the_file(practice
     path = export(tmp_path, [EMIS_HEADER, ZOE, ZOE, SIOBHAN.replace("1975-06-30", "31/02/1975")])
     _, report = report_of(tmp_path, path)
     assert [line["value"] for line in report] == ["943 476 5919", "31/02/1975"]
+
+
+# --- Files that are not a register ------------------------------------------------------------------
+def garbage_lines(count: int, *, seed: int = 7) -> list[str]:
+    """Text that decodes and splits into cells but is no register: what a wrong or corrupt file looks like."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not security
+    alphabet = string.ascii_letters + string.digits + " ;:/+"
+    return [
+        ",".join("".join(rng.choices(alphabet, k=rng.randrange(5, 60))) for _ in range(6))
+        for _ in range(count)
+    ]
+
+
+def test_a_valid_header_followed_by_megabytes_of_garbage_is_refused_at_once_as_not_a_register(
+    practice, tmp_path
+):
+    path = export(tmp_path, [EMIS_HEADER, *garbage_lines(15_000)])  # about 3 MB
+    assert Path(path).stat().st_size > 2_000_000
+    report = tmp_path / "report.csv"
+    with pytest.raises(CommandError, match="not a register export") as failure:
+        run(path, "--report", str(report))
+    assert failure.value.returncode == 2
+    assert "first 1,000 rows" in str(failure.value)
+    assert not Patient.objects.exists()
+    assert RegisterImport.objects.get().status == "unusable"
+    assert len(cells_of(report)) <= 1 + 3 * 1_000
+
+
+def test_one_usable_row_among_the_first_thousand_means_the_file_is_a_register(practice, tmp_path):
+    summary = run(export(tmp_path, [EMIS_HEADER, *garbage_lines(999), ZOE, *garbage_lines(500, seed=8)]))
+    assert (summary["created"], summary["rejected"]) == (1, 1_499)
+
+
+def test_a_report_keeps_ten_thousand_problems_then_counts_the_rest_by_problem(practice, tmp_path):
+    bad_numbers = ["9434765918,Smith,Sam,01/02/1980"] * 11_000
+    no_birth_date = ["9990000018,Smith,Sam,"] * 500
+    path = export(tmp_path, ["NHS Number,Surname,Forename,Date of Birth", SAM_SHORT.replace("9990000018", "9434765919"),
+                             *bad_numbers, *no_birth_date])  # fmt: skip
+    summary, _ = report_of(tmp_path, path)
+    assert summary["rejected"] == 11_500
+    lines = cells_of(tmp_path / "report.csv")
+    assert len(lines) <= 1 + 10_000 + 3
+    listed, counted = lines[1:10_001], lines[10_001:]
+    assert all(line[0].isdigit() for line in listed)
+    assert [(line[0], line[1], line[4]) for line in counted[-2:]] == [
+        ("", "NHS Number", "rejected"),
+        ("", "Date of Birth", "rejected"),
+    ]
+    assert counted[-2][3].startswith("NHS number is not valid") and "1,000 more rows" in counted[-2][3]
+    assert counted[-1][3].startswith("Date of birth is missing") and "500 more rows" in counted[-1][3]
+
+
+def test_a_quote_left_open_to_the_end_of_the_file_is_refused_with_exit_2(practice, tmp_path):
+    path = export(tmp_path, [EMIS_HEADER, ZOE, '9990000018,Sam,"Smith' + "x" * 200_000])
+    with pytest.raises(CommandError, match="Row 3 cannot be read as CSV") as failure:
+        run(path)
+    assert failure.value.returncode == 2
 
 
 def test_reports_are_private_to_the_service_whatever_the_umask(practice, tmp_path, settings):

@@ -92,6 +92,18 @@ def test_a_second_import_cannot_start_while_one_is_running(admin, practice):
     assert RegisterImport.objects.count() == 1
 
 
+def test_an_uploaded_file_of_garbage_is_refused_by_the_worker_and_nothing_is_imported(admin, practice):
+    garbage = "".join(f"row {n} of nothing,at all,{n}x,more,junk\r\n" for n in range(5_000))
+    upload(admin, practice, content=("NHS Number,Surname,Date of Birth\r\n" + garbage).encode())
+    call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay")
+    run = RegisterImport.objects.get()
+    assert run.status == "unusable" and not Patient.objects.exists()
+    page = admin.get(
+        reverse("staff:register_import", kwargs={"ods": "A81001", "import_id": run.pk})
+    ).content.decode()
+    assert "not a register export" in page
+
+
 def test_the_uploaded_copy_waiting_for_the_worker_is_readable_only_by_the_service(admin, practice):
     previous = os.umask(0)
     try:
