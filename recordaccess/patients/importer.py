@@ -97,7 +97,13 @@ class ReportWriter:
         for (column, problem, severity), count in self._unlisted.items():
             more = f"{count:,} more row{'s' if count != 1 else ''} not listed"
             self._writer.writerow(
-                ("", column, "", f"{problem} ({more}: the report lists the first {self.limit:,})", severity)
+                (
+                    "",
+                    column,
+                    "",
+                    f"{problem} ({more}: the report lists the first {self.limit:,} problems)",
+                    severity,
+                )
             )
 
     def refuse_if_all_unusable(self, *, rows: int, rejected: int, kind: str) -> None:
