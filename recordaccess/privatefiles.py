@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
+from django.core import checks
 
 
 def private_folder(path: str | Path) -> Path:
@@ -30,3 +31,32 @@ def open_private(path: str | Path, mode: str = "w", **kwargs) -> IO:
     except BaseException:
         os.close(fd)
         raise
+
+
+def exposed(folder: Path) -> list[Path]:
+    """Files and folders under `folder` that other accounts on the machine can read or enter."""
+    if not folder.exists():
+        return []
+    paths = [folder, *folder.rglob("*")]
+    return [path for path in paths if path.lstat().st_mode & 0o077]
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_private_files(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Copies and reports written before files were made private keep their old modes: name them."""
+    folders = [
+        Path(settings.MEDIA_ROOT),
+        Path(settings.VAR_DIR) / "imports",
+        Path(settings.VAR_DIR) / "letters",
+    ]
+    found = [(folder, exposed(folder)) for folder in folders]
+    return [
+        checks.Warning(
+            f"{len(paths)} file(s) or folder(s) under {folder} can be read by other accounts on this machine, "
+            f"such as {paths[0]}.",
+            hint=f"chmod -R go= {folder}",
+            id="recordaccess.W001",
+        )
+        for folder, paths in found
+        if paths
+    ]
