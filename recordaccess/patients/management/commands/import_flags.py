@@ -49,4 +49,6 @@ class Command(BaseCommand):
         figures = ", ".join(f"{value:,} {key}" for key, value in summary.as_dict().items())
         self.stdout.write(self.style.SUCCESS(f"Flags from {file} for {found}: {figures}."))
         if summary.rejected or summary.warnings:
-            self.stdout.write(f"Every rejected row and warning is in the report: {report_path}")
+            self.stdout.write(
+                f"Rejected rows and warnings are in the report (the first 10,000, then counts of the rest): {report_path}"
+            )
