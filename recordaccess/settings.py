@@ -212,6 +212,10 @@ STATIC_ROOT = VAR_DIR / "static"
 # Uploaded files that hold personal data (identity document copies, when a practice keeps them): never served
 # as static files; only an audited staff view reads them.
 MEDIA_ROOT = VAR_DIR / "private"
+# Those copies, and the reports, uploaded registers and exports the service writes (recordaccess/privatefiles.py),
+# are open to the service's own account only, whatever the process's umask.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Built by `make install` from the npm package nhsuk-frontend; part of the installation, not of the data.
 ASSETS_BUILD_DIR = HOME / "var" / "build" / "assets"
 STATICFILES_DIRS = [PACKAGE_DIR / "static", ASSETS_BUILD_DIR]

@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class IntakeConfig(AppConfig):
     name = "recordaccess.intake"
     verbose_name = "Requests from patients"
+
+    def ready(self):
+        from recordaccess import privatefiles  # noqa: F401 - registers the check for identity copies' modes

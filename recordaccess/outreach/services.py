@@ -26,6 +26,7 @@ from recordaccess.outreach.models import (
     TemplateStatus,
 )
 from recordaccess.practices.models import Practice
+from recordaccess.privatefiles import open_private, private_folder
 
 
 def rule_breaks(template: MessageTemplate, approach: str) -> list:
@@ -310,10 +311,11 @@ def make_letter_print_now(job: LetterPrint) -> LetterPrint:
 
     try:
         pdf = combined_pdf(practice, (letter_from_outbox(item) for item in items.iterator()), total, progress)
-        folder = settings.VAR_DIR / "letters"
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"campaign-{job.campaign_id}-letters-{job.pk}.pdf"
-        path.write_bytes(pdf)
+        path = (
+            private_folder(settings.VAR_DIR / "letters") / f"campaign-{job.campaign_id}-letters-{job.pk}.pdf"
+        )
+        with open_private(path, "wb") as stream:  # names and addresses
+            stream.write(pdf)
     except Exception as error:
         LetterPrint.objects.filter(pk=job.pk).update(
             status=PrintStatus.FAILED, error=str(error), finished_at=timezone.now()

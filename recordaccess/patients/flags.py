@@ -124,6 +124,7 @@ def _rows(flag_file: FlagFile, codes: dict[str, CodeEntry], patients: dict[str, 
         if problems:
             summary.rejected += 1
             writer.write(problems)
+            writer.refuse_if_all_unusable(rows=summary.rows, rejected=summary.rejected, kind="flags")
             continue
         recorded_on = None
         if raw_date:
@@ -165,6 +166,7 @@ def import_flags(
             _write(batch, summary, touched)
             batch = []
     _write(batch, summary, touched)
+    writer.close()
     update_access_status(touched)
     return summary
 

@@ -5,8 +5,8 @@ This is the hot path for an ICB loading over a million patients, so rows go to t
 NHS numbers seen (as integers) are held.
 """
 
-import csv
 import datetime
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import TextIO
@@ -14,11 +14,23 @@ from typing import TextIO
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from recordaccess import spreadsheet
 from recordaccess.bulk import BulkInsert
 from recordaccess.patients.models import AccessStatus, ImportStatus, Patient, Preference, RegisterImport
-from recordaccess.patients.register import VALUE_FIELDS, Problem, RegisterFile, RowParser, source_hash
+from recordaccess.patients.register import (
+    VALUE_FIELDS,
+    Problem,
+    RegisterFile,
+    RowParser,
+    UnusableFile,
+    source_hash,
+)
 
 BATCH_SIZE = 10_000
+# A report lists this many problems, then counts the rest by kind.
+REPORT_LINES = 10_000
+# A file whose first this many rows are all rejected is refused as not an export at all.
+FIRST_ROWS = 1_000
 REPORT_HEADER = ["row", "column", "value", "problem", "severity"]
 DATE_FIELDS = {VALUE_FIELDS.index(name) for name in ("date_of_birth", "registered_on", "date_of_death")}
 STATUS = VALUE_FIELDS.index("status")
@@ -53,16 +65,58 @@ class ImportStopped(Exception):
 
 
 class ReportWriter:
-    """The problems report: one line per problem, `row,column,value,problem,severity`."""
+    """The problems report: one line per problem, `row,column,value,problem,severity`, through the one CSV writer.
 
-    def __init__(self, stream: TextIO | None):
-        self._writer = csv.writer(stream, lineterminator="\n") if stream is not None else None
+    The first REPORT_LINES problems are listed; after them each kind of problem is only counted, and `close` adds
+    one line per kind with its count, so a file of garbage cannot fill the disk with its report.
+    """
+
+    def __init__(self, stream: TextIO | None, *, limit: int = REPORT_LINES):
+        self._writer = spreadsheet.writer(stream) if stream is not None else None
+        self.limit = limit
+        self.listed = 0
+        self.counts: Counter[tuple[str, str, str]] = Counter()  # every problem by kind, listed or not
+        self._unlisted: Counter[tuple[str, str, str]] = Counter()
         if self._writer:
             self._writer.writerow(REPORT_HEADER)
 
     def write(self, problems: list[Problem]) -> None:
-        if self._writer:
-            self._writer.writerows((p.row, p.column, p.value, p.problem, p.severity) for p in problems)
+        for p in problems:
+            kind = (p.column, p.problem, p.severity)
+            self.counts[kind] += 1
+            if self.listed >= self.limit:
+                self._unlisted[kind] += 1
+                continue
+            self.listed += 1
+            if self._writer:
+                self._writer.writerow((p.row, p.column, p.value, p.problem, p.severity))
+
+    def close(self) -> None:
+        if not self._writer:
+            return
+        for (column, problem, severity), count in self._unlisted.items():
+            more = f"{count:,} more row{'s' if count != 1 else ''} not listed"
+            self._writer.writerow(
+                (
+                    "",
+                    column,
+                    "",
+                    f"{problem} ({more}: the report lists the first {self.limit:,} problems)",
+                    severity,
+                )
+            )
+
+    def refuse_if_all_unusable(self, *, rows: int, rejected: int, kind: str) -> None:
+        """Stop when the first FIRST_ROWS rows were all rejected: the file is not the export it claims to be,
+        and reading, counting and reporting the rest would take minutes and write a report larger than it."""
+        if rows != FIRST_ROWS or rejected != FIRST_ROWS:
+            return
+        (column, problem, _), _ = self.counts.most_common(1)[0]
+        raise UnusableFile(
+            f"The first {FIRST_ROWS:,} rows are all unusable (most often: {column}, {problem}), so this is not a "
+            f"{kind} export we can read. Nothing was imported: check it is the right file for this practice, "
+            "exported as CSV."
+        )
 
 
 class _PatientTable:
@@ -166,6 +220,7 @@ def import_register(
             writer.write(problems)
             if values is None:
                 summary.rejected += 1
+                writer.refuse_if_all_unusable(rows=summary.rows, rejected=summary.rejected, kind="register")
             else:
                 summary.warnings += len(problems)
         if values is not None:
@@ -174,6 +229,7 @@ def import_register(
                 flush(batch, first_row_of_batch, bytes_done)
                 batch = []
     flush(batch, first_row_of_batch, register.size)
+    writer.close()
     if connection.vendor == "postgresql" and summary.created > 10_000:
         with connection.cursor() as cursor:  # fresh statistics, so searches and the next import plan well
             cursor.execute(f"ANALYZE {table.table}")

@@ -26,6 +26,7 @@ from recordaccess.patients.contacts import (
     normalise_uk_mobile,
 )
 from recordaccess.patients.names import search_key
+from recordaccess.spreadsheet import starts_formula
 
 REJECTED = "rejected"
 WARNING = "warning"
@@ -88,6 +89,7 @@ HEADER_NAMES: dict[str, tuple[str, ...]] = {
 REQUIRED = ("nhs_number", "family_name", "date_of_birth")
 LABELS = {
     "nhs_number": "NHS number",
+    "given_name": "Forename",
     "family_name": "Surname",
     "date_of_birth": "Date of birth",
     "registered_on": "Registration date",
@@ -142,6 +144,10 @@ UNRECOGNISED_DATE = "is not a date we recognise: use a form like 01/02/1980"
 UNREAL_DATE = "is not a real date"
 INVALID_NHS_NUMBER = "NHS number is not valid (wrong length or check digit)"
 DUPLICATE = "Duplicate: this NHS number is on an earlier row, which was kept"
+FORMULA_NAME = (
+    "{} begins with {!r}, which a spreadsheet runs as a formula: imported as written. This report shows it after "
+    "a ' so it cannot run; check the name in the clinical system"
+)
 
 
 class UnusableFile(Exception):
@@ -268,10 +274,17 @@ class RegisterFile:
         with self.path.open("rb") as raw:
             text = io.TextIOWrapper(raw, encoding=self.encoding, newline="")
             reader = csv.reader(text, delimiter=self.delimiter)
-            next(reader, None)
-            for index, record in enumerate(reader, start=2):
-                if record and any(record):
-                    yield index, record, raw.tell()
+            index = 1
+            try:
+                next(reader, None)
+                for index, record in enumerate(reader, start=2):
+                    if record and any(record):
+                        yield index, record, raw.tell()
+            except csv.Error as error:  # a quote left open swallows the rest of the file into one cell
+                raise UnusableFile(
+                    f"Row {index + 1} cannot be read as CSV ({error}): a quote may be left open, or this is not a "
+                    "CSV export. Export the search again as CSV."
+                ) from error
 
 
 def _match_columns(
@@ -420,6 +433,11 @@ class RowParser:
                 self.rejected_numbers.add(int(number))
             return None, problems
         self.accepted.add(int(number))
+        for name, text in (("given_name", given), ("family_name", family)):
+            if starts_formula(text):
+                problems.append(
+                    self._problem(row, name, text, FORMULA_NAME.format(LABELS[name], text[0]), WARNING)
+                )
 
         sex = SEX_VALUES.get(raw_sex.lower())
         if sex is None:

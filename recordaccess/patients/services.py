@@ -14,6 +14,7 @@ from recordaccess.patients.importer import ImportStopped, ImportSummary, import_
 from recordaccess.patients.models import Cohort, ImportStatus, RegisterImport
 from recordaccess.patients.register import RegisterFile, UnusableFile, load_mapping
 from recordaccess.practices.models import Practice
+from recordaccess.privatefiles import open_private, private_folder
 
 
 class ImportBusy(Exception):
@@ -21,9 +22,8 @@ class ImportBusy(Exception):
 
 
 def reports_dir() -> Path:
-    path = settings.VAR_DIR / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    """Problem reports and uploaded registers waiting for the worker: patients' details, so kept private."""
+    return private_folder(settings.VAR_DIR / "imports")
 
 
 def start_register_import(
@@ -77,7 +77,7 @@ def run_register_import(
     detail = {"file": run.filename, "full": full, "dry_run": dry_run}
     try:
         register = RegisterFile.open(path, load_mapping(mapping_path) if mapping_path else None)
-        with report_path.open("w", encoding="utf-8", newline="") as report:
+        with open_private(report_path, encoding="utf-8", newline="") as report:
             summary = import_register(record=run, register=register, report=report, progress=progress)
     except UnusableFile as error:
         run.status, run.message, run.finished_at = ImportStatus.UNUSABLE, str(error), timezone.now()

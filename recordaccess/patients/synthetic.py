@@ -5,7 +5,6 @@ Nothing here can reach a real person: NHS numbers come from ranges NHS England d
 and streets come from small pools that Faker fills once, so a million rows take seconds, not minutes.
 """
 
-import csv
 import datetime
 import random
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from pathlib import Path
 
 from faker import Faker
 
+from recordaccess import spreadsheet
 from recordaccess.patients.nhs_number import check_digit
 
 HEADERS = [
@@ -86,7 +86,7 @@ def export_rows(
 def write_export(path: Path, count: int, **options) -> Path:
     """Write an export as EMIS does: UTF-8 with a byte-order mark, CRLF line ends."""
     with path.open("w", encoding="utf-8-sig", newline="") as stream:
-        writer = csv.writer(stream, lineterminator="\r\n")
+        writer = spreadsheet.writer(stream)
         writer.writerow(HEADERS)
         writer.writerows(export_rows(count, **options))
     return path

@@ -13,6 +13,7 @@ from recordaccess.patients.cohorts import CohortFilters, cohort_patients
 from recordaccess.patients.forms import CohortForm, RegisterUploadForm
 from recordaccess.patients.models import COMMUNICATION_KINDS, RISK_KINDS, Cohort, ImportStatus, RegisterImport
 from recordaccess.patients.tasks import import_uploaded_register
+from recordaccess.privatefiles import open_private
 
 
 def patient_search(request: HttpRequest, ods: str) -> HttpResponse:
@@ -132,7 +133,7 @@ def register_upload(request: HttpRequest, ods: str) -> HttpResponse:
             form.add_error("file", str(error))
         else:
             path = services.reports_dir() / f"upload-{run.pk}.csv"
-            with path.open("wb") as stream:
+            with open_private(path, "wb") as stream:
                 for chunk in upload.chunks():
                     stream.write(chunk)
             import_uploaded_register.enqueue(run.pk, str(path))

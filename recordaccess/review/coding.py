@@ -14,12 +14,12 @@ No code exists for third-party or harmful information: those are redactions made
 the worklist tracks them separately.
 """
 
-import csv
 import io
 
 from django.db import transaction
 from django.utils import timezone
 
+from recordaccess import spreadsheet
 from recordaccess.audit.services import Actor, record
 from recordaccess.patients.flags import standard_code_list
 from recordaccess.review.models import CodingEntry, CodingExport, Decision, Outcome
@@ -74,7 +74,7 @@ def export(*, actor: Actor, practice) -> tuple[CodingExport, str]:
     batch.rows = len(entries)
     batch.save(update_fields=["rows"])
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = spreadsheet.writer(out)
     writer.writerow(HEADER)
     for entry in entries:
         writer.writerow([entry.nhs_number, entry.code, entry.term, entry.date.strftime("%d/%m/%Y")])

@@ -2,6 +2,9 @@
 
 import datetime
 import io
+import os
+import stat
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -261,3 +264,26 @@ def test_copies_of_identity_documents_are_kept_only_where_the_practice_says_and_
     assert b"".join(download.streaming_content) == b"%PDF-1.7 a scan"
     assert AuditEntry.objects.filter(action="identity.document_view", patient_id=twins[0].pk).exists()
     assert reception.get(f"/assets/{check.document.name}").status_code == 404  # never a public file
+
+
+def test_a_kept_copy_of_identity_documents_is_readable_only_by_the_service_whatever_the_umask(
+    reception, practice, twins
+):
+    practice.store_identity_documents = True
+    practice.save()
+    saved, _ = services.submit(practice=practice, details=ANNE, route="online", actor=Actor.system("t"))
+    services.confirm_match(actor=Actor.system("t"), request=saved, patient_id=twins[0].pk)
+    scan = SimpleUploadedFile("passport.pdf", b"%PDF-1.7 a scan", content_type="application/pdf")
+    previous = os.umask(0)
+    try:
+        reception.post(
+            url("request_identity", request_id=saved.pk),
+            {"method": "documents", "evidence": "Passport and council tax bill", "document": scan},
+        )
+    finally:
+        os.umask(previous)
+    path = Path(saved.identity_checks.get().document.path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    folders = [path.parent, *path.parent.parents]
+    folders = folders[: folders.index(Path(settings.MEDIA_ROOT)) + 1]
+    assert [oct(stat.S_IMODE(folder.stat().st_mode)) for folder in folders] == [oct(0o700)] * len(folders)

@@ -2,6 +2,9 @@
 
 import datetime
 import io
+import os
+import stat
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -93,6 +96,8 @@ def test_a_campaign_goes_from_draft_to_sent_through_the_staff_pages(
     call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay")
     status = client.get(reverse("staff:letter_print_status", kwargs={**kwargs, "print_id": job.pk})).json()
     assert status == {"status": "done", "percent": 100, "done": 2, "total": 2}
+    job.refresh_from_db()  # names and addresses: open to the service's account only
+    assert [stat.S_IMODE(os.stat(p).st_mode) for p in (job.path, Path(job.path).parent)] == [0o600, 0o700]
     pdf = client.get(reverse("staff:letter_print_pdf", kwargs={**kwargs, "print_id": job.pk}))
     reader = PdfReader(io.BytesIO(b"".join(pdf.streaming_content)))
     assert len(reader.pages) == 2 and all("Reference: RA-" in page.extract_text() for page in reader.pages)

@@ -2,6 +2,8 @@ import csv
 import datetime
 import io
 import json
+import os
+import stat
 
 import pytest
 from django.core.management import call_command
@@ -145,3 +147,32 @@ def test_a_104_does_not_take_away_access_a_patient_already_has(patients, tmp_pat
 )
 def test_access_status_follows_the_codes_and_doubt_means_review(flags, status):
     assert access_status_from(flags) == status
+
+
+def test_a_code_a_spreadsheet_would_run_is_reported_as_text(patients, tmp_path):
+    path = flags_file(
+        tmp_path, ['9434765919,"=HYPERLINK(""http://x"",""y"")",', "9434765919,-2+3,01/02/2020"]
+    )
+    report = tmp_path / "report.csv"
+    run(path, "--report", str(report))
+    values = [row["value"] for row in csv.DictReader(report.open(encoding="utf-8"))]
+    assert values == ['\'=HYPERLINK("http://x","y")', "'-2+3"]
+
+
+def test_a_flags_file_whose_first_thousand_rows_are_all_unusable_is_refused(patients, tmp_path):
+    path = flags_file(tmp_path, [f"garbage {n},nothing,at all" for n in range(1_500)])
+    with pytest.raises(CommandError, match="not a flags export") as failure:
+        run(path)
+    assert failure.value.returncode == 2
+    assert not Flag.objects.exists()
+
+
+def test_the_flags_report_is_readable_only_by_the_service(patients, tmp_path, settings):
+    previous = os.umask(0)
+    try:
+        run(flags_file(tmp_path, ["9434765918,417430008,"]))
+    finally:
+        os.umask(previous)
+    [report] = (settings.VAR_DIR / "imports").iterdir()
+    assert stat.S_IMODE(report.stat().st_mode) == 0o600
+    assert stat.S_IMODE(report.parent.stat().st_mode) == 0o700

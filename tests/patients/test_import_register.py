@@ -4,6 +4,11 @@ import csv
 import datetime
 import io
 import json
+import os
+import random
+import stat
+import string
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -11,7 +16,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from recordaccess.audit.models import AuditEntry
-from recordaccess.patients.models import Patient
+from recordaccess.patients.models import Patient, RegisterImport
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +269,131 @@ def test_another_practices_patient_with_the_same_nhs_number_is_a_separate_record
     run(path)
     run(path, practice=other_practice.ods_code)
     assert Patient.objects.filter(nhs_number="9434765919").count() == 2
+
+
+# --- Spreadsheet formulas in the report -------------------------------------------------------------
+FORMULAS = ['=HYPERLINK("http://x","y")', "=1+2", "@SUM(A1)", "-2+3", "+1"]
+
+
+def csv_line(*cells) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(cells)
+    return out.getvalue()
+
+
+def cells_of(report_path) -> list[list[str]]:
+    with open(report_path, encoding="utf-8", newline="") as stream:
+        return list(csv.reader(stream))
+
+
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_a_formula_in_a_reported_value_is_written_as_text_a_spreadsheet_will_not_run(
+    practice, tmp_path, formula
+):
+    rejected = csv_line(formula, "Smith", "Sam", "01/02/1980")  # NHS number
+    bad_date = csv_line("9990000018", "Jones", "Ann", formula)
+    bad_sex = "\r\n".join([EMIS_HEADER, csv_line("9434765919", "Zoë", "Smith", "01/02/1980", formula)])
+    path = export(tmp_path, ["NHS Number,Surname,Forename,Date of Birth", rejected, bad_date])
+    _, report = report_of(tmp_path, path)
+    assert [line["value"] for line in report] == ["'" + formula] * 2
+    _, report = report_of(tmp_path, export(tmp_path, [bad_sex], name="sex.csv"))
+    assert [(line["column"], line["value"]) for line in report] == [("Sex", "'" + formula)]
+    for row in cells_of(tmp_path / "report.csv"):
+        assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in row)
+
+
+@pytest.mark.parametrize("column", ["Surname", "Forename"])
+@pytest.mark.parametrize("formula", FORMULAS)
+def test_a_name_a_spreadsheet_would_run_is_imported_as_written_with_a_warning(
+    practice, tmp_path, formula, column
+):
+    names = {"Surname": "Smith", "Forename": "Zoë", column: formula}
+    line = csv_line("9434765919", names["Forename"], names["Surname"], "01/02/1980")
+    summary, report = report_of(
+        tmp_path, export(tmp_path, ["NHS Number,Forename,Surname,Date of Birth", line])
+    )
+    assert (summary["created"], summary["warnings"]) == (1, 1)
+    patient = Patient.objects.get()
+    assert (patient.given_name, patient.family_name) == (names["Forename"], names["Surname"])
+    [warning] = report
+    assert (warning["row"], warning["column"], warning["value"], warning["severity"]) == (
+        "2",
+        column,
+        "'" + formula,
+        "warning",
+    )
+    assert "formula" in warning["problem"] and "imported as written" in warning["problem"]
+
+
+def test_nhs_numbers_and_dates_in_the_report_are_exactly_as_in_the_file(practice, tmp_path):
+    path = export(tmp_path, [EMIS_HEADER, ZOE, ZOE, SIOBHAN.replace("1975-06-30", "31/02/1975")])
+    _, report = report_of(tmp_path, path)
+    assert [line["value"] for line in report] == ["943 476 5919", "31/02/1975"]
+
+
+# --- Files that are not a register ------------------------------------------------------------------
+def garbage_lines(count: int, *, seed: int = 7) -> list[str]:
+    """Text that decodes and splits into cells but is no register: what a wrong or corrupt file looks like."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not security
+    alphabet = string.ascii_letters + string.digits + " ;:/+"
+    return [
+        ",".join("".join(rng.choices(alphabet, k=rng.randrange(5, 60))) for _ in range(6))
+        for _ in range(count)
+    ]
+
+
+def test_a_valid_header_followed_by_megabytes_of_garbage_is_refused_at_once_as_not_a_register(
+    practice, tmp_path
+):
+    path = export(tmp_path, [EMIS_HEADER, *garbage_lines(15_000)])  # about 3 MB
+    assert Path(path).stat().st_size > 2_000_000
+    report = tmp_path / "report.csv"
+    with pytest.raises(CommandError, match="not a register export") as failure:
+        run(path, "--report", str(report))
+    assert failure.value.returncode == 2
+    assert "first 1,000 rows" in str(failure.value)
+    assert not Patient.objects.exists()
+    assert RegisterImport.objects.get().status == "unusable"
+    assert len(cells_of(report)) <= 1 + 3 * 1_000
+
+
+def test_one_usable_row_among_the_first_thousand_means_the_file_is_a_register(practice, tmp_path):
+    summary = run(export(tmp_path, [EMIS_HEADER, *garbage_lines(999), ZOE, *garbage_lines(500, seed=8)]))
+    assert (summary["created"], summary["rejected"]) == (1, 1_499)
+
+
+def test_a_report_keeps_ten_thousand_problems_then_counts_the_rest_by_problem(practice, tmp_path):
+    bad_numbers = ["9434765918,Smith,Sam,01/02/1980"] * 11_000
+    no_birth_date = ["9990000018,Smith,Sam,"] * 500
+    path = export(tmp_path, ["NHS Number,Surname,Forename,Date of Birth", SAM_SHORT.replace("9990000018", "9434765919"),
+                             *bad_numbers, *no_birth_date])  # fmt: skip
+    summary, _ = report_of(tmp_path, path)
+    assert summary["rejected"] == 11_500
+    lines = cells_of(tmp_path / "report.csv")
+    assert len(lines) <= 1 + 10_000 + 3
+    listed, counted = lines[1:10_001], lines[10_001:]
+    assert all(line[0].isdigit() for line in listed)
+    assert [(line[0], line[1], line[4]) for line in counted[-2:]] == [
+        ("", "NHS Number", "rejected"),
+        ("", "Date of Birth", "rejected"),
+    ]
+    assert counted[-2][3].startswith("NHS number is not valid") and "1,000 more rows" in counted[-2][3]
+    assert counted[-1][3].startswith("Date of birth is missing") and "500 more rows" in counted[-1][3]
+
+
+def test_a_quote_left_open_to_the_end_of_the_file_is_refused_with_exit_2(practice, tmp_path):
+    path = export(tmp_path, [EMIS_HEADER, ZOE, '9990000018,Sam,"Smith' + "x" * 200_000])
+    with pytest.raises(CommandError, match="Row 3 cannot be read as CSV") as failure:
+        run(path)
+    assert failure.value.returncode == 2
+
+
+def test_reports_are_private_to_the_service_whatever_the_umask(practice, tmp_path, settings):
+    previous = os.umask(0)
+    try:
+        run(export(tmp_path, [EMIS_HEADER, ZOE, ZOE]))
+    finally:
+        os.umask(previous)
+    report = Path(RegisterImport.objects.get().report_path)
+    assert stat.S_IMODE(report.stat().st_mode) == 0o600
+    assert stat.S_IMODE(report.parent.stat().st_mode) == 0o700

@@ -1,6 +1,10 @@
 """Uploading a register from the staff page: the import runs in the worker, the page follows it."""
 
+import os
+import stat
+
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -59,7 +63,7 @@ def test_an_uploaded_register_is_imported_by_the_worker_and_the_page_shows_the_r
     ).content.decode()
     assert "NHS number is not valid" in page and "Not a UK mobile number" in page
     report = admin.get(reverse("staff:register_import_report", kwargs={"ods": "A81001", "import_id": run.pk}))
-    assert b"row,column,value,problem,severity" in b"".join(report.streaming_content)
+    assert b"".join(report.streaming_content).startswith(b'"row","column","value","problem","severity"\r\n')
     detail = AuditEntry.objects.get(action="register.import").detail
     assert '"created":2' in detail
 
@@ -86,3 +90,26 @@ def test_a_second_import_cannot_start_while_one_is_running(admin, practice):
     page = upload(admin, practice).content.decode()
     assert "still running" in page
     assert RegisterImport.objects.count() == 1
+
+
+def test_an_uploaded_file_of_garbage_is_refused_by_the_worker_and_nothing_is_imported(admin, practice):
+    garbage = "".join(f"row {n} of nothing,at all,{n}x,more,junk\r\n" for n in range(5_000))
+    upload(admin, practice, content=("NHS Number,Surname,Date of Birth\r\n" + garbage).encode())
+    call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay")
+    run = RegisterImport.objects.get()
+    assert run.status == "unusable" and not Patient.objects.exists()
+    page = admin.get(
+        reverse("staff:register_import", kwargs={"ods": "A81001", "import_id": run.pk})
+    ).content.decode()
+    assert "not a register export" in page
+
+
+def test_the_uploaded_copy_waiting_for_the_worker_is_readable_only_by_the_service(admin, practice):
+    previous = os.umask(0)
+    try:
+        upload(admin, practice)
+    finally:
+        os.umask(previous)
+    [copy] = (settings.VAR_DIR / "imports").glob("upload-*.csv")
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    assert stat.S_IMODE(copy.parent.stat().st_mode) == 0o700

@@ -2,6 +2,8 @@
 
 import csv
 import io
+import os
+import stat
 
 import pytest
 from django.core.management import call_command
@@ -97,3 +99,28 @@ def test_staff_download_the_csv_and_confirm_from_the_worklist_page(client, pract
         reverse("staff:coding_confirm", kwargs={"ods": "A81001", "export_id": export_id}), follow=True
     ).content.decode()
     assert "1 code marked as entered" in done and "Nothing to enter." in done
+
+
+def test_a_term_a_spreadsheet_would_run_is_neutralised_and_numbers_codes_and_dates_are_unchanged(practice):
+    """The terms come from the code list, but a cell that can hold text is written as text all the same."""
+    first = decided(practice)
+    CodingEntry.objects.update(term='=HYPERLINK("http://x","y")')
+    _, text = coding.export(actor=Actor.system("t"), practice=practice)
+    assert rows(text)[1] == [
+        first.patient.nhs_number,
+        "1364751000000106",
+        '\'=HYPERLINK("http://x","y")',
+        TODAY.strftime("%d/%m/%Y"),
+    ]
+    assert all(line.startswith('"') for line in text.splitlines())
+
+
+def test_the_commands_csv_file_is_readable_only_by_the_service(practice, tmp_path):
+    decided(practice)
+    out = tmp_path / "codes.csv"
+    previous = os.umask(0)
+    try:
+        call_command("export_coding", "--practice", "A81001", "--output", str(out))
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600

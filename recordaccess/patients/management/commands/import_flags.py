@@ -10,6 +10,7 @@ from recordaccess.patients.flags import import_flags
 from recordaccess.patients.register import UnusableFile
 from recordaccess.patients.services import reports_dir
 from recordaccess.practices.selectors import practice_by_ods
+from recordaccess.privatefiles import open_private
 
 
 class Command(BaseCommand):
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             raise CommandError(f"No practice with ODS code {practice!r}.", returncode=2)
         report_path = Path(report) if report else reports_dir() / f"flags-{found.ods_code}-report.csv"
         try:
-            with report_path.open("w", encoding="utf-8", newline="") as stream:
+            with open_private(report_path, encoding="utf-8", newline="") as stream:
                 summary = import_flags(practice=found, path=file, extra_codes=codes, report=stream)
         except UnusableFile as error:
             raise CommandError(str(error), returncode=2) from error
@@ -48,4 +49,6 @@ class Command(BaseCommand):
         figures = ", ".join(f"{value:,} {key}" for key, value in summary.as_dict().items())
         self.stdout.write(self.style.SUCCESS(f"Flags from {file} for {found}: {figures}."))
         if summary.rejected or summary.warnings:
-            self.stdout.write(f"Every rejected row and warning is in the report: {report_path}")
+            self.stdout.write(
+                f"Rejected rows and warnings are in the report (the first 10,000, then counts of the rest): {report_path}"
+            )

@@ -76,4 +76,6 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"{'Checked' if dry_run else 'Imported'} {file} for {found}: {figures}.")
         )
         if summary.rejected or summary.warnings:
-            self.stdout.write(f"Every rejected row and warning is in the report: {run.report_path}")
+            self.stdout.write(
+                f"Rejected rows and warnings are in the report (the first 10,000, then counts of the rest): {run.report_path}"
+            )

@@ -1,12 +1,12 @@
 """`recordaccess export_coding --practice ODS`: the decisions' SNOMED CT codes not yet entered, as CSV."""
 
 import sys
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from recordaccess.audit.services import Actor
 from recordaccess.practices.selectors import practice_by_ods
+from recordaccess.privatefiles import open_private
 from recordaccess.review import coding
 
 
@@ -37,7 +37,8 @@ class Command(BaseCommand):
             return
         batch, text = coding.export(actor=actor, practice=found)
         if output:
-            Path(output).write_text(text, encoding="utf-8", newline="")
+            with open_private(output, encoding="utf-8", newline="") as stream:  # NHS numbers and codes
+                stream.write(text)
         else:
             sys.stdout.write(text)
             sys.stdout.flush()
