@@ -322,6 +322,8 @@ if len(AUDIT_KEY) < 32:
 # Signed checkpoints (entry count, head hash, time) go here, outside the database, at least this often.
 AUDIT_CHECKPOINT_DIR = Path(os.environ.get("AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit-checkpoints")).resolve()
 AUDIT_CHECKPOINT_SECONDS = int(os.environ.get("AUDIT_CHECKPOINT_SECONDS", "3600"))
+if not 60 <= AUDIT_CHECKPOINT_SECONDS <= 3600:
+    raise ImproperlyConfigured("AUDIT_CHECKPOINT_SECONDS must be between 60 and 3600 (at least hourly).")
 
 # --- Locale ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -153,3 +153,9 @@ def test_local_use_generates_an_audit_key_once_and_keeps_it_private(tmp_path):
     assert key != (tmp_path / "var" / "secret_key").read_text()
     assert key_file.stat().st_mode & 0o777 == 0o600
     assert folder == str(tmp_path / "var" / "audit-checkpoints")
+
+
+def test_checkpoints_are_written_at_least_hourly(tmp_path):
+    result = _run(["check"], {"AUDIT_CHECKPOINT_SECONDS": "86400"}, tmp_path)
+    assert result.returncode == 2
+    assert "AUDIT_CHECKPOINT_SECONDS must be between 60 and 3600" in result.stderr

@@ -17,6 +17,10 @@ from django.utils import timezone
 from recordaccess.audit.chain import checkpoint_signature, same
 
 
+class CheckpointFolderError(Exception):
+    """AUDIT_CHECKPOINT_DIR cannot be read or written: nothing can be said about a cut tail."""
+
+
 @dataclass(frozen=True)
 class Checkpoint:
     entries: int
@@ -41,6 +45,10 @@ def _names() -> list[str]:
         names = os.listdir(_folder())
     except FileNotFoundError:
         return []
+    except OSError as error:
+        raise CheckpointFolderError(
+            f"the checkpoint folder {_folder()} cannot be read: {error.strerror}"
+        ) from None
     return sorted((n for n in names if n.endswith(".json") and not n.startswith(".")), reverse=True)
 
 
@@ -82,8 +90,13 @@ def newest_checkpoint() -> Checkpoint | None:
 def write_checkpoint(*, entries: int, head_hash: str) -> Checkpoint:
     """Write one checkpoint: the folder 0700, the file 0600, whole or not at all."""
     folder = _folder()
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    folder.chmod(0o700)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)
+    except OSError as error:
+        raise CheckpointFolderError(
+            f"the checkpoint folder {folder} cannot be written: {error.strerror}"
+        ) from None
     now = timezone.now()
     at = now.isoformat()
     body = {

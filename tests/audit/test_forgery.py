@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 
 from recordaccess.audit.chain import canonical_json
 from recordaccess.audit.services import Actor, record
@@ -319,3 +319,53 @@ def test_upgrading_seals_the_entries_written_before_the_chain_was_keyed(capsys):
     assert (seal["action"], seal["detail"]) == ("audit.chain_keyed", '{"unkeyed_entries":3}')
     _as_database_owner(("UPDATE audit_auditentry SET actor = 'someone.else' WHERE seq = 2", []))
     assert "#2" in _verify_fails()
+
+
+def test_the_documented_database_role_can_append_entries_and_nothing_more():
+    if connection.vendor != "postgresql":
+        pytest.skip("database roles are PostgreSQL's")
+    from pathlib import Path
+
+    role = f"app_{connection.settings_dict['NAME']}"[:60]  # CREATE ROLE is undone with the test's transaction
+    sql = (Path(__file__).parents[2] / "docs" / "sql" / "app-role.sql").read_text()
+    statements = [s for s in sql.replace("recordaccess_app", role).split(";") if s.strip(" \n-")]
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE {role} NOSUPERUSER")
+        for statement in statements:
+            cursor.execute("\n".join(line for line in statement.splitlines() if not line.startswith("--")))
+        cursor.execute(f"SET LOCAL ROLE {role}")
+    _write(2)
+    call_command("audit_verify")
+    for attempt in (
+        "UPDATE audit_auditentry SET actor = 'x' WHERE seq = 1",
+        "DELETE FROM audit_auditentry WHERE seq = 2",
+        "TRUNCATE audit_auditentry",
+        "ALTER TABLE audit_auditentry DISABLE TRIGGER USER",
+        "DELETE FROM audit_audithead",
+    ):
+        with (
+            pytest.raises(Exception, match=r"permission denied|must be owner"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(attempt)
+
+
+def test_bench_audit_prints_its_figures_and_leaves_nothing_in_the_trail(capsys):
+    _write(1)
+    call_command("bench_audit", "--entries", "20", "--json")
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["entries_written"] == 20 and figures["verify_entries"] == 21
+    assert figures["write_ms_p95"] >= figures["write_ms_p50"] > 0
+    assert len(_rows()) == 1
+
+
+def test_a_checkpoint_folder_that_cannot_be_used_is_named_not_a_traceback(settings, tmp_path):
+    _write(1)
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "not-a-folder"
+    settings.AUDIT_CHECKPOINT_DIR.write_text("")
+    for command in ("audit_checkpoint", "audit_verify"):
+        with pytest.raises(CommandError) as failure:
+            call_command(command)
+        assert failure.value.returncode == 2
+        assert "not-a-folder" in str(failure.value)

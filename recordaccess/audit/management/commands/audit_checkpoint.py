@@ -4,13 +4,15 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from recordaccess.audit.checkpoints import CheckpointFolderError
 from recordaccess.audit.services import CheckpointRefused, take_checkpoint
 
 
 class Command(BaseCommand):
     help = (
         "Write a signed checkpoint (entry count, head hash, time) to AUDIT_CHECKPOINT_DIR. "
-        "Exits 1, writing nothing, when the trail no longer holds what the last checkpoint recorded."
+        "Exits 1, writing nothing, when the trail no longer holds what the last checkpoint recorded; 2 when "
+        "the folder cannot be used."
     )
 
     def add_arguments(self, parser):
@@ -26,6 +28,8 @@ class Command(BaseCommand):
                 f"No checkpoint written: the trail is broken at {refusal}. Run `recordaccess audit_verify`.",
                 returncode=1,
             ) from None
+        except CheckpointFolderError as error:
+            raise CommandError(f"No checkpoint written: {error}.", returncode=2) from None
         if as_json:
             self.stdout.write(
                 json.dumps({"written": True, **checkpoint.as_json(), "head_hash": checkpoint.head_hash})

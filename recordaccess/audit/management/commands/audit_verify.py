@@ -4,20 +4,24 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from recordaccess.audit.checkpoints import CheckpointFolderError
 from recordaccess.audit.verify import verify_chain
 
 
 class Command(BaseCommand):
     help = (
         "Check the audit trail's keyed hash chain, then against the newest signed checkpoint; name the first "
-        "broken entry, a cut tail or a forged checkpoint. Exits 1 when not intact."
+        "broken entry, a cut tail or a forged checkpoint. Exits 1 when not intact, 2 when the checkpoints cannot be read."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--json", action="store_true", dest="as_json", help="Print one JSON object.")
 
     def handle(self, *args, as_json: bool = False, **options):
-        report = verify_chain()
+        try:
+            report = verify_chain()
+        except CheckpointFolderError as error:
+            raise CommandError(f"Cannot check the audit trail: {error}.", returncode=2) from None
         checkpoint = report.checkpoint
         if as_json:
             self.stdout.write(
