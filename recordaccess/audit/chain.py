@@ -70,4 +70,5 @@ def checkpoint_signature(*, entries: int, head_hash: str, at: str) -> str:
 
 
 def same(a: str, b: str) -> bool:
-    return hmac.compare_digest(a, b)
+    """Compare hashes in constant time; bytes, so a stored value with any character is just unequal."""
+    return hmac.compare_digest(a.encode(), b.encode())

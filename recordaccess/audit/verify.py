@@ -116,6 +116,21 @@ def _against(walk: _Walk, checkpoint: Checkpoint) -> None:
         )
 
 
+def _resume_after(walk: _Walk, since: Checkpoint) -> None:
+    """Start after the entry a checkpoint recorded as the head, or name why that entry is not there any more."""
+    start = AuditEntry.objects.filter(seq=since.entries).values_list("hash", "scheme").first()
+    if start is not None and same(start[0], since.head_hash):
+        walk.count, walk.head_hash, walk.keyed_seen = since.entries, since.head_hash, start[1] is not UNKEYED
+        walk.watch[since.entries] = since.head_hash
+        return
+    if start is None:
+        last = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+        walk.count = min(last, since.entries - 1)
+    else:
+        walk.count, walk.watch[since.entries] = since.entries, start[0]
+    _against(walk, since)
+
+
 def verify_chain(*, since: Checkpoint | None = None, progress=None) -> ChainReport:
     """Check the whole trail against the newest checkpoint; with `since`, only what came after that checkpoint."""
     checkpoint, forged = (since, []) if since is not None else read_checkpoints()
@@ -127,19 +142,7 @@ def verify_chain(*, since: Checkpoint | None = None, progress=None) -> ChainRepo
     if checkpoint is not None:
         walk.watch.setdefault(checkpoint.entries, None)
     if since is not None and since.entries > 0:
-        start = AuditEntry.objects.filter(seq=since.entries).values_list("hash", "scheme").first()
-        if start is None or not same(start[0], since.head_hash):
-            last = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-            walk.count = min(last, since.entries - 1) if start is None else since.entries
-            walk.watch[since.entries] = start and start[0]
-            _against(walk, since)
-        else:
-            walk.count, walk.head_hash, walk.keyed_seen = (
-                since.entries,
-                since.head_hash,
-                start[1] is not UNKEYED,
-            )
-            walk.watch[since.entries] = since.head_hash
+        _resume_after(walk, since)
     if not walk.problem:
         _walk(walk, progress)
     if not walk.problem and head is not None:

@@ -369,3 +369,23 @@ def test_a_checkpoint_folder_that_cannot_be_used_is_named_not_a_traceback(settin
             call_command(command)
         assert failure.value.returncode == 2
         assert "not-a-folder" in str(failure.value)
+
+
+def test_a_checkpoint_is_never_written_over_a_cut_or_forged_trail(settings):
+    _write(4)
+    call_command("audit_checkpoint")
+    rows = _rows()
+    _as_database_owner(("DELETE FROM audit_auditentry WHERE seq = 4", []), _set_head(3, rows[2]["hash"]))
+    with pytest.raises(CommandError) as failure:
+        call_command("audit_checkpoint")
+    assert failure.value.returncode == 1
+    assert "the trail ends at entry #3" in str(failure.value)
+    assert len(list(settings.AUDIT_CHECKPOINT_DIR.iterdir())) == 1
+
+
+def test_a_hash_of_any_characters_is_named_not_a_traceback():
+    _write(2)
+    _as_database_owner(
+        ("UPDATE audit_auditentry SET hash = %s WHERE seq = 2", ["é" * 64]), _set_head(2, "é" * 64)
+    )
+    assert "#2" in _verify_fails()
