@@ -5,6 +5,7 @@ audit key. Someone who can write the database can cut off the newest entries or 
 chain that checks; they cannot reach this folder or sign a checkpoint, so `audit_verify` names the loss.
 """
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass
@@ -90,13 +91,6 @@ def newest_checkpoint() -> Checkpoint | None:
 def write_checkpoint(*, entries: int, head_hash: str) -> Checkpoint:
     """Write one checkpoint: the folder 0700, the file 0600, whole or not at all."""
     folder = _folder()
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        folder.chmod(0o700)
-    except OSError as error:
-        raise CheckpointFolderError(
-            f"the checkpoint folder {folder} cannot be written: {error.strerror}"
-        ) from None
     now = timezone.now()
     at = now.isoformat()
     body = {
@@ -107,10 +101,19 @@ def write_checkpoint(*, entries: int, head_hash: str) -> Checkpoint:
     }
     path = folder / f"{now.astimezone(UTC):%Y%m%dT%H%M%S.%fZ}-{entries}.json"
     partial = folder / f".{path.name}.partial"
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as file:
-        json.dump(body, file)
-        file.flush()
-        os.fsync(file.fileno())
-    os.replace(partial, path)
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder.chmod(0o700)
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            json.dump(body, file)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(partial, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise CheckpointFolderError(
+            f"the checkpoint folder {folder} cannot be written: {error.strerror}"
+        ) from None
     return Checkpoint(entries=entries, head_hash=head_hash, at=now, file=path)

@@ -111,8 +111,8 @@ def _against(walk: _Walk, checkpoint: Checkpoint) -> None:
     elif not same(walk.watch.get(checkpoint.entries) or "", checkpoint.head_hash):
         walk.broken_at = checkpoint.entries
         walk.problem = (
-            f"entry #{checkpoint.entries}'s hash differs from {checkpoint.describe()}, which recorded it as the head:"
-            " the trail was cut and written over, or rewritten, after the checkpoint"
+            f"the head hash differs from {checkpoint.describe()}: entry #{checkpoint.entries} is not the entry it"
+            " recorded, so the trail was cut and written over, or rewritten, after it"
         )
 
 
