@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from recordaccess.outreach.localnotify import API_KEY, EMAIL_TEMPLATE_ID, SMS_TEMPLATE_ID, FakeNotify
@@ -16,6 +18,12 @@ def _var_dir(settings, tmp_path):
     settings.VAR_DIR.mkdir()
     settings.MEDIA_ROOT = settings.VAR_DIR / "private"
     settings.AUDIT_CHECKPOINT_DIR = settings.VAR_DIR / "audit-checkpoints"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _worker_checkpoints(tmp_path_factory):
+    """Workers the tests start as processes write audit checkpoints to this run's own folder, never to var/."""
+    os.environ["AUDIT_CHECKPOINT_DIR"] = str(tmp_path_factory.mktemp("audit-checkpoints"))
 
 
 @pytest.fixture(scope="session")
