@@ -395,3 +395,15 @@ def test_a_hash_of_any_characters_is_named_not_a_traceback():
         ("UPDATE audit_auditentry SET hash = %s WHERE seq = 2", ["é" * 64]), _set_head(2, "é" * 64)
     )
     assert "#2" in _verify_fails()
+
+
+def test_verify_warns_when_the_newest_checkpoint_is_older_than_two_intervals(settings, capsys):
+    _write(1)
+    call_command("audit_checkpoint")
+    capsys.readouterr()
+    call_command("audit_verify")
+    assert "is a worker running?" not in capsys.readouterr().out
+    settings.AUDIT_CHECKPOINT_SECONDS = 0  # as if two intervals had passed since it was written
+    call_command("audit_verify")
+    out = capsys.readouterr().out
+    assert "Audit trail intact: 1 entries checked." in out and "is a worker running?" in out

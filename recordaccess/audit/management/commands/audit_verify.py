@@ -1,8 +1,11 @@
 """`recordaccess audit_verify`: check that no audit entry was changed, forged or removed."""
 
 import json
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from recordaccess.audit.checkpoints import CheckpointFolderError
 from recordaccess.audit.verify import verify_chain
@@ -46,6 +49,14 @@ class Command(BaseCommand):
                 )
             else:
                 self.stdout.write(f"It holds the {checkpoint.entries} entries of {checkpoint.describe()}.")
+                age = timezone.now() - checkpoint.at
+                if age > timedelta(seconds=2 * settings.AUDIT_CHECKPOINT_SECONDS):
+                    self.stdout.write(
+                        self.style.WARNING(
+                            f"That checkpoint is {age.total_seconds() / 3600:.1f} hours old: is a worker running? "
+                            "Entries written since then are not covered by any checkpoint."
+                        )
+                    )
         if report.intact:
             return
         if report.broken_at is None:
