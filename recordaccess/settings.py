@@ -39,9 +39,9 @@ def _list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def _local_secret_key() -> str:
+def _local_secret_key(name: str = "secret_key") -> str:
     """A per-checkout key kept in var/, so sessions survive restarts on a developer's machine."""
-    path = VAR_DIR / "secret_key"
+    path = VAR_DIR / name
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(50))
@@ -302,6 +302,32 @@ NHS_LOGIN_ISSUER = os.environ.get("NHS_LOGIN_ISSUER", "").rstrip("/")
 NHS_LOGIN_CLIENT_ID = os.environ.get("NHS_LOGIN_CLIENT_ID", "")
 # Our private key (PEM) for private_key_jwt client authentication; NHS login holds the public half.
 NHS_LOGIN_PRIVATE_KEY_FILE = os.environ.get("NHS_LOGIN_PRIVATE_KEY_FILE", "")
+
+# --- Audit trail ---------------------------------------------------------------------------------
+# The key that signs every audit entry (HMAC-SHA256) and every checkpoint. The database never holds it, so
+# whoever can write the database still cannot forge, cut or re-hash the trail unseen (docs/decisions/0004).
+AUDIT_KEY = os.environ.get("AUDIT_KEY", "")
+AUDIT_KEY_FILE = os.environ.get("AUDIT_KEY_FILE", "")
+if not AUDIT_KEY and AUDIT_KEY_FILE:
+    try:
+        AUDIT_KEY = Path(AUDIT_KEY_FILE).read_text().strip()
+    except OSError as error:
+        raise ImproperlyConfigured(
+            f"AUDIT_KEY_FILE {AUDIT_KEY_FILE} cannot be read: {error.strerror}."
+        ) from None
+if not AUDIT_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured(
+            "AUDIT_KEY or AUDIT_KEY_FILE must be set when RECORDACCESS_ENV=production."
+        )
+    AUDIT_KEY = _local_secret_key("audit_key")
+if len(AUDIT_KEY) < 32:
+    raise ImproperlyConfigured("The audit key (AUDIT_KEY or AUDIT_KEY_FILE) must be at least 32 characters.")
+# Signed checkpoints (entry count, head hash, time) go here, outside the database, at least this often.
+AUDIT_CHECKPOINT_DIR = Path(os.environ.get("AUDIT_CHECKPOINT_DIR", VAR_DIR / "audit-checkpoints")).resolve()
+AUDIT_CHECKPOINT_SECONDS = int(os.environ.get("AUDIT_CHECKPOINT_SECONDS", "3600"))
+if not 60 <= AUDIT_CHECKPOINT_SECONDS <= 3600:
+    raise ImproperlyConfigured("AUDIT_CHECKPOINT_SECONDS must be between 60 and 3600 (at least hourly).")
 
 # --- Locale ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from recordaccess.outreach.localnotify import API_KEY, EMAIL_TEMPLATE_ID, SMS_TEMPLATE_ID, FakeNotify
@@ -15,6 +17,25 @@ def _var_dir(settings, tmp_path):
     settings.VAR_DIR = tmp_path / "var"
     settings.VAR_DIR.mkdir()
     settings.MEDIA_ROOT = settings.VAR_DIR / "private"
+    settings.AUDIT_CHECKPOINT_DIR = settings.VAR_DIR / "audit-checkpoints"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _worker_checkpoints(tmp_path_factory):
+    """Workers the tests start as processes write audit checkpoints to this run's own folder, never to var/."""
+    os.environ["AUDIT_CHECKPOINT_DIR"] = str(tmp_path_factory.mktemp("audit-checkpoints"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL the audit trail refuses TRUNCATE, which is how the test runner empties tables between
+    tests: the test database alone switches that trigger off (tests/audit/test_forgery.py switches it back on)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_entry_no_truncate")
+            cursor.execute("ALTER TABLE audit_audithead DISABLE TRIGGER audit_head_no_truncate")
 
 
 @pytest.fixture

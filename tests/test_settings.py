@@ -15,7 +15,17 @@ def _run(args, env_overrides, tmp_path):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "RECORDACCESS_ENV", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        if k
+        not in {
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "RECORDACCESS_ENV",
+            "DEBUG",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+            "AUDIT_KEY",
+            "AUDIT_KEY_FILE",
+            "AUDIT_CHECKPOINT_DIR",
+        }
     }
     env.update(
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", RECORDACCESS_VAR_DIR=str(tmp_path / "var")
@@ -31,6 +41,7 @@ def _production(**extra):
         "RECORDACCESS_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "records.example.nhs.uk",
+        "AUDIT_KEY": secrets.token_urlsafe(32),
         **extra,
     }
 
@@ -97,3 +108,54 @@ def test_an_unknown_environment_name_is_refused(tmp_path, value):
     result = _run(["check"], {"RECORDACCESS_ENV": value}, tmp_path)
     assert result.returncode == 2
     assert "RECORDACCESS_ENV must be" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_audit_key(tmp_path):
+    env = _production()
+    del env["AUDIT_KEY"]
+    result = _run(["check"], env, tmp_path)
+    assert result.returncode == 2
+    assert "AUDIT_KEY or AUDIT_KEY_FILE must be set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_refuses_a_short_audit_key(tmp_path):
+    result = _run(["check"], _production(AUDIT_KEY="too-short"), tmp_path)
+    assert result.returncode == 2
+    assert "at least 32 characters" in result.stderr
+
+
+def test_the_audit_key_can_come_from_a_file(tmp_path):
+    key_file = tmp_path / "audit.key"
+    key_file.write_text("k" * 40 + "\n")
+    probe = "from django.conf import settings; print(settings.AUDIT_KEY)"
+    result = _run(
+        ["shell", "-c", probe], {**_production(AUDIT_KEY_FILE=str(key_file)), "AUDIT_KEY": ""}, tmp_path
+    )
+    assert result.stdout.strip().splitlines()[-1] == "k" * 40, result.stderr
+
+
+def test_an_unreadable_audit_key_file_is_named(tmp_path):
+    result = _run(
+        ["check"], {**_production(AUDIT_KEY_FILE=str(tmp_path / "missing.key")), "AUDIT_KEY": ""}, tmp_path
+    )
+    assert result.returncode == 2
+    assert "missing.key" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_local_use_generates_an_audit_key_once_and_keeps_it_private(tmp_path):
+    probe = "from django.conf import settings; print(settings.AUDIT_KEY, settings.AUDIT_CHECKPOINT_DIR)"
+    first = _run(["shell", "-c", probe], {}, tmp_path)
+    second = _run(["shell", "-c", probe], {}, tmp_path)
+    key_file = Path(tmp_path / "var" / "audit_key")
+    key, folder = first.stdout.strip().splitlines()[-1].split()
+    assert key == second.stdout.strip().splitlines()[-1].split()[0] == key_file.read_text()
+    assert key != (tmp_path / "var" / "secret_key").read_text()
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert folder == str(tmp_path / "var" / "audit-checkpoints")
+
+
+def test_checkpoints_are_written_at_least_hourly(tmp_path):
+    result = _run(["check"], {"AUDIT_CHECKPOINT_SECONDS": "86400"}, tmp_path)
+    assert result.returncode == 2
+    assert "AUDIT_CHECKPOINT_SECONDS must be between 60 and 3600" in result.stderr

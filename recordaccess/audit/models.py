@@ -1,7 +1,8 @@
 """The append-only, hash-chained audit trail.
 
-Entries are numbered 1, 2, 3… with no gaps, and each one's hash covers the previous entry's hash, so
-changing or removing any entry breaks the chain from that point (`recordaccess audit_verify`). The
+Entries are numbered 1, 2, 3… with no gaps, and each one's hash (an HMAC under a key the database does not
+hold) covers the previous entry's hash, so changing, adding or removing any entry breaks the chain from that
+point, and signed checkpoints kept outside the database name a cut tail (`recordaccess audit_verify`). The
 numbers and the latest hash are taken from AuditHead under a row lock, so writers never fork the chain.
 Nothing here keeps foreign keys: an audit entry must never change because a user or patient did.
 """
@@ -35,6 +36,10 @@ class AuditEntry(models.Model):
     detail = models.TextField(blank=True, help_text="Canonical JSON.")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    scheme = models.PositiveSmallIntegerField(
+        null=True,
+        help_text="How the hash was made: 1 is HMAC-SHA256 with AUDIT_KEY; empty is unkeyed (older).",
+    )
 
     objects = AuditEntryQuerySet.as_manager()
 

@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from recordaccess.audit.chain import GENESIS_HASH, canonical_json, entry_hash
+from recordaccess.audit.chain import GENESIS_HASH, HMAC_SHA256, canonical_json, entry_hash
+from recordaccess.audit.checkpoints import Checkpoint, newest_checkpoint, write_checkpoint
 from recordaccess.audit.models import AuditEntry, AuditHead
+from recordaccess.audit.verify import verify_chain
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ def record(
     with transaction.atomic():
         head = _locked_head()
         fields = {
+            "scheme": HMAC_SHA256,
             "seq": head.last_seq + 1,
             "at": timezone.now(),
             "practice_ods": practice_ods or "",
@@ -86,3 +89,17 @@ def record_request(request, action: str, **kwargs) -> AuditEntry:
 def changes(before: dict, after: dict) -> dict:
     """The fields that changed, as {field: [old, new]}, for an update's audit detail."""
     return {key: [before.get(key), after.get(key)] for key in after if before.get(key) != after.get(key)}
+
+
+class CheckpointRefused(Exception):
+    """The trail no longer holds what the last checkpoint recorded: a new checkpoint would hide that."""
+
+
+def take_checkpoint() -> Checkpoint:
+    """Sign the trail's length and head into a file outside the database, once what came since the last
+    checkpoint checks: a checkpoint never vouches for a trail that was cut or forged."""
+    since = newest_checkpoint()
+    report = verify_chain(since=since)
+    if not report.intact:
+        raise CheckpointRefused(f"entry #{report.broken_at}: {report.problem}")
+    return write_checkpoint(entries=report.entries, head_hash=report.head_hash)

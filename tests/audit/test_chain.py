@@ -62,6 +62,8 @@ def test_audit_verify_prints_json_when_asked(capsys):
         "entries": 2,
         "broken_at": None,
         "problem": "",
+        "checkpoint": None,
+        "forged_checkpoints": [],
     }
 
 

@@ -15,6 +15,7 @@ PERIODIC_TASKS = [
     "recordaccess.outreach.tasks.resume_stalled_campaigns",
     "recordaccess.outreach.direct.settle_direct_messages",
     "recordaccess.conversations.tasks.remind_bookings",
+    "recordaccess.audit.tasks.checkpoint_audit_trail",
 ]
 
 
