@@ -24,7 +24,7 @@ def _by(actor: Actor, practice: Practice | None) -> str:
         return "the service's operators"
     if practice is None:
         return actor.name
-    return f"{actor.name}, an administrator of {practice.name} ({practice.ods_code})"
+    return f"{actor.name}, an administrator of {practice.name} ({practice.ods_code}),"
 
 
 def _sending_practice(user: StaffUser, practice: Practice | None) -> Practice | None:

@@ -365,6 +365,7 @@ def invite_staff_member(*, actor: Actor, practice: Practice, username: str, role
                 role=role,
                 invited_by_id=actor.id,
                 invited_by_name=actor.name,
+                created_at=now,
                 expires_at=now + datetime.timedelta(days=settings.STAFF_INVITATION_DAYS),
             )
     except IntegrityError as error:
