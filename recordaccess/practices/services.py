@@ -230,12 +230,13 @@ def add_staff_member(
     to warn, and its username and temporary password are given in person."""
     _check_role(role)
     username = username.strip()
+    taken = PracticeError(
+        f"There is already an account with the username {username}. If it is theirs (they work at "
+        "another practice too), invite them instead: they join when they accept, signed in with their own "
+        "authenticator app. Otherwise choose a different username."
+    )
     if StaffUser.objects.filter(username__iexact=username).exists():
-        raise PracticeError(
-            f"There is already an account with the username {username}. If it is theirs (they work at "
-            "another practice too), invite them instead: they join when they accept, signed in with their own "
-            "authenticator app. Otherwise choose a different username."
-        )
+        raise taken
     email = (email or "").strip()
     if not email:
         raise PracticeError(
@@ -253,7 +254,11 @@ def add_staff_member(
     except ValidationError as error:
         raise PracticeError(" ".join(error.messages)) from error
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:  # the same username added at the same moment
+        raise taken from error
     Membership.objects.create(user=user, practice=practice, role=role)
     _record_for_account(actor=actor, action="staff.add", user=user, practice=practice, detail={"role": role})
     return user

@@ -153,7 +153,14 @@ def invitation_answer(request: HttpRequest, invitation_id: int, answer: str) -> 
 
 
 def dashboard(request: HttpRequest, ods: str) -> HttpResponse:
-    return render(request, "practices/dashboard.jinja", {"dpia": getattr(request.practice, "dpia", None)})
+    return render(
+        request,
+        "practices/dashboard.jinja",
+        {
+            "dpia": getattr(request.practice, "dpia", None),
+            "invitations": selectors.pending_invitations_for(request.user).count(),
+        },
+    )
 
 
 def practice(request: HttpRequest, ods: str) -> HttpResponse:

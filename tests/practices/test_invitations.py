@@ -213,3 +213,12 @@ def test_the_holder_is_emailed_about_the_invitation(inviter, gp, other_practice,
     assert "Reviewer" in body and "expires on" in body
     assert "If you did not expect this, decline it and tell your practice manager." in body
     assert "http" not in body, "no links in a security email: they sign in the way they always do"
+
+
+def test_a_holder_who_goes_straight_to_a_practice_is_pointed_to_the_invitation(
+    inviter, gp, practice, other_practice
+):
+    _invite(inviter, other_practice, "dr.shah")
+    holder = factories.sign_in(Client(), gp)
+    page = holder.get(reverse("staff:dashboard", kwargs={"ods": practice.ods_code})).content.decode()
+    assert "You have an invitation to join another practice." in page and 'id="invitations-link"' in page
