@@ -230,8 +230,8 @@ def _staff_page(request: HttpRequest, form=None, invite_form=None) -> HttpRespon
         request,
         "practices/staff.jinja",
         {
-            "form": form or AddStaffForm(),
-            "invite_form": invite_form or InviteStaffForm(),
+            "form": form if form is not None else AddStaffForm(),
+            "invite_form": invite_form if invite_form is not None else InviteStaffForm(),
             "members": selectors.staff_overview(request.practice, viewer_id=request.user.pk),
             "invitations": selectors.practice_invitations(request.practice),
             "roles": RoleForm.base_fields["role"].choices,
