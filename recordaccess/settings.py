@@ -166,6 +166,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "recordaccess.practices.views.locked_out"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "recordaccess"
+# An invitation for an existing account to join another practice lapses after this many days unanswered.
+STAFF_INVITATION_DAYS = int(os.environ.get("STAFF_INVITATION_DAYS", "7"))
 
 # Idle staff sessions end after 30 minutes: the expiry moves on with every request.
 SESSION_COOKIE_AGE = 30 * 60

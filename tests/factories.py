@@ -6,7 +6,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from recordaccess.audit.services import Actor
 from recordaccess.practices.models import Practice, StaffUser
-from recordaccess.practices.services import add_staff_member, create_practice
+from recordaccess.practices.services import add_staff_member, add_to_practice_by_operator, create_practice
 
 TEST_PASSWORD = "a long test passphrase 42"
 _counter = itertools.count(1)
@@ -24,7 +24,12 @@ def staff(
 ) -> StaffUser:
     username = username or f"{role}{next(_counter)}"
     user = add_staff_member(
-        actor=Actor.system("tests"), practice=practice, username=username, role=role, password=TEST_PASSWORD
+        actor=Actor.system("tests"),
+        practice=practice,
+        username=username,
+        role=role,
+        password=TEST_PASSWORD,
+        email=f"{username}@example.nhs.uk",
     )
     if with_device:
         TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
@@ -43,4 +48,6 @@ def sign_in(client, user: StaffUser):
 
 
 def add_membership(user: StaffUser, practice: Practice, role: str) -> StaffUser:
-    return add_staff_member(actor=Actor.system("tests"), practice=practice, username=user.username, role=role)
+    """An existing account added to another practice as an operator would (administrators invite instead)."""
+    add_to_practice_by_operator(actor=Actor.system("tests"), practice=practice, user=user, role=role)
+    return user

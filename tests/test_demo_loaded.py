@@ -171,7 +171,7 @@ def test_the_authenticator_keys_are_fixed_so_an_app_set_up_once_keeps_working_af
 
 def test_demo_logins_say_which_account_needs_the_demo_loaded_again_and_if_empty_restores_it(demo, capsys):
     reception = StaffUser.objects.get(username="demo-reception")
-    services.reset_two_factor(actor=Actor.system("tests"), practice=demo, user_id=reception.pk)
+    services.reset_two_factor_by_operator(actor=Actor.system("tests"), username=reception.username)
     call_command("demo_logins")
     out = capsys.readouterr().out
     assert (

@@ -35,6 +35,8 @@ ACCESS: dict[str, Stage | frozenset[Role]] = {
     "staff:enrol": Stage.FIRST_FACTOR,
     "staff:verify": Stage.FIRST_FACTOR,
     "staff:home": Stage.SIGNED_IN,
+    # An account's own invitations, answered only by its holder signed in with their own second factor.
+    "staff:invitation_answer": Stage.SIGNED_IN,
     "staff:dashboard": ALL_ROLES,
     "staff:practice": ADMIN,
     "staff:practice_edit": ADMIN,
@@ -43,6 +45,8 @@ ACCESS: dict[str, Stage | frozenset[Role]] = {
     "staff:resource_delete": ADMIN,
     "staff:staff": ADMIN,
     "staff:staff_action": ADMIN,
+    "staff:staff_invite": ADMIN,
+    "staff:invitation_withdraw": ADMIN,
     "staff:audit": ADMIN,
     "staff:patients": PATIENT_DATA_ROLES,
     "staff:patient": PATIENT_DATA_ROLES,

@@ -128,7 +128,7 @@ def load(*, practice: Practice | None, report) -> Practice:
     created = 0
     for account in DEMO_ACCOUNTS:
         user = StaffUser.objects.filter(username=account.username).first()
-        if user is None or not user.memberships.filter(practice=practice).exists():
+        if user is None:
             user = services.add_staff_member(
                 actor=ACTOR,
                 practice=practice,
@@ -136,7 +136,11 @@ def load(*, practice: Practice | None, report) -> Practice:
                 role=account.role,
                 password=account.password,
                 full_name=account.full_name,
+                email=f"{account.username}@riverside-surgery.example",
             )
+            created += 1
+        elif not user.memberships.filter(practice=practice).exists():
+            services.add_to_practice_by_operator(actor=ACTOR, practice=practice, user=user, role=account.role)
             created += 1
         TOTPDevice.objects.update_or_create(
             user=user, name="Demo authenticator", defaults={"key": account.totp_key_hex, "confirmed": True}

@@ -113,17 +113,46 @@ class AddStaffForm(forms.Form):
     )
     email = forms.EmailField(
         label="Work email address",
-        required=False,
-        error_messages={"invalid": "Enter an email address in the correct format, like name@nhs.net"},
+        help_text="We email them here when their account changes (never anything about patients).",
+        error_messages={
+            "required": "Enter their work email address",
+            "invalid": "Enter an email address in the correct format, like name@nhs.net",
+        },
     )
     role = forms.ChoiceField(
         choices=Role.choices, widget=forms.RadioSelect, error_messages={"required": "Choose a role"}
     )
     password = forms.CharField(
         label="Temporary password",
-        required=False,
         strip=False,
-        help_text="At least 12 characters. Needed only for a new account; tell them in person, not by email.",
+        help_text="At least 12 characters. Tell them in person, not by email.",
+        error_messages={"required": "Enter a temporary password"},
+    )
+
+
+class InviteStaffForm(forms.Form):
+    """For someone who already has an account at another practice: they join only when they accept."""
+
+    username = forms.CharField(
+        label="Their username",
+        max_length=150,
+        help_text="The username they sign in with, like j.smith",
+        error_messages={"required": "Enter their username"},
+    )
+    role = forms.ChoiceField(
+        choices=Role.choices, widget=forms.RadioSelect, error_messages={"required": "Choose a role"}
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="invite", **kwargs)
+
+
+class PasswordForm(forms.Form):
+    password = forms.CharField(
+        label="New temporary password",
+        max_length=256,
+        strip=False,
+        error_messages={"required": "Enter a temporary password"},
     )
 
 

@@ -3,6 +3,7 @@ import re
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from recordaccess.practices.roles import Role
 
@@ -140,3 +141,43 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} at {self.practice.ods_code}"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for an answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    EXPIRED = "expired", "Expired"
+
+
+class StaffInvitation(models.Model):
+    """An existing account asked to join a practice: it joins only when its holder accepts, signed in with
+    their own second factor, so an administrator can never take an account that is not theirs."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="staff_invitations")
+    user = models.ForeignKey(StaffUser, on_delete=models.CASCADE, related_name="staff_invitations")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        StaffUser, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"
+    )
+    invited_by_name = models.CharField(max_length=150)
+    status = models.CharField(
+        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "user"],
+                condition=models.Q(status="pending"),
+                name="one_pending_invitation_per_account",
+            )
+        ]
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} invited to {self.practice.ods_code} ({self.status})"

@@ -1,8 +1,16 @@
 """Reading practices and memberships, always from the staff member's side."""
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from recordaccess.practices.models import Membership, Practice, normalise_ods_code
+from recordaccess.practices.models import (
+    InvitationStatus,
+    Membership,
+    Practice,
+    StaffInvitation,
+    normalise_ods_code,
+)
+from recordaccess.practices.roles import Role
 
 
 def memberships_of(user) -> QuerySet[Membership]:
@@ -22,8 +30,53 @@ def practice_staff(practice: Practice) -> QuerySet[Membership]:
     return Membership.objects.filter(practice=practice).select_related("user").order_by("user__username")
 
 
-def staff_overview(practice: Practice) -> list[dict]:
-    """Each member with their role, whether two-factor is set up and whether they are locked out."""
+def administered_practice_ids(user_id: int | None) -> set[int]:
+    if user_id is None:
+        return set()
+    return set(
+        Membership.objects.filter(user_id=user_id, role=Role.ADMINISTRATOR).values_list(
+            "practice_id", flat=True
+        )
+    )
+
+
+def administers_every_practice_of(actor_id: int | None, user) -> bool:
+    """Whether the actor may act on the whole account (its sign-in, its password): only if every practice the
+    account belongs to is one they administer, so no practice's administrator reaches another's staff."""
+    theirs = set(Membership.objects.filter(user=user).values_list("practice_id", flat=True))
+    return theirs <= administered_practice_ids(actor_id)
+
+
+def pending_invitations_for(user) -> QuerySet[StaffInvitation]:
+    """The invitations the account holder may still accept or decline."""
+    return (
+        StaffInvitation.objects.filter(
+            user=user, status=InvitationStatus.PENDING, expires_at__gt=timezone.now()
+        )
+        .select_related("practice")
+        .order_by("created_at")
+    )
+
+
+def invitation_for(user, invitation_id: int) -> StaffInvitation | None:
+    """One of the account's own invitations, or None: nobody sees an invitation addressed to someone else."""
+    return StaffInvitation.objects.select_related("practice").filter(pk=invitation_id, user=user).first()
+
+
+def practice_invitations(practice: Practice) -> QuerySet[StaffInvitation]:
+    """Invitations the practice sent that wait for an answer (their usernames only: nothing of other practices)."""
+    return (
+        StaffInvitation.objects.filter(
+            practice=practice, status=InvitationStatus.PENDING, expires_at__gt=timezone.now()
+        )
+        .select_related("user")
+        .order_by("created_at")
+    )
+
+
+def staff_overview(practice: Practice, *, viewer_id: int | None = None) -> list[dict]:
+    """Each member with their role, whether two-factor is set up, whether they are locked out, and whether the
+    viewer may reset their sign-in (only if the viewer administers every practice the member belongs to)."""
     from axes.models import AccessAttempt
     from django.conf import settings
     from django.utils import timezone
@@ -42,12 +95,19 @@ def staff_overview(practice: Practice) -> list[dict]:
             attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
         ).values_list("username", flat=True)
     )
+    mine = administered_practice_ids(viewer_id)
+    elsewhere = set(
+        Membership.objects.filter(user_id__in=user_ids)
+        .exclude(practice_id__in=mine)
+        .values_list("user_id", flat=True)
+    )
     return [
         {
             "membership": m,
             "user": m.user,
             "enrolled": m.user_id in enrolled,
             "locked": m.user.username in locked,
+            "manageable": m.user_id not in elsewhere,
         }
         for m in members
     ]

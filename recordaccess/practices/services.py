@@ -1,18 +1,26 @@
 """Actions that change practices and staff: each one a transaction with its audit entry."""
 
+import datetime
+
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from recordaccess.audit.services import Actor, changes, record
+from recordaccess.practices import notices
 from recordaccess.practices.defaults import SIGNPOSTING_RESOURCES
 from recordaccess.practices.models import (
     Approach,
     Dpia,
+    InvitationStatus,
     Membership,
     Practice,
     SignpostingResource,
+    StaffInvitation,
     StaffUser,
     normalise_ods_code,
     validate_ods_code,
@@ -36,6 +44,10 @@ DPIA_FIELDS = (
 
 class PracticeError(ValueError):
     """A request to change practices or staff that cannot be carried out, with a message for the user."""
+
+
+class UnknownAccount(PracticeError):
+    """No staff account has that username (operators' commands exit 2)."""
 
 
 def _auditable(instance, fields) -> dict:
@@ -166,6 +178,42 @@ def remove_resource(*, actor: Actor, practice: Practice, resource_id: int) -> No
     resource.delete()
 
 
+# Staff accounts. An account may belong to several practices, so anything done to the account itself (its
+# sign-in, its password) reaches every one of them: only someone who administers all of them, or an operator at
+# the command line, may do it; and every action is written to the trail of every practice the account is in.
+
+
+def _practice_codes(user: StaffUser) -> set[str]:
+    return set(Membership.objects.filter(user=user).values_list("practice__ods_code", flat=True))
+
+
+def _record_for_account(
+    *, actor: Actor, action: str, user: StaffUser, practice: Practice | None, detail: dict | None = None
+) -> int:
+    """One entry in the trail of each practice the account belongs to now, and of the practice where it
+    happened. Returns the first entry's number, which names the event (and the email about it)."""
+    codes = _practice_codes(user) | ({practice.ods_code} if practice else set())
+    entry_detail = {"username": user.username, **({"practice": practice.ods_code} if practice else {})}
+    entry_detail.update(detail or {})
+    entries = [
+        record(
+            actor=actor,
+            action=action,
+            practice_ods=code,
+            object_type="staff",
+            object_id=user.pk,
+            detail=entry_detail,
+        )
+        for code in sorted(codes or {""})
+    ]
+    return entries[0].seq
+
+
+def _check_role(role: str) -> None:
+    if role not in Role.values:
+        raise PracticeError(f"Unknown role {role!r}: choose one of {', '.join(Role.values)}.")
+
+
 @transaction.atomic
 def add_staff_member(
     *,
@@ -173,34 +221,68 @@ def add_staff_member(
     practice: Practice,
     username: str,
     role: str,
-    password: str | None = None,
+    password: str | None,
+    email: str,
     full_name: str = "",
-    email: str = "",
 ) -> StaffUser:
-    """Add a member of staff to a practice, creating their account if it is new."""
-    if role not in Role.values:
-        raise PracticeError(f"Unknown role {role!r}: choose one of {', '.join(Role.values)}.")
-    user = StaffUser.objects.filter(username=username).first()
-    if user is None:
-        if not password:
-            raise PracticeError("A new account needs a password.")
-        user = StaffUser(username=username, full_name=full_name, email=email)
-        try:
-            validate_password(password, user)
-        except ValidationError as error:
-            raise PracticeError(" ".join(error.messages)) from error
-        user.set_password(password)
-        user.save()
-    _, created = Membership.objects.update_or_create(user=user, practice=practice, defaults={"role": role})
-    record(
-        actor=actor,
-        action="staff.add" if created else "staff.role_change",
-        practice_ods=practice.ods_code,
-        object_type="staff",
-        object_id=user.pk,
-        detail={"username": username, "role": role},
+    """Create a new account for a member of this practice. An existing account is never taken over this way:
+    its holder is invited instead, and joins only by accepting. No email yet: the account has no earlier holder
+    to warn, and its username and temporary password are given in person."""
+    _check_role(role)
+    username = username.strip()
+    taken = PracticeError(
+        f"There is already an account with the username {username}. If it is theirs (they work at "
+        "another practice too), invite them instead: they join when they accept, signed in with their own "
+        "authenticator app. Otherwise choose a different username."
     )
+    if StaffUser.objects.filter(username__iexact=username).exists():
+        raise taken
+    email = (email or "").strip()
+    if not email:
+        raise PracticeError(
+            "A new account needs an email address: they are told there when their account changes."
+        )
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise PracticeError("Enter an email address in the correct format, like name@nhs.net") from error
+    if not password:
+        raise PracticeError("A new account needs a temporary password.")
+    user = StaffUser(username=username, full_name=full_name.strip(), email=email)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise PracticeError(" ".join(error.messages)) from error
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as error:  # the same username added at the same moment
+        raise taken from error
+    Membership.objects.create(user=user, practice=practice, role=role)
+    _record_for_account(actor=actor, action="staff.add", user=user, practice=practice, detail={"role": role})
     return user
+
+
+@transaction.atomic
+def add_to_practice_by_operator(
+    *, actor: Actor, practice: Practice, user: StaffUser, role: str
+) -> Membership:
+    """The operators' route for an existing account (`recordaccess add_staff`): they run the service and are
+    trusted with every practice. The web never calls this; administrators invite."""
+    _check_role(role)
+    membership, created = Membership.objects.get_or_create(
+        user=user, practice=practice, defaults={"role": role}
+    )
+    if not created:
+        return change_role(actor=actor, practice=practice, user_id=user.pk, role=role)
+    event = _record_for_account(
+        actor=actor, action="staff.add", user=user, practice=practice, detail={"role": role}
+    )
+    notices.added_to_practice(
+        user=user, practice=practice, actor=actor, role_label=Role(role).label, at=timezone.now(), event=event
+    )
+    return membership
 
 
 def _membership(practice: Practice, user_id: int) -> Membership:
@@ -228,13 +310,12 @@ def change_role(*, actor: Actor, practice: Practice, user_id: int, role: str) ->
         old = membership.role
         membership.role = role
         membership.save(update_fields=["role"])
-        record(
+        _record_for_account(
             actor=actor,
             action="staff.role_change",
-            practice_ods=practice.ods_code,
-            object_type="staff",
-            object_id=user_id,
-            detail={"username": membership.user.username, "role": [old, role]},
+            user=membership.user,
+            practice=practice,
+            detail={"role": [old, role]},
         )
     return membership
 
@@ -246,45 +327,243 @@ def remove_member(*, actor: Actor, practice: Practice, user_id: int) -> None:
     if actor.id == user_id:
         raise PracticeError("You cannot remove yourself. Ask another administrator.")
     _keep_an_administrator(practice, membership)
-    record(
+    _record_for_account(
         actor=actor,
         action="staff.remove",
-        practice_ods=practice.ods_code,
-        object_type="staff",
-        object_id=user_id,
-        detail={"username": membership.user.username, "role": membership.role},
+        user=membership.user,
+        practice=practice,
+        detail={"role": membership.role},
     )
     membership.delete()
 
 
+# Invitations: how an account that exists already joins another practice, with its holder's consent.
+
+
+def _expire_invitations(**filters) -> None:
+    StaffInvitation.objects.filter(
+        status=InvitationStatus.PENDING, expires_at__lte=timezone.now(), **filters
+    ).update(status=InvitationStatus.EXPIRED)
+
+
 @transaction.atomic
-def reset_two_factor(*, actor: Actor, practice: Practice, user_id: int) -> None:
-    """For a lost phone: the member sets up an authenticator app again at their next sign-in."""
+def invite_staff_member(*, actor: Actor, practice: Practice, username: str, role: str) -> StaffInvitation:
+    """Ask the holder of an existing account to join this practice. Nothing changes until they accept."""
+    _check_role(role)
+    username = username.strip()
+    user = StaffUser.objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise PracticeError(
+            f"No account has the username {username}. Check it with them, or add them as a new member of staff."
+        )
+    if Membership.objects.filter(user=user, practice=practice).exists():
+        raise PracticeError(
+            f"{username} is already a member of this practice: change their role in the list."
+        )
+    _expire_invitations(practice=practice, user=user)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            invitation = StaffInvitation.objects.create(
+                practice=practice,
+                user=user,
+                role=role,
+                invited_by_id=actor.id,
+                invited_by_name=actor.name,
+                created_at=now,
+                expires_at=now + datetime.timedelta(days=settings.STAFF_INVITATION_DAYS),
+            )
+    except IntegrityError as error:
+        raise PracticeError(
+            f"{username} already has an invitation to this practice waiting for an answer. Withdraw it first "
+            "to invite them with a different role."
+        ) from error
+    event = _record_for_account(
+        actor=actor,
+        action="staff.invite",
+        user=user,
+        practice=practice,
+        detail={"role": role, "invitation": invitation.pk},
+    )
+    notices.invited(
+        user=user,
+        practice=practice,
+        actor=actor,
+        role_label=Role(role).label,
+        at=now,
+        expires_at=invitation.expires_at,
+        event=event,
+    )
+    return invitation
+
+
+def _open_invitation(*, user: StaffUser, invitation_id: int) -> StaffInvitation:
+    invitation = (
+        StaffInvitation.objects.select_for_update()
+        .select_related("practice")
+        .filter(pk=invitation_id, user=user)
+        .first()
+    )
+    if invitation is None:
+        raise PracticeError("There is no such invitation for your account.")
+    if invitation.status != InvitationStatus.PENDING:
+        raise PracticeError(
+            f"This invitation cannot be answered now: {invitation.get_status_display().lower()}."
+        )
+    if invitation.expires_at <= timezone.now():
+        raise PracticeError(
+            f"This invitation expired. Ask {invitation.invited_by_name} at {invitation.practice.name} to invite "
+            "you again."
+        )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, actor: Actor, user: StaffUser, invitation_id: int) -> Membership:
+    """The holder, signed in with their own second factor, joins the practice that invited them."""
+    invitation = _open_invitation(user=user, invitation_id=invitation_id)
+    membership, _ = Membership.objects.get_or_create(
+        user=user, practice=invitation.practice, defaults={"role": invitation.role}
+    )
+    invitation.status, invitation.answered_at = InvitationStatus.ACCEPTED, timezone.now()
+    invitation.save(update_fields=["status", "answered_at"])
+    _record_for_account(
+        actor=actor,
+        action="staff.join",
+        user=user,
+        practice=invitation.practice,
+        detail={"role": membership.role, "invitation": invitation.pk},
+    )
+    return membership
+
+
+@transaction.atomic
+def decline_invitation(*, actor: Actor, user: StaffUser, invitation_id: int) -> StaffInvitation:
+    invitation = _open_invitation(user=user, invitation_id=invitation_id)
+    invitation.status, invitation.answered_at = InvitationStatus.DECLINED, timezone.now()
+    invitation.save(update_fields=["status", "answered_at"])
+    _record_for_account(
+        actor=actor,
+        action="staff.invitation_declined",
+        user=user,
+        practice=invitation.practice,
+        detail={"role": invitation.role, "invitation": invitation.pk},
+    )
+    return invitation
+
+
+@transaction.atomic
+def withdraw_invitation(*, actor: Actor, practice: Practice, invitation_id: int) -> StaffInvitation:
+    invitation = (
+        StaffInvitation.objects.select_for_update()
+        .select_related("user")
+        .filter(pk=invitation_id, practice=practice, status=InvitationStatus.PENDING)
+        .first()
+    )
+    if invitation is None:
+        raise PracticeError("That invitation was already answered, withdrawn or has expired.")
+    invitation.status, invitation.answered_at = InvitationStatus.WITHDRAWN, timezone.now()
+    invitation.save(update_fields=["status", "answered_at"])
+    _record_for_account(
+        actor=actor,
+        action="staff.invitation_withdrawn",
+        user=invitation.user,
+        practice=practice,
+        detail={"role": invitation.role, "invitation": invitation.pk},
+    )
+    return invitation
+
+
+# The account itself: its second factor, its lockout, its password.
+
+OPERATOR_COMMANDS = {
+    "reset two-factor": "reset_two_factor",
+    "unlock": "unlock_account",
+    "change the password": "set_password",
+}
+
+
+def _account_in_your_care(*, actor: Actor, practice: Practice, user_id: int, doing: str) -> StaffUser:
+    """The member, if the actor administers every practice the member belongs to; otherwise a refusal that says
+    who can do it instead."""
+    from recordaccess.practices.selectors import administers_every_practice_of
+
+    user = _membership(practice, user_id).user
+    if not administers_every_practice_of(actor.id, user):
+        raise PracticeError(
+            f"You cannot {doing} for {user.username}: their account also belongs to a practice you do not "
+            "administer. Only someone who administers every practice they belong to can, or the service's "
+            f"operators at the command line: recordaccess {OPERATOR_COMMANDS[doing]} {user.username}"
+        )
+    return user
+
+
+def _account(username: str) -> StaffUser:
+    user = StaffUser.objects.filter(username=username).first()
+    if user is None:
+        raise UnknownAccount(f"No staff account has the username {username!r}.")
+    return user
+
+
+def _reset_two_factor(*, actor: Actor, user: StaffUser, practice: Practice | None) -> bool:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    membership = _membership(practice, user_id)
-    TOTPDevice.objects.filter(user=membership.user).delete()
-    record(
-        actor=actor,
-        action="staff.two_factor_reset",
-        practice_ods=practice.ods_code,
-        object_type="staff",
-        object_id=user_id,
-        detail={"username": membership.user.username},
-    )
+    TOTPDevice.objects.filter(user=user).delete()
+    event = _record_for_account(actor=actor, action="staff.two_factor_reset", user=user, practice=practice)
+    return notices.two_factor_reset(user=user, practice=practice, actor=actor, at=timezone.now(), event=event)
+
+
+def _unlock(*, actor: Actor, user: StaffUser, practice: Practice | None) -> None:
+    from axes.utils import reset
+
+    reset(username=user.username)
+    _record_for_account(actor=actor, action="staff.unlock", user=user, practice=practice)
+
+
+def _set_password(*, actor: Actor, user: StaffUser, practice: Practice | None, password: str) -> bool:
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise PracticeError(" ".join(error.messages)) from error
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    event = _record_for_account(actor=actor, action="staff.password_set", user=user, practice=practice)
+    return notices.password_changed(user=user, practice=practice, actor=actor, at=timezone.now(), event=event)
+
+
+@transaction.atomic
+def reset_two_factor(*, actor: Actor, practice: Practice, user_id: int) -> bool:
+    """For a lost phone: the member sets up an authenticator app again at their next sign-in. True when they
+    were emailed about it."""
+    user = _account_in_your_care(actor=actor, practice=practice, user_id=user_id, doing="reset two-factor")
+    return _reset_two_factor(actor=actor, user=user, practice=practice)
 
 
 @transaction.atomic
 def unlock_account(*, actor: Actor, practice: Practice, user_id: int) -> None:
-    from axes.utils import reset
+    user = _account_in_your_care(actor=actor, practice=practice, user_id=user_id, doing="unlock")
+    _unlock(actor=actor, user=user, practice=practice)
 
-    membership = _membership(practice, user_id)
-    reset(username=membership.user.username)
-    record(
-        actor=actor,
-        action="staff.unlock",
-        practice_ods=practice.ods_code,
-        object_type="staff",
-        object_id=user_id,
-        detail={"username": membership.user.username},
-    )
+
+@transaction.atomic
+def set_password(*, actor: Actor, practice: Practice, user_id: int, password: str) -> bool:
+    """A temporary password for a member who forgot theirs, to be told to them in person. True when they were
+    emailed about it."""
+    user = _account_in_your_care(actor=actor, practice=practice, user_id=user_id, doing="change the password")
+    return _set_password(actor=actor, user=user, practice=practice, password=password)
+
+
+@transaction.atomic
+def reset_two_factor_by_operator(*, actor: Actor, username: str) -> bool:
+    """`recordaccess reset_two_factor`: for an account no one administrator may reset. True when emailed."""
+    return _reset_two_factor(actor=actor, user=_account(username), practice=None)
+
+
+@transaction.atomic
+def unlock_account_by_operator(*, actor: Actor, username: str) -> None:
+    _unlock(actor=actor, user=_account(username), practice=None)
+
+
+@transaction.atomic
+def set_password_by_operator(*, actor: Actor, username: str, password: str) -> bool:
+    return _set_password(actor=actor, user=_account(username), practice=None, password=password)

@@ -3,6 +3,7 @@
 import base64
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +20,8 @@ from recordaccess.practices import selectors, services
 from recordaccess.practices.forms import (
     AddStaffForm,
     DpiaForm,
+    InviteStaffForm,
+    PasswordForm,
     PracticeForm,
     ResourceForm,
     RoleForm,
@@ -121,13 +124,43 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     memberships = list(selectors.memberships_of(request.user))
-    if len(memberships) == 1:
+    invitations = list(selectors.pending_invitations_for(request.user))
+    if len(memberships) == 1 and not invitations:
         return redirect("staff:dashboard", ods=memberships[0].practice.ods_code)
-    return render(request, "practices/home.jinja", {"memberships": memberships})
+    return render(request, "practices/home.jinja", {"memberships": memberships, "invitations": invitations})
+
+
+INVITATION_ANSWERS = {
+    "accept": (services.accept_invitation, "You have joined {practice}."),
+    "decline": (services.decline_invitation, "You declined the invitation from {practice}."),
+}
+
+
+@require_POST
+def invitation_answer(request: HttpRequest, invitation_id: int, answer: str) -> HttpResponse:
+    """The holder's own answer, signed in with their own second factor; another account's invitation is not
+    found."""
+    invitation = selectors.invitation_for(request.user, invitation_id)
+    if answer not in INVITATION_ANSWERS or invitation is None:
+        raise Http404("No such invitation")
+    service, done = INVITATION_ANSWERS[answer]
+    try:
+        service(actor=Actor.from_request(request), user=request.user, invitation_id=invitation.pk)
+        messages.success(request, done.format(practice=invitation.practice.name))
+    except services.PracticeError as error:
+        messages.error(request, str(error))
+    return redirect("staff:home")
 
 
 def dashboard(request: HttpRequest, ods: str) -> HttpResponse:
-    return render(request, "practices/dashboard.jinja", {"dpia": getattr(request.practice, "dpia", None)})
+    return render(
+        request,
+        "practices/dashboard.jinja",
+        {
+            "dpia": getattr(request.practice, "dpia", None),
+            "invitations": selectors.pending_invitations_for(request.user).count(),
+        },
+    )
 
 
 def practice(request: HttpRequest, ods: str) -> HttpResponse:
@@ -186,7 +219,29 @@ def resource_delete(request: HttpRequest, ods: str, resource_id: int) -> HttpRes
     return redirect("staff:resources", ods=ods)
 
 
+def _field_named_in(error: Exception, fields: tuple[str, ...]) -> str | None:
+    """The form field a service's refusal is about, so the message shows beside it."""
+    text = str(error).lower()
+    return next((name for name in fields if name in text), None)
+
+
+def _staff_page(request: HttpRequest, form=None, invite_form=None) -> HttpResponse:
+    return render(
+        request,
+        "practices/staff.jinja",
+        {
+            "form": form if form is not None else AddStaffForm(),
+            "invite_form": invite_form if invite_form is not None else InviteStaffForm(),
+            "members": selectors.staff_overview(request.practice, viewer_id=request.user.pk),
+            "invitations": selectors.practice_invitations(request.practice),
+            "roles": RoleForm.base_fields["role"].choices,
+            "invitation_days": settings.STAFF_INVITATION_DAYS,
+        },
+    )
+
+
 def staff_list(request: HttpRequest, ods: str) -> HttpResponse:
+    """The practice's staff; the form here creates a new account (an existing one is invited instead)."""
     form = AddStaffForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -196,23 +251,54 @@ def staff_list(request: HttpRequest, ods: str) -> HttpResponse:
                 practice=request.practice,
                 username=data["username"],
                 role=data["role"],
-                password=data["password"] or None,
+                password=data["password"],
                 full_name=data["full_name"],
                 email=data["email"],
             )
-            messages.success(request, f"{data['full_name']} can now sign in as {data['username']}.")
+            messages.success(
+                request,
+                f"{data['full_name']} can now sign in as {data['username']}. Tell them their username and "
+                "temporary password in person.",
+            )
             return redirect("staff:staff", ods=ods)
         except services.PracticeError as error:
-            form.add_error("password" if "password" in str(error).lower() else None, str(error))
-    return render(
-        request,
-        "practices/staff.jinja",
-        {
-            "form": form,
-            "members": selectors.staff_overview(request.practice),
-            "roles": RoleForm.base_fields["role"].choices,
-        },
-    )
+            form.add_error(_field_named_in(error, ("password", "username", "email")), str(error))
+    return _staff_page(request, form=form)
+
+
+@require_POST
+def staff_invite(request: HttpRequest, ods: str) -> HttpResponse:
+    invite_form = InviteStaffForm(request.POST)
+    if invite_form.is_valid():
+        data = invite_form.cleaned_data
+        try:
+            services.invite_staff_member(
+                actor=Actor.from_request(request),
+                practice=request.practice,
+                username=data["username"],
+                role=data["role"],
+            )
+            messages.success(
+                request,
+                f"Invitation sent to {data['username']}. They join when they accept it, the next time they sign "
+                "in; until then it is listed under Invitations waiting for an answer.",
+            )
+            return redirect("staff:staff", ods=ods)
+        except services.PracticeError as error:
+            invite_form.add_error("username", str(error))
+    return _staff_page(request, invite_form=invite_form)
+
+
+@require_POST
+def invitation_withdraw(request: HttpRequest, ods: str, invitation_id: int) -> HttpResponse:
+    try:
+        invitation = services.withdraw_invitation(
+            actor=Actor.from_request(request), practice=request.practice, invitation_id=invitation_id
+        )
+        messages.success(request, f"Invitation to {invitation.user.username} withdrawn.")
+    except services.PracticeError as error:
+        messages.error(request, str(error))
+    return redirect("staff:staff", ods=ods)
 
 
 STAFF_ACTIONS = {
@@ -223,6 +309,10 @@ STAFF_ACTIONS = {
         "Two-factor reset: they will set up their app at their next sign-in.",
     ),
     "unlock": ("unlock_account", "Account unlocked."),
+    "password": (
+        "set_password",
+        "New temporary password set: tell it to them in person.",
+    ),
 }
 
 
@@ -238,11 +328,17 @@ def staff_action(request: HttpRequest, ods: str, user_id: int, action: str) -> H
             messages.error(request, "Choose a role.")
             return redirect("staff:staff", ods=ods)
         extra["role"] = form.cleaned_data["role"]
+    if action == "password":
+        form = PasswordForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Enter a temporary password.")
+            return redirect("staff:staff", ods=ods)
+        extra["password"] = form.cleaned_data["password"]
     try:
-        getattr(services, service_name)(
+        emailed = getattr(services, service_name)(
             actor=Actor.from_request(request), practice=request.practice, user_id=user_id, **extra
         )
-        messages.success(request, done)
+        messages.success(request, f"{done} We have emailed them to say so." if emailed is True else done)
     except services.PracticeError as error:
         messages.error(request, str(error))
     return redirect("staff:staff", ods=ods)

@@ -27,6 +27,8 @@ SAMPLE_KWARGS = {
     "decision_id": 1,
     "slot_id": 1,
     "booking_id": 1,
+    "invitation_id": 1,
+    "answer": "accept",
 }
 
 

@@ -33,12 +33,13 @@ def test_an_administrator_adds_a_new_member_who_can_then_sign_in(admin_client, c
         {
             "username": "r.patel",
             "full_name": "Rita Patel",
-            "email": "",
+            "email": "rita.patel@nhs.net",
             "role": "reception",
             "password": "a new long passphrase",
         },
     )
     assert response.status_code == 302
+    assert StaffUser.objects.get(username="r.patel").email == "rita.patel@nhs.net"
     assert Membership.objects.get(user__username="r.patel", practice=practice).role == Role.RECEPTION
     assert AuditEntry.objects.filter(action="staff.add", detail__contains="r.patel").exists()
     admin_client.post(reverse("staff:sign_out"))
@@ -51,7 +52,13 @@ def test_an_administrator_adds_a_new_member_who_can_then_sign_in(admin_client, c
 def test_a_weak_temporary_password_gets_a_specific_error(admin_client, practice):
     response = admin_client.post(
         reverse("staff:staff", kwargs={"ods": practice.ods_code}),
-        {"username": "r.patel", "full_name": "Rita Patel", "role": "reception", "password": "short"},
+        {
+            "username": "r.patel",
+            "full_name": "Rita Patel",
+            "email": "rita.patel@nhs.net",
+            "role": "reception",
+            "password": "short",
+        },
     )
     page = response.content.decode()
     assert "This password is too short" in page and "There is a problem" in page
@@ -71,13 +78,38 @@ def test_a_username_with_spaces_is_refused(admin_client, practice):
     assert "Use only letters, numbers" in response.content.decode()
 
 
-def test_someone_from_another_practice_joins_without_a_new_password(admin_client, practice, other_practice):
-    existing = factories.staff(other_practice, Role.REVIEWER, "dr.shared")
-    admin_client.post(
+def test_a_new_account_needs_a_work_email_address(admin_client, practice):
+    response = admin_client.post(
         reverse("staff:staff", kwargs={"ods": practice.ods_code}),
-        {"username": "dr.shared", "full_name": "Dr Shared", "role": "reviewer", "password": ""},
+        {
+            "username": "r.patel",
+            "full_name": "Rita Patel",
+            "role": "reception",
+            "password": "a new long passphrase",
+        },
     )
-    assert set(existing.memberships.values_list("practice__ods_code", flat=True)) == {"A81001", "B82002"}
+    assert "Enter their work email address" in response.content.decode()
+    assert not StaffUser.objects.filter(username="r.patel").exists()
+
+
+def test_an_existing_username_is_refused_with_the_way_to_invite_them(admin_client, practice, other_practice):
+    existing = factories.staff(other_practice, Role.REVIEWER, "dr.shared")
+    response = admin_client.post(
+        reverse("staff:staff", kwargs={"ods": practice.ods_code}),
+        {
+            "username": "Dr.Shared",
+            "full_name": "Dr Shared",
+            "email": "shared@nhs.net",
+            "role": "reviewer",
+            "password": "another long passphrase",
+        },
+    )
+    page = response.content.decode()
+    assert "There is already an account with the username Dr.Shared" in page
+    assert "invite them instead" in page and "Invite someone who already has an account" in page
+    assert set(existing.memberships.values_list("practice__ods_code", flat=True)) == {"B82002"}
+    existing.refresh_from_db()
+    assert existing.check_password(factories.TEST_PASSWORD) and existing.email == "dr.shared@example.nhs.uk"
 
 
 def test_roles_change_but_the_last_administrator_stays(admin_client, admin, practice):
