@@ -14,12 +14,13 @@ pytestmark = pytest.mark.django_db
 TOKEN = "a-long-random-callback-token-0123456789"
 
 
-def refused(response) -> bool:
-    return response.status_code == 400 and "cannot be stored" in response.content.decode()
+def refused(response, where: str = "") -> bool:
+    page = response.content.decode()
+    return response.status_code == 400 and "cannot be stored" in page and where in page
 
 
 def test_a_nul_in_a_public_path_is_refused(client, practice):
-    assert refused(client.get(f"/p/{practice.ods_code}%00/"))
+    assert refused(client.get(f"/p/{practice.ods_code}%00/"), "the address")
     assert refused(client.get("/r/abcdefghi%00/"))
     assert refused(client.get(f"/p/{practice.ods_code}/book/ab%00cd/"))
 
@@ -32,7 +33,7 @@ def test_a_nul_in_a_public_query_string_is_refused(client, practice):
 def test_a_nul_in_the_staff_patient_search_is_refused(client, practice):
     factories.sign_in(client, factories.staff(practice, Role.RECEPTION))
     search = reverse("staff:patients", kwargs={"ods": practice.ods_code})
-    assert refused(client.get(search, {"q": "smith\x00"}))
+    assert refused(client.get(search, {"q": "smith\x00"}), "the query string's field “q”")
     assert client.get(search, {"q": "smith"}).status_code == 200
 
 
@@ -46,7 +47,7 @@ def test_a_nul_in_a_staff_form_field_is_refused(client, practice):
     item = waiting_request(practice)
     factories.sign_in(client, factories.staff(practice, Role.REVIEWER))
     page = reverse("staff:request_need", kwargs={"ods": practice.ods_code, "request_id": item.pk})
-    assert refused(client.post(page, {"need": "", "note": "Asked twice\x00"}))
+    assert refused(client.post(page, {"need": "", "note": "Asked twice\x00"}), "the form field “note”")
     item.refresh_from_db()
     assert item.need_note == ""
 
@@ -54,6 +55,10 @@ def test_a_nul_in_a_staff_form_field_is_refused(client, practice):
 def test_a_nul_in_a_cookie_is_refused(client, practice):
     client.cookies["sessionid"] = "\x00abcdefghijklmnop"  # sent quoted, as an octal escape Django unquotes
     assert refused(client.get(f"/p/{practice.ods_code}/"))
+
+
+def test_a_nul_in_a_header_is_refused(client, practice):
+    assert refused(client.get(f"/p/{practice.ods_code}/", headers={"User-Agent": "x\x00"}), "a header")
 
 
 @pytest.mark.parametrize(
