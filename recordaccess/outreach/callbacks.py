@@ -3,6 +3,7 @@ and text messages patients send back."""
 
 import hmac
 import json
+import re
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -22,10 +23,28 @@ RECEIPT_STATUSES = {
 }
 
 
+# Our references (RA-12-345, ACK-K7M2Q9XD…) and Notify's ids (UUIDs) alike: no longer than the columns that
+# hold them, and made only of characters a reference is made of.
+IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,39}")
+
+
 def _authorised(request: HttpRequest) -> bool:
+    """Notify sends `Authorization: Bearer <token>`: the token alone, or under another scheme, is refused."""
     expected = settings.NOTIFY_CALLBACK_TOKEN
-    given = request.headers.get("Authorization", "").removeprefix("Bearer ")
-    return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    return bool(expected) and scheme == "Bearer" and hmac.compare_digest(given.encode(), expected.encode())
+
+
+def _malformed(name: str, value) -> JsonResponse | None:
+    if isinstance(value, str) and IDENTIFIER.fullmatch(value):
+        return None
+    return JsonResponse(
+        {
+            "error": f"{name} must be 1 to 40 letters, digits, hyphens, dots, colons or underscores, "
+            "starting with a letter or digit"
+        },
+        status=400,
+    )
 
 
 @csrf_exempt  # Notify authenticates with the bearer token it was given, not a browser session
@@ -36,9 +55,15 @@ def delivery_receipt(request: HttpRequest) -> HttpResponse:
     try:
         receipt = json.loads(request.body)
         reference, status = receipt["reference"], RECEIPT_STATUSES[receipt["status"]]
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return JsonResponse({"error": "Expected Notify's receipt: reference and a final status"}, status=400)
-    # A receipt for a message we do not know changes nothing, and says nothing about who exists.
+    refused = ("id" in receipt and _malformed("id", receipt["id"])) or (
+        reference is not None and _malformed("reference", reference)
+    )
+    if refused:
+        return refused
+    # A receipt for a message we do not know (or sent without our reference) changes nothing, and says nothing
+    # about who exists.
     Message.objects.filter(reference=reference).exclude(status=MessageStatus.DELIVERED).update(
         status=status,
         updated_at=timezone.now(),
@@ -55,11 +80,14 @@ def inbound_sms(request: HttpRequest) -> HttpResponse:
     try:
         received = json.loads(request.body)
         notify_id, number, text = received["id"], received["source_number"], received["message"]
-        if not all(isinstance(v, str) and v for v in (notify_id, number)) or not isinstance(text, str):
+        if not (isinstance(number, str) and number and isinstance(text, str)):
             raise TypeError
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return JsonResponse(
             {"error": "Expected Notify's received text: id, source_number and message"}, status=400
         )
+    refused = _malformed("id", notify_id)
+    if refused:
+        return refused
     replies.inbound_sms(notify_id, number, text)
     return HttpResponse(status=204)

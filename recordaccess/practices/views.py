@@ -32,7 +32,8 @@ from recordaccess.practices.forms import (
 
 def _next_url(request: HttpRequest, default: str = "staff:home"):
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    # Only a path on this site: anything else would be taken for the name of a view, and not found.
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, {request.get_host()}, require_https=request.is_secure()
     ):
         return target

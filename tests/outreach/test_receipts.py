@@ -17,12 +17,12 @@ def message(practice, campaign, settings):
     return Message.objects.filter(campaign=campaign, channel="sms").first()
 
 
-def receipt(client, reference, status, token=TOKEN):
+def receipt(client, reference, status, token=TOKEN, *, authorization=None, notify_id="x"):
     return client.post(
         "/notify/receipts",
-        json.dumps({"id": "x", "reference": reference, "status": status, "to": "07700 900001"}),
+        json.dumps({"id": notify_id, "reference": reference, "status": status, "to": "07700 900001"}),
         content_type="application/json",
-        headers={"Authorization": f"Bearer {token}"},
+        headers={"Authorization": authorization if authorization is not None else f"Bearer {token}"},
     )
 
 
@@ -45,8 +45,43 @@ def test_a_wrong_or_missing_token_is_refused(client, message):
     assert message.status == "queued"
 
 
+@pytest.mark.parametrize(
+    "authorization",
+    [TOKEN, f"bearer {TOKEN}", f"Bearer  {TOKEN}", f"Token {TOKEN}", f"{TOKEN} Bearer", "Bearer "],
+)
+def test_the_token_counts_only_with_the_bearer_scheme(client, message, authorization):
+    assert receipt(client, message.reference, "delivered", authorization=authorization).status_code == 401
+    message.refresh_from_db()
+    assert message.status == "queued"
+
+
 def test_a_malformed_receipt_gets_a_clear_error(client, message):
     assert receipt(client, message.reference, "on-its-way").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("reference", "notify_id", "reason"),
+    [
+        ("R" * 41, "x", "reference"),
+        ("RA 1 2", "x", "reference"),
+        (["RA-1-2"], "x", "reference"),
+        ("RA-1-2", "9" * 41, "id"),
+        ("RA-1-2", "", "id"),
+        ("RA-1-2", "<script>", "id"),
+    ],
+)
+def test_a_reference_or_id_that_cannot_be_ours_or_notifys_is_refused_with_the_reason(
+    client, message, reference, notify_id, reason
+):
+    response = receipt(client, reference, "delivered", notify_id=notify_id)
+    assert response.status_code == 400
+    assert response.json()["error"].startswith(f"{reason} must be")
+
+
+def test_a_receipt_without_a_reference_was_not_sent_by_us_and_changes_nothing(client, message):
+    assert receipt(client, None, "delivered").status_code == 204
+    message.refresh_from_db()
+    assert message.status == "queued"
 
 
 def test_an_unknown_reference_changes_nothing_and_reveals_nothing(client, message):
@@ -58,3 +93,13 @@ def test_a_late_failure_never_undoes_a_delivery(client, message):
     receipt(client, message.reference, "temporary-failure")
     message.refresh_from_db()
     assert message.status == "delivered"
+
+
+def test_a_body_nested_too_deep_to_read_gets_a_clear_error(client, message):
+    response = client.post(
+        "/notify/receipts",
+        "[" * 100_000,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    assert response.status_code == 400

@@ -139,6 +139,34 @@ def test_the_inbound_callback_needs_notifys_token_and_its_fields(client, sent):
     assert not PatientReply.objects.exists()
 
 
+def test_the_inbound_callback_needs_the_bearer_scheme(client, sent):
+    response = client.post(
+        reverse("notify_inbound"),
+        json.dumps({"id": "in-1", "source_number": "07700900001", "message": "YES"}),
+        content_type="application/json",
+        headers={"Authorization": TOKEN},
+    )
+    assert response.status_code == 401
+    assert not PatientReply.objects.exists()
+
+
+@pytest.mark.parametrize("notify_id", ["9" * 41, "in 1", "in-1\n", 7])
+def test_an_inbound_id_that_cannot_be_notifys_is_refused_with_the_reason(client, sent, notify_id):
+    response = inbound(client, {"id": notify_id, "source_number": "07700900001", "message": "YES"})
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("id must be")
+    assert not PatientReply.objects.exists()
+
+
+def test_an_inbound_id_of_notifys_own_shape_is_accepted(client, sent):
+    notify_id = "0c7a5a36-52a1-4c1b-9f0e-3d3b2c1a0f9e"
+    assert (
+        inbound(client, {"id": notify_id, "source_number": "07700900001", "message": "YES"}).status_code
+        == 204
+    )
+    assert PatientReply.objects.get().notify_id == notify_id
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

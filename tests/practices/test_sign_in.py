@@ -118,3 +118,12 @@ def test_next_parameter_cannot_send_staff_off_site(client, practice):
     device = user.totpdevice_set.get()
     response = client.post(reverse("staff:verify") + "?next=https://evil.example/", {"token": _code(device)})
     assert response["Location"] == reverse("staff:home")
+
+
+def test_a_next_that_is_not_a_path_on_this_site_goes_home(client, practice):
+    """Not a crash: Django would take "dashboard" for the name of a view, and find none."""
+    user = factories.staff(practice, "reviewer")
+    client.post(reverse("staff:sign_in"), {"username": user.username, "password": factories.TEST_PASSWORD})
+    device = user.totpdevice_set.get()
+    response = client.post(reverse("staff:verify") + "?next=dashboard", {"token": _code(device)})
+    assert response["Location"] == reverse("staff:home")
