@@ -110,7 +110,9 @@ def settle_direct_messages() -> dict:
         Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, updated_at__lt=stuck_before)
     )
     for pk in due.values_list("pk", flat=True):
-        DirectMessage.objects.filter(pk=pk).update(next_attempt_at=None, updated_at=now)
-        send_direct_message.enqueue(pk)
-        settled["enqueued"] += 1
+        if DirectMessage.objects.filter(pk=pk, status=DirectStatus.QUEUED).update(
+            next_attempt_at=None, updated_at=now
+        ):
+            send_direct_message.enqueue(pk)
+            settled["enqueued"] += 1
     return settled
