@@ -122,9 +122,17 @@ class _Handler(BaseHTTPRequestHandler):
         return True
 
     def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+        length = int(self.headers.get("Content-Length", 0))
+        data = self.rfile.read(length)
+        if len(data) < length:  # the client went (a worker killed mid-send): nothing arrived to record
+            self.close_connection = True
+            return
         if not self._authorised():
             return
+        try:
+            body = json.loads(data)
+        except ValueError:
+            return self._reply(400, _error(400, "BadRequestError", "Invalid JSON supplied in POST data"))
         kind = self.path.rsplit("/", 1)[-1]
         with self.notify.lock:
             if self.notify.failures:
