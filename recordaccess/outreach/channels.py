@@ -142,7 +142,7 @@ class NotifyChannel:
 
 
 def classify(error: Exception) -> Exception:
-    """Notify's answer, sorted. Only a clear refusal, an answer 4xx (or no connection made at all), means Notify
+    """Notify's answer, sorted. Only a clear refusal, an answer 4xx (or a request that never left), means Notify
     did not take the message: a patient's bad number is permanent for that patient; anything else refused (rate
     limit, our own key or template being wrong) is temporary and must not mark the patient unreachable. Every other
     outcome is unclear, because Notify may have taken the message before the answer was lost."""
@@ -152,16 +152,20 @@ def classify(error: Exception) -> Exception:
         if status == 400 and any(field in text for field in ("phone_number", "email_address")):
             return PermanentFailure(text)
         return TemporaryFailure(f"{status}: {text}")
-    if _never_connected(error):
-        return TemporaryFailure(f"no connection: {error.__cause__}")
+    if _never_sent(error):
+        return TemporaryFailure(f"not sent: {error.__cause__ or text}")
     return UnclearOutcome(f"{status or 'no answer'}: {text}")
 
 
-def _never_connected(error: Exception) -> bool:
-    """The request never left: no connection could be opened, so Notify cannot have the message."""
+def _never_sent(error: Exception) -> bool:
+    """The request never left: our key could not sign it, or no connection could be opened, so Notify cannot have
+    the message."""
     import requests
+    from notifications_python_client.errors import TokenError
     from urllib3.exceptions import NewConnectionError
 
+    if isinstance(error, TokenError):
+        return True
     cause = error.__cause__
     if isinstance(cause, requests.exceptions.ConnectTimeout):
         return True

@@ -54,7 +54,7 @@ def test_notify_being_down_keeps_the_message_queued_then_gives_up_after_the_atte
     message = queue(practice)
     assert send_direct_message.call(message.pk) == "queued"
     saved = DirectMessage.objects.get()
-    assert saved.error.startswith("no connection") and not saved.look_up_first  # it never left
+    assert saved.error.startswith("not sent") and not saved.look_up_first  # it never left
     assert send_direct_message.call(message.pk) == "already handled"  # not due yet
     assert settle_direct_messages.call() == {"to_look_up": 0, "enqueued": 0}
     DirectMessage.objects.update(next_attempt_at=timezone.now())  # its retry comes due
