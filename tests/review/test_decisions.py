@@ -307,6 +307,17 @@ def test_the_patient_is_told_once_by_text_through_notify_with_nothing_clinical(p
     assert "coded" not in body.lower() and not PRIVATE_WORDS.search(body)
 
 
+def test_the_decision_text_whose_answer_notify_lost_is_looked_up_not_sent_again(practice, notify, settings):
+    settings.SEND_RETRY_BASE_SECONDS = 0  # the retry is due at once
+    request = reviewed(waiting_request(practice, mobile="07700900222"))
+    decisions.decide(actor=REVIEWER, role=Role.REVIEWER, request=request, given=grant(request))
+    message = decision_messages().get()
+    notify.lose_next(1, "502")  # Notify takes it; its answer never arrives
+    assert send_direct_message.call(message.pk) == "queued"
+    assert send_direct_message.call(message.pk) == "sent"
+    assert notify.sent_references() == [f"DEC-{request.reference}"]
+
+
 def test_a_deferral_for_a_conversation_sends_a_booking_link(practice):
     request = reviewed(waiting_request(practice))
     decisions.decide(
