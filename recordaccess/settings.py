@@ -255,6 +255,9 @@ NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
 NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "")
 NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")
+# How long to wait for Notify's answer. Without one the message may have gone: it is looked up by reference, after
+# SEND_RETRY_BASE_SECONDS at least (keep that longer than this), before it is ever sent again.
+NOTIFY_TIMEOUT_SECONDS = float(os.environ.get("NOTIFY_TIMEOUT_SECONDS", "15"))
 # The bearer token Notify sends with delivery receipts (set the same one in Notify's callback settings).
 NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN", "")
 # What one text message fragment costs, in pence, for the estimate shown before a campaign is approved: set it
@@ -275,7 +278,8 @@ NOTIFY_LIMITS_KEY = os.environ.get("NOTIFY_LIMITS_KEY", "notify")
 # Letters go to Notify as precompiled PDFs; set NOTIFY_LETTERS=0 to print them in-house from the outbox.
 NOTIFY_LETTERS = os.environ.get("NOTIFY_LETTERS", "1") == "1"
 NOTIFY_LETTER_POSTAGE = os.environ.get("NOTIFY_LETTER_POSTAGE", "second")
-# A temporary failure is retried after 30 s, then 1, 2, 4… minutes, up to an hour, and given up after 8 tries.
+# A temporary failure is retried after 30 s, then 1, 2, 4… minutes, up to an hour, and given up after 8 tries;
+# after an unclear outcome (Notify's answer lost) the retry first looks the message up by its reference.
 SEND_RETRY_BASE_SECONDS = int(os.environ.get("SEND_RETRY_BASE_SECONDS", "30"))
 SEND_MAX_ATTEMPTS = int(os.environ.get("SEND_MAX_ATTEMPTS", "8"))
 # A message still "sending" after this long was held by a worker that died: it is settled by looking it up by

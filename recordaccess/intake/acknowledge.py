@@ -1,14 +1,9 @@
 """Telling the requester we have their request, by the text or email they chose: the practice's name and the
-reference, nothing about their health. Sent at most once: the request is marked "sending" (committed) before
-the channel is called, so a crash leaves it for staff to see rather than sending it again."""
-
-from django.db import transaction
-from django.tasks import task
-from django.utils import timezone
+reference, nothing about their health. Sent exactly once as a direct message (outreach/direct.py), under the
+reference `ACK-<request reference>`; how it went is that message's status."""
 
 from recordaccess.intake.models import AccessRequest
-from recordaccess.outreach.channels import PermanentFailure, Rendered, TemporaryFailure
-from recordaccess.patients.contacts import format_uk_mobile
+from recordaccess.outreach import direct
 
 SUBJECT = "We have your request about your GP record online"
 
@@ -31,37 +26,20 @@ def needed(request: AccessRequest) -> str:
     return ""
 
 
+def reference(request: AccessRequest) -> str:
+    """The acknowledgement's reference with the channel: one acknowledgement per request, whatever happens."""
+    return f"ACK-{request.reference}"
+
+
 def queue(request: AccessRequest) -> None:
-    if needed(request):
-        AccessRequest.objects.filter(pk=request.pk, acknowledgement="").update(acknowledgement="queued")
-        transaction.on_commit(lambda: acknowledge_request.enqueue(request.pk))
-
-
-@task
-def acknowledge_request(request_id: int) -> str:
-    from recordaccess.outreach.tasks import message_channel
-
-    with transaction.atomic():
-        claimed = AccessRequest.objects.filter(pk=request_id, acknowledgement="queued").update(
-            acknowledgement="sending"
-        )
-    if not claimed:
-        return "already handled"
-    request = AccessRequest.objects.select_related("practice").get(pk=request_id)
+    """Queue the acknowledgement on the one path that sends a message to one person exactly once."""
     channel = needed(request)
-    to = format_uk_mobile(request.mobile) if channel == "sms" else request.email
-    try:
-        message_channel().send_direct(
+    if channel:
+        direct.queue(
             practice=request.practice,
+            reference=reference(request),
             channel=channel,
-            reference=f"ACK-{request.reference}",
-            rendered=Rendered(to=to, subject=SUBJECT if channel == "email" else "", body=wording(request)),
+            to=direct.address(channel=channel, mobile=request.mobile, email=request.email),
+            subject=SUBJECT if channel == "email" else "",
+            body=wording(request),
         )
-    except TemporaryFailure:
-        AccessRequest.objects.filter(pk=request_id).update(acknowledgement="queued")
-        raise  # the task backend's retry, or the next run, takes it again
-    except PermanentFailure:
-        AccessRequest.objects.filter(pk=request_id).update(acknowledgement="failed")
-        return "failed"
-    AccessRequest.objects.filter(pk=request_id).update(acknowledgement="sent", acknowledged_at=timezone.now())
-    return "sent"

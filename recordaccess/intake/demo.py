@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor
-from recordaccess.intake import services
+from recordaccess.intake import acknowledge, services
 from recordaccess.intake.models import AccessRequest, IdentityMethod, RequestStatus
+from recordaccess.outreach.models import DirectMessage, DirectStatus
 
 DEMO_REQUESTS = 300
 STAFF = Actor.system("demo-reception")
@@ -68,9 +69,10 @@ def load(*, practice, report) -> None:
             if joined:
                 continue
             _advance(request, target)
-            AccessRequest.objects.filter(pk=request.pk).update(
-                received_at=timezone.now() - datetime.timedelta(hours=rng.randint(1, 24 * 60)),
-                acknowledgement="sent" if request.acknowledgement else "",
+            received = timezone.now() - datetime.timedelta(hours=rng.randint(1, 24 * 60))
+            AccessRequest.objects.filter(pk=request.pk).update(received_at=received)
+            DirectMessage.objects.filter(reference=acknowledge.reference(request)).update(
+                status=DirectStatus.SENT, sent_at=received
             )
         made += 1
     report("requests", made)

@@ -106,12 +106,6 @@ class AccessRequest(models.Model):
     on_list = models.BooleanField(
         default=False, help_text="Verified and not yet in review: on the waiting list."
     )
-    acknowledgement = models.CharField(
-        max_length=10,
-        blank=True,
-        help_text="'' not needed (phone or letter), then sending → sent, or failed: sent at most once.",
-    )
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,5 +1,6 @@
 """Where messages go. Each channel hands one message over and can say whether it already has one by reference,
-which is how a message left "sending" by a crashed worker is settled without sending it twice."""
+which is how a message whose answer was lost, or that a crashed worker left "sending", is settled without
+sending it twice (outreach/handover.py)."""
 
 import io
 from dataclasses import dataclass
@@ -9,11 +10,16 @@ from recordaccess.outreach.models import Message, OutboxItem
 
 
 class TemporaryFailure(Exception):
-    """Try again later: the service was busy or down."""
+    """Notify clearly did not take it (it refused it for now, or we never reached it): send it again later."""
 
 
 class PermanentFailure(Exception):
     """This recipient cannot be reached this way (invalid number, permanent bounce)."""
+
+
+class UnclearOutcome(Exception):
+    """Notify may have taken it, but its answer was lost (a 5xx, a timeout, a reset connection, an answer we could
+    not read): look it up by reference before it is ever sent again."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,9 @@ class NotifyChannel:
         from notifications_python_client.notifications import NotificationsAPIClient
 
         self.client = NotificationsAPIClient(
-            settings.NOTIFY_API_KEY, base_url=settings.NOTIFY_BASE_URL, timeout=15
+            settings.NOTIFY_API_KEY,
+            base_url=settings.NOTIFY_BASE_URL,
+            timeout=settings.NOTIFY_TIMEOUT_SECONDS,
         )
         self.templates = {"sms": settings.NOTIFY_SMS_TEMPLATE_ID, "email": settings.NOTIFY_EMAIL_TEMPLATE_ID}
         self.letters = None if settings.NOTIFY_LETTERS else OutboxChannel()
@@ -87,7 +95,7 @@ class NotifyChannel:
                 return self.send_direct(
                     practice=None, channel=message.channel, reference=message.reference, rendered=rendered
                 )
-        except (TemporaryFailure, PermanentFailure):
+        except (TemporaryFailure, PermanentFailure, UnclearOutcome):
             raise
         except Exception as error:
             raise classify(error) from error
@@ -120,7 +128,7 @@ class NotifyChannel:
                     personalisation={"subject": rendered.subject, "body": rendered.body},
                     reference=reference,
                 )
-        except (TemporaryFailure, PermanentFailure):
+        except (TemporaryFailure, PermanentFailure, UnclearOutcome):
             raise
         except Exception as error:
             raise classify(error) from error
@@ -134,10 +142,33 @@ class NotifyChannel:
 
 
 def classify(error: Exception) -> Exception:
-    """Notify's answer, sorted: a patient's bad number is permanent for that patient; everything else (rate
-    limit, outage, our own key or template being wrong) is temporary and must not mark the patient unreachable."""
+    """Notify's answer, sorted. Only a clear refusal, an answer 4xx (or a request that never left), means Notify
+    did not take the message: a patient's bad number is permanent for that patient; anything else refused (rate
+    limit, our own key or template being wrong) is temporary and must not mark the patient unreachable. Every other
+    outcome is unclear, because Notify may have taken the message before the answer was lost."""
     status = getattr(error, "status_code", None)
     text = str(getattr(error, "message", "") or error)
-    if status == 400 and any(field in text for field in ("phone_number", "email_address")):
-        return PermanentFailure(text)
-    return TemporaryFailure(f"{status or 'no answer'}: {text}")
+    if getattr(error, "response", None) is not None and 400 <= status < 500:
+        if status == 400 and any(field in text for field in ("phone_number", "email_address")):
+            return PermanentFailure(text)
+        return TemporaryFailure(f"{status}: {text}")
+    if _never_sent(error):
+        return TemporaryFailure(f"not sent: {error.__cause__ or text}")
+    return UnclearOutcome(f"{status or 'no answer'}: {text}")
+
+
+def _never_sent(error: Exception) -> bool:
+    """The request never left: our key could not sign it, or no connection could be opened, so Notify cannot have
+    the message."""
+    import requests
+    from notifications_python_client.errors import TokenError
+    from urllib3.exceptions import NewConnectionError
+
+    if isinstance(error, TokenError):
+        return True
+    cause = error.__cause__
+    if isinstance(cause, requests.exceptions.ConnectTimeout):
+        return True
+    if not isinstance(cause, requests.ConnectionError) or not cause.args:
+        return False
+    return isinstance(getattr(cause.args[0], "reason", None), NewConnectionError)

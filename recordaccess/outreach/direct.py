@@ -1,20 +1,25 @@
-"""Messages to one person outside a campaign (a decision, a booking confirmation, a reminder), sent at most once.
+"""Messages to one person outside a campaign (an acknowledgement, a decision, a booking confirmation, a
+reminder, an email to staff): the one path that sends one message to one person exactly once.
 
 `queue` records the message under a unique reference (asking twice queues it once) and enqueues the sending task
 when the transaction commits. `send_direct_message` claims the row (queued → sending) in its own committed
-transaction before the channel is called. A worker that dies between the claim and the answer leaves the row in
-"sending"; the heartbeat's `settle_direct_messages` asks the channel whether that reference went out before it
-queues it again, so nothing is lost and nothing is sent twice.
+transaction before the channel is called, and settles it by the rule every sender follows (handover.py): after a
+lost answer it is looked up by reference before it is ever sent again. A worker that dies between the claim and
+the answer leaves the row in "sending"; the heartbeat's `settle_direct_messages` queues it to be looked up the
+same way, and enqueues retries as they come due, so nothing is lost and nothing is sent twice.
 """
 
 import datetime
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.tasks import task
 from django.utils import timezone
 
-from recordaccess.outreach.channels import PermanentFailure, Rendered, TemporaryFailure
+from recordaccess.outreach.channels import Rendered
+from recordaccess.outreach.handover import Result, hand_over
 from recordaccess.outreach.models import DirectMessage, DirectStatus
 from recordaccess.patients.contacts import format_uk_mobile
 
@@ -48,66 +53,66 @@ def queue(*, practice, reference: str, channel: str, to: str, subject: str, body
 def send_direct_message(message_id: int) -> str:
     from recordaccess.outreach.tasks import message_channel
 
+    now = timezone.now()
     with transaction.atomic():
-        claimed = DirectMessage.objects.filter(pk=message_id, status=DirectStatus.QUEUED).update(
-            status=DirectStatus.SENDING, updated_at=timezone.now()
+        claimed = (
+            DirectMessage.objects.filter(pk=message_id, status=DirectStatus.QUEUED)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .update(status=DirectStatus.SENDING, updated_at=now)
         )
     if not claimed:
-        return "already handled"
+        return "already handled"  # or not due yet
     message = DirectMessage.objects.select_related("practice").get(pk=message_id)
-    DirectMessage.objects.filter(pk=message_id).update(attempts=message.attempts + 1)
-    try:
-        notify_id = message_channel().send_direct(
+    channel = message_channel()
+    rendered = Rendered(to=message.to, subject=message.subject, body=message.body)
+    handed = hand_over(
+        channel,
+        message,
+        partial(
+            channel.send_direct,
             practice=message.practice,
             channel=message.channel,
             reference=message.reference,
-            rendered=Rendered(to=message.to, subject=message.subject, body=message.body),
-        )
-    except TemporaryFailure as error:
-        gave_up = message.attempts + 1 >= settings.SEND_MAX_ATTEMPTS
-        DirectMessage.objects.filter(pk=message_id).update(
-            status=DirectStatus.FAILED if gave_up else DirectStatus.QUEUED, error=str(error)[:300]
-        )
-        if gave_up:
-            return "failed"
-        raise  # the task backend's retry, or the heartbeat's settle, takes it again
-    except PermanentFailure as error:
-        DirectMessage.objects.filter(pk=message_id).update(status=DirectStatus.FAILED, error=str(error)[:300])
-        return "failed"
-    DirectMessage.objects.filter(pk=message_id).update(
-        status=DirectStatus.SENT, notify_id=notify_id[:60], sent_at=timezone.now(), error=""
+            rendered=rendered,
+        ),
     )
-    return "sent"
+    if handed.result == Result.SENT:
+        DirectMessage.objects.filter(pk=message_id).update(
+            status=DirectStatus.SENT,
+            notify_id=handed.provider_id[:60],
+            sent_at=timezone.now(),
+            attempts=handed.attempts,
+            look_up_first=False,
+            next_attempt_at=None,
+            error="",
+            updated_at=timezone.now(),
+        )
+        return "sent"
+    unsent = handed.unsent(
+        again=DirectStatus.QUEUED, permanent=DirectStatus.FAILED, gave_up=DirectStatus.FAILED
+    )
+    DirectMessage.objects.filter(pk=message_id).update(**unsent)
+    return "queued" if handed.result == Result.AGAIN else "failed"  # the heartbeat enqueues it when it is due
 
 
 @task
 def settle_direct_messages() -> dict:
-    """With every heartbeat: a message left "sending" by a dead worker is marked sent if the channel has its
-    reference, or queued again if not; a queued message whose task was lost is enqueued again (the claim
-    makes a second task harmless)."""
-    from recordaccess.outreach.tasks import message_channel
-
+    """With every heartbeat: a message left "sending" by a dead worker is queued again, to be looked up by its
+    reference before anything is sent; a queued message whose retry is due, or whose task was lost, is enqueued
+    (the claim makes a second task harmless)."""
     now = timezone.now()
     stuck_before = now - datetime.timedelta(seconds=settings.SEND_STUCK_AFTER_SECONDS)
-    settled = {"sent": 0, "requeued": 0}
-    channel = None
-    for message in DirectMessage.objects.filter(status=DirectStatus.SENDING, updated_at__lt=stuck_before):
-        channel = channel or message_channel()
-        found = channel.find(message.reference)
-        if found:
-            DirectMessage.objects.filter(pk=message.pk, status=DirectStatus.SENDING).update(
-                status=DirectStatus.SENT, notify_id=found[:60], sent_at=now
-            )
-            settled["sent"] += 1
-        elif DirectMessage.objects.filter(pk=message.pk, status=DirectStatus.SENDING).update(
-            status=DirectStatus.QUEUED, updated_at=now
+    settled = {"to_look_up": 0, "enqueued": 0}
+    settled["to_look_up"] = DirectMessage.objects.filter(
+        status=DirectStatus.SENDING, updated_at__lt=stuck_before
+    ).update(status=DirectStatus.QUEUED, look_up_first=True, next_attempt_at=now, updated_at=now)
+    due = DirectMessage.objects.filter(status=DirectStatus.QUEUED).filter(
+        Q(next_attempt_at__lte=now) | Q(next_attempt_at__isnull=True, updated_at__lt=stuck_before)
+    )
+    for pk in due.values_list("pk", flat=True):
+        if DirectMessage.objects.filter(pk=pk, status=DirectStatus.QUEUED).update(
+            next_attempt_at=None, updated_at=now
         ):
-            send_direct_message.enqueue(message.pk)
-            settled["requeued"] += 1
-    for pk in DirectMessage.objects.filter(
-        status=DirectStatus.QUEUED, updated_at__lt=stuck_before, attempts__lt=settings.SEND_MAX_ATTEMPTS
-    ).values_list("pk", flat=True):
-        DirectMessage.objects.filter(pk=pk).update(updated_at=now)
-        send_direct_message.enqueue(pk)
-        settled["requeued"] += 1
+            send_direct_message.enqueue(pk)
+            settled["enqueued"] += 1
     return settled

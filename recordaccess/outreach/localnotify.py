@@ -1,8 +1,17 @@
 """A local server that speaks GOV.UK Notify's API, for tests and the sending benchmark: it checks the JWT the
 real client signs, records what it is sent (with when), answers look-ups by reference, and can be told to fail
-the next requests. It speaks HTTP/1.1, so the client keeps its connection open as it would with Notify."""
+the next requests. It speaks HTTP/1.1, so the client keeps its connection open as it would with Notify.
+
+It can also lose its answers the way a real network does: the notification is recorded (Notify has it), then the
+answer is a 502 from "a proxy", a dropped connection, or silence until the client times out. Named losses
+(`lose_next`) come first; then a share of sends (`lose_answers`) chosen by a seeded random generator, so a run
+can be repeated. `fail_look_ups` makes the next look-ups by reference fail with a 502."""
 
 import json
+import random
+import socket
+import struct
+import sys
 import threading
 import time
 import uuid
@@ -18,14 +27,24 @@ SMS_TEMPLATE_ID = "f33517ff-2a88-4f6e-b855-c550268ce08a"
 EMAIL_TEMPLATE_ID = "a7f3c2d1-0b4e-4f5a-9c8d-7e6f5a4b3c2d"
 
 
+LOSSES = ("502", "reset", "timeout")
+
+
 class FakeNotify:
-    def __init__(self):
+    def __init__(self, *, lose_answers: float = 0.0, seed: int = 0, hold_seconds: float = 2.0):
         self.notifications: list[dict] = []
         self.by_reference: dict[str, list[dict]] = {}
         self.failures: list[tuple[int, dict]] = []  # (status, body) to answer the next sends with
+        self.losses: list[str] = []  # how to lose the answers to the next sends, each one of LOSSES
+        self.lose_answers = lose_answers  # then this share of sends has its answer lost as a 502
+        self.random = random.Random(seed)  # noqa: S311 - repeatable losses, not a secret
+        self.hold_seconds = hold_seconds  # how long a "timeout" keeps the client waiting before hanging up
+        self.answers_lost = 0
+        self.look_ups = 0
+        self.failed_look_ups = 0  # how many of the next look-ups to answer with a 502
         self.lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"notify": self})
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server = _Server(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -47,6 +66,28 @@ class FakeNotify:
 
     def received(self) -> int:
         return len(self.notifications)
+
+    def lose_next(self, count: int = 1, how: str = "502") -> None:
+        """Record the next `count` sends, then lose their answers in the way named."""
+        if how not in LOSSES:
+            raise ValueError(f"Lose an answer as one of {LOSSES}, not {how!r}.")
+        with self.lock:
+            self.losses += [how] * count
+
+    def _loss(self) -> str:
+        """How to lose this send's answer, or '' to answer it. Called with the lock held."""
+        if self.losses:
+            return self.losses.pop(0)
+        if self.lose_answers and self.random.random() < self.lose_answers:
+            return "502"
+        return ""
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A client that hangs up (a worker killed mid-send) is what the benchmark does on purpose: not news."""
+        if not isinstance(sys.exception(), ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -81,9 +122,17 @@ class _Handler(BaseHTTPRequestHandler):
         return True
 
     def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
+        length = int(self.headers.get("Content-Length", 0))
+        data = self.rfile.read(length)
+        if len(data) < length:  # the client went (a worker killed mid-send): nothing arrived to record
+            self.close_connection = True
+            return
         if not self._authorised():
             return
+        try:
+            body = json.loads(data)
+        except ValueError:
+            return self._reply(400, _error(400, "BadRequestError", "Invalid JSON supplied in POST data"))
         kind = self.path.rsplit("/", 1)[-1]
         with self.notify.lock:
             if self.notify.failures:
@@ -98,6 +147,10 @@ class _Handler(BaseHTTPRequestHandler):
             }
             self.notify.notifications.append(notification)
             self.notify.by_reference.setdefault(notification["reference"], []).append(notification)
+            loss = self.notify._loss()
+            self.notify.answers_lost += bool(loss)
+        if loss:
+            return self._lose_answer(loss)
         self._reply(
             201,
             {
@@ -109,9 +162,25 @@ class _Handler(BaseHTTPRequestHandler):
             },
         )
 
+    def _lose_answer(self, how: str) -> None:
+        if how == "502":
+            return self._reply(502, {"message": "Bad gateway"})
+        if how == "timeout":
+            time.sleep(self.notify.hold_seconds)
+        self.close_connection = True
+        # Closed at once with nothing said: the client sees its connection reset.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.connection.close()
+
     def do_GET(self):
         if not self._authorised():
             return
+        with self.notify.lock:
+            self.notify.look_ups += 1
+            failing = self.notify.failed_look_ups > 0
+            self.notify.failed_look_ups -= failing
+        if failing:
+            return self._reply(502, {"message": "Bad gateway"})
         reference = parse_qs(urlparse(self.path).query).get("reference", [None])[0]
         with self.notify.lock:
             found = (

@@ -148,6 +148,10 @@ class Message(models.Model):
     notify_id = models.CharField(max_length=40, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="After a temporary failure.")
+    look_up_first = models.BooleanField(  # a database default too: campaign approval writes rows in bulk
+        db_default=False,
+        help_text="It may have gone: ask the channel for its reference before sending it again.",
+    )
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -274,10 +278,12 @@ class DirectStatus(models.TextChoices):
 
 
 class DirectMessage(models.Model):
-    """One message to one person outside a campaign: a decision, a booking, a reminder (outreach/direct.py).
+    """One message to one person outside a campaign: an acknowledgement, a decision, a booking, a reminder
+    (outreach/direct.py).
 
     The reference is unique, so asking to send the same message twice queues it once; the row is claimed
-    (queued → sending, committed) before the channel is called, so it is sent at most once.
+    (queued → sending, committed) before the channel is called, and after a lost answer it is looked up by
+    reference before it is sent again, so it is sent exactly once.
     """
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="direct_messages")
@@ -290,6 +296,11 @@ class DirectMessage(models.Model):
     body = models.TextField()
     status = models.CharField(max_length=10, choices=DirectStatus.choices, default=DirectStatus.QUEUED)
     attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, help_text="After a temporary failure.")
+    look_up_first = models.BooleanField(  # a database default too: campaign approval writes rows in bulk
+        db_default=False,
+        help_text="It may have gone: ask the channel for its reference before sending it again.",
+    )
     notify_id = models.CharField(max_length=60, blank=True)
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,20 +1,22 @@
-"""Sending a campaign's messages: each handed over at most once, whatever happens to the worker.
+"""Sending a campaign's messages: each handed over once, whatever happens to the worker or to Notify's answer.
 
-A message is claimed (queued → sending) and that is committed before the channel is called. If the worker dies
-after the call, the message stays "sending"; `reconcile` then asks the channel for it by its reference and marks
-it sent if the channel has it, or queues it again if it never arrived. Nothing is ever sent a second time on a
-guess.
+A message is claimed (queued → sending) and that is committed before the channel is called; handover.py then
+settles it by the one rule every sender follows. If the worker dies after the call, the message stays "sending";
+`reconcile` queues it again to be looked up by its reference first, so it is marked sent if the channel has it
+and sent only if it never arrived. Nothing is ever sent a second time on a guess.
 """
 
 import datetime
 from collections.abc import Iterable
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from recordaccess.outreach.channels import PermanentFailure, Rendered, TemporaryFailure
+from recordaccess.outreach.channels import Rendered
+from recordaccess.outreach.handover import Outcome, Result, hand_over
 from recordaccess.outreach.letters import letter_address
 from recordaccess.outreach.messages import render
 from recordaccess.outreach.models import Campaign, Message, MessageStatus
@@ -92,7 +94,7 @@ def deliver_many(ids: list[int], channel, values: dict, campaign: Campaign | Non
     "sending", which only ever leads to a look-up by reference, never a second send)."""
     messages = Message.objects.select_related("patient").filter(pk__in=ids).order_by("pk")
     outcome: dict[int, str] = {}
-    sent: list[tuple[Message, str]] = []
+    sent: list[tuple[Message, Outcome]] = []
     try:
         for message in messages:
             if message.status != MessageStatus.SENDING:
@@ -100,55 +102,39 @@ def deliver_many(ids: list[int], channel, values: dict, campaign: Campaign | Non
                 continue
             if campaign is not None:
                 message.campaign = campaign  # one campaign object, so its templates are read once
-            try:
-                sent.append((message, channel.send(message, rendered_for(message, values))))
+            handed = hand_over(
+                channel, message, partial(channel.send, message, rendered_for(message, values))
+            )
+            if handed.result == Result.SENT:
+                sent.append((message, handed))
                 outcome[message.pk] = MessageStatus.SENT
-            except TemporaryFailure as error:
-                outcome[message.pk] = _failed_for_now(message, error)
-            except PermanentFailure as error:
-                Message.objects.filter(pk=message.pk).update(
-                    status=MessageStatus.PERMANENT_FAILURE, error=str(error), updated_at=timezone.now()
-                )
-                outcome[message.pk] = MessageStatus.PERMANENT_FAILURE
+                continue
+            unsent = handed.unsent(
+                again=MessageStatus.QUEUED,
+                permanent=MessageStatus.PERMANENT_FAILURE,
+                gave_up=MessageStatus.TECHNICAL_FAILURE,
+            )
+            Message.objects.filter(pk=message.pk).update(**unsent)
+            outcome[message.pk] = unsent["status"]
     finally:
         _record_sent(sent)
     return outcome
 
 
-def _failed_for_now(message: Message, error: Exception) -> str:
-    attempts = message.attempts + 1
-    if attempts >= settings.SEND_MAX_ATTEMPTS:
-        Message.objects.filter(pk=message.pk).update(
-            status=MessageStatus.TECHNICAL_FAILURE, attempts=attempts, error=f"Gave up: {error}"
-        )
-        return MessageStatus.TECHNICAL_FAILURE
-    Message.objects.filter(pk=message.pk).update(
-        status=MessageStatus.QUEUED,
-        attempts=attempts,
-        error=str(error),
-        next_attempt_at=timezone.now() + retry_delay(attempts),
-    )
-    return MessageStatus.QUEUED
-
-
-def _record_sent(sent: list[tuple[Message, str]]) -> None:
+def _record_sent(sent: list[tuple[Message, Outcome]]) -> None:
     if not sent:
         return
     now = timezone.now()
-    for message, provider_id in sent:
-        message.status, message.notify_id, message.sent_at = MessageStatus.SENT, provider_id, now
-        message.attempts += 1
-        message.updated_at = now
+    for message, handed in sent:
+        message.status, message.notify_id, message.sent_at = MessageStatus.SENT, handed.provider_id, now
+        message.attempts, message.look_up_first, message.updated_at = handed.attempts, False, now
     with transaction.atomic():
         Message.objects.bulk_update(
-            [m for m, _ in sent], ["status", "notify_id", "sent_at", "attempts", "updated_at"], batch_size=500
+            [m for m, _ in sent],
+            ["status", "notify_id", "sent_at", "attempts", "look_up_first", "updated_at"],
+            batch_size=500,
         )
         Patient.objects.filter(pk__in=[m.patient_id for m, _ in sent]).update(last_contacted_at=now)
-
-
-def retry_delay(attempts: int) -> datetime.timedelta:
-    """Exponential backoff: the base delay, doubled for each failed attempt, at most an hour."""
-    return datetime.timedelta(seconds=min(3600, settings.SEND_RETRY_BASE_SECONDS * 2 ** (attempts - 1)))
 
 
 def send_batch(campaign: Campaign, channel, *, size: int = 100) -> int | None:
@@ -188,24 +174,10 @@ def _claim_within_daily_limits(campaign: Campaign, channel, size: int) -> list[i
     return sorted(allowed)
 
 
-def reconcile(campaign: Campaign, channel, *, now: datetime.datetime | None = None) -> dict:
-    """Settle messages left "sending" by a worker that died: sent if the channel has them, else queued again."""
-    cutoff = (now or timezone.now()) - stuck_after()
-    settled = {"sent": 0, "requeued": 0}
-    stuck = Message.objects.filter(campaign=campaign, status=MessageStatus.SENDING, updated_at__lt=cutoff)
-    for message in stuck.iterator():
-        provider_id = channel.find(message.reference)
-        if provider_id:
-            Message.objects.filter(pk=message.pk).update(
-                status=MessageStatus.SENT,
-                notify_id=provider_id,
-                sent_at=timezone.now(),
-                updated_at=timezone.now(),
-            )
-            settled["sent"] += 1
-        else:
-            Message.objects.filter(pk=message.pk).update(
-                status=MessageStatus.QUEUED, updated_at=timezone.now()
-            )
-            settled["requeued"] += 1
-    return settled
+def reconcile(campaign: Campaign, *, now: datetime.datetime | None = None) -> int:
+    """Messages left "sending" by a worker that died go back in the queue, to be looked up by reference before
+    anything is sent: marked sent if the channel has them, sent if it has not. Returns how many."""
+    now = now or timezone.now()
+    return Message.objects.filter(
+        campaign=campaign, status=MessageStatus.SENDING, updated_at__lt=now - stuck_after()
+    ).update(status=MessageStatus.QUEUED, look_up_first=True, next_attempt_at=None, updated_at=timezone.now())

@@ -68,7 +68,7 @@ def _send(campaign_id: int, sender_id: int | None) -> tuple[str, bool]:
     """Returns what happened, and whether this sender is finished (False: it has put itself off)."""
     channel = message_channel()
     campaign = Campaign.objects.select_related("practice").get(pk=campaign_id)
-    reconcile(campaign, channel)
+    reconcile(campaign)
     while True:
         campaign.refresh_from_db(fields=["status"])
         if campaign.status != CampaignStatus.SENDING:

@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone
 
 from recordaccess.outreach import direct
-from recordaccess.outreach.channels import TemporaryFailure
 from recordaccess.outreach.direct import send_direct_message, settle_direct_messages
 from recordaccess.outreach.localnotify import API_KEY, SMS_TEMPLATE_ID
 from recordaccess.outreach.models import DirectMessage, OutboxItem
@@ -33,7 +32,8 @@ def test_a_message_left_sending_by_a_dead_worker_is_marked_sent_when_notify_has_
     # As if the worker died after Notify accepted it but before it wrote "sent".
     stale = timezone.now() - datetime.timedelta(seconds=settings.SEND_STUCK_AFTER_SECONDS + 5)
     DirectMessage.objects.filter(pk=message.pk).update(status="sending", updated_at=stale)
-    assert settle_direct_messages.call() == {"sent": 1, "requeued": 0}
+    assert settle_direct_messages.call() == {"to_look_up": 1, "enqueued": 1}
+    assert send_direct_message.call(message.pk) == "sent"
     assert DirectMessage.objects.get().status == "sent" and len(notify.notifications) == 1
 
 
@@ -41,9 +41,9 @@ def test_a_message_left_sending_that_never_reached_notify_is_queued_again(practi
     message = queue(practice)
     stale = timezone.now() - datetime.timedelta(seconds=settings.SEND_STUCK_AFTER_SECONDS + 5)
     DirectMessage.objects.filter(pk=message.pk).update(status="sending", updated_at=stale)
-    assert settle_direct_messages.call() == {"sent": 0, "requeued": 1}
+    assert settle_direct_messages.call() == {"to_look_up": 1, "enqueued": 1}
     assert send_direct_message.call(message.pk) == "sent"
-    assert len(notify.notifications) == 1
+    assert len(notify.notifications) == 1 and notify.look_ups == 1
 
 
 def test_notify_being_down_keeps_the_message_queued_then_gives_up_after_the_attempts(practice, settings):
@@ -52,9 +52,13 @@ def test_notify_being_down_keeps_the_message_queued_then_gives_up_after_the_atte
     settings.NOTIFY_SMS_TEMPLATE_ID = SMS_TEMPLATE_ID
     settings.SEND_MAX_ATTEMPTS = 2
     message = queue(practice)
-    with pytest.raises(TemporaryFailure, match="503"):
-        send_direct_message.call(message.pk)
-    assert DirectMessage.objects.get().status == "queued"
+    assert send_direct_message.call(message.pk) == "queued"
+    saved = DirectMessage.objects.get()
+    assert saved.error.startswith("not sent") and not saved.look_up_first  # it never left
+    assert send_direct_message.call(message.pk) == "already handled"  # not due yet
+    assert settle_direct_messages.call() == {"to_look_up": 0, "enqueued": 0}
+    DirectMessage.objects.update(next_attempt_at=timezone.now())  # its retry comes due
+    assert settle_direct_messages.call() == {"to_look_up": 0, "enqueued": 1}
     assert send_direct_message.call(message.pk) == "failed"
     assert DirectMessage.objects.get().status == "failed"
 

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from recordaccess.outreach.channels import OutboxChannel, PermanentFailure, TemporaryFailure
+from recordaccess.outreach.channels import OutboxChannel, PermanentFailure, TemporaryFailure, UnclearOutcome
 from recordaccess.outreach.models import Campaign, CampaignSender, Message, MessageStatus, OutboxItem
 from recordaccess.outreach.sending import claim, reconcile, send_batch, within_window
 from recordaccess.outreach.services import approve_campaign
@@ -40,9 +40,9 @@ def test_every_message_is_delivered_once_with_the_patients_details_filled_in(app
 def test_a_worker_that_died_before_handing_over_is_requeued_then_sent_once(approved):
     channel = OutboxChannel()
     claimed = claim(approved, 2)  # ...and the worker dies here
-    assert reconcile(approved, channel) == {"sent": 0, "requeued": 0}  # too soon to call them stuck
+    assert reconcile(approved) == 0  # too soon to call them stuck
     later = timezone.now() + datetime.timedelta(minutes=11)
-    assert reconcile(approved, channel, now=later) == {"sent": 0, "requeued": 2}
+    assert reconcile(approved, now=later) == 2  # queued again, to be looked up first
     while send_batch(approved, channel):
         pass
     assert OutboxItem.objects.filter(message_id__in=claimed).count() == 2
@@ -57,7 +57,7 @@ def test_a_worker_that_died_after_handing_over_is_marked_sent_not_sent_again(app
         message, type("R", (), {"to": "x", "subject": "", "body": "b"})()
     )  # ...and then the worker dies
     later = timezone.now() + datetime.timedelta(minutes=11)
-    assert reconcile(approved, channel, now=later) == {"sent": 1, "requeued": 0}
+    assert reconcile(approved, now=later) == 1
     while send_batch(approved, channel):
         pass
     assert OutboxItem.objects.filter(message_id=message_id).count() == 1
@@ -75,7 +75,21 @@ class FlakyChannel(OutboxChannel):
 def test_a_temporary_failure_queues_the_message_again_and_counts_the_attempt(approved):
     send_batch(approved, FlakyChannel(TemporaryFailure("429 Too Many Requests")), size=1)
     message = Message.objects.filter(campaign=approved, attempts=1).get()
-    assert (message.status, message.error) == ("queued", "429 Too Many Requests")
+    assert (message.status, message.error, message.look_up_first) == (
+        "queued",
+        "429 Too Many Requests",
+        False,
+    )
+
+
+def test_an_unclear_outcome_queues_the_message_to_be_looked_up_before_any_resend(approved):
+    send_batch(approved, FlakyChannel(UnclearOutcome("502: Bad gateway")), size=1)
+    message = Message.objects.filter(campaign=approved, attempts=1).get()
+    assert (message.status, message.error, message.look_up_first) == (
+        "queued",
+        "Answer lost: 502: Bad gateway",
+        True,
+    )
 
 
 def test_a_permanent_failure_is_recorded_for_the_next_campaign_to_fall_back(approved):

@@ -24,6 +24,11 @@ pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
+def decision_messages():
+    """The patient's messages about the decision (their request's acknowledgement is a direct message too)."""
+    return DirectMessage.objects.filter(reference__startswith="DEC-")
+
+
 def grant(request, **changes) -> DecisionInput:
     values = dict(
         outcome=Outcome.GRANTED,
@@ -155,13 +160,13 @@ def test_third_party_or_harmful_information_found_means_redaction_first_and_the_
         request=request,
         given=grant(request, outcome=Outcome.GRANTED_REDACTED, redactions="Letter of 3 March 2019"),
     )
-    assert decision.message == PatientMessage.WAITING and not DirectMessage.objects.exists()
+    assert decision.message == PatientMessage.WAITING and not decision_messages().exists()
     decisions.confirm_redaction(actor=STAFF, decision=decision)
     assert Decision.objects.get(pk=decision.pk).message == PatientMessage.QUEUED
-    assert DirectMessage.objects.get().reference == f"DEC-{request.reference}"
+    assert decision_messages().get().reference == f"DEC-{request.reference}"
     with pytest.raises(ReviewError, match="confirmed already"):
         decisions.confirm_redaction(actor=STAFF, decision=decision)
-    assert DirectMessage.objects.count() == 1
+    assert decision_messages().count() == 1
 
 
 def test_results_waiting_to_be_discussed_stop_a_grant(practice):
@@ -212,7 +217,7 @@ def test_with_a_coercion_risk_the_message_is_withheld_unless_the_contact_is_conf
         ),
     )
     assert decision.message == PatientMessage.WITHHELD
-    assert not DirectMessage.objects.exists()
+    assert not decision_messages().exists()
     assert Patient.objects.get(pk=request.patient_id).access_status == "withheld"
 
 
@@ -292,7 +297,7 @@ def test_the_patient_is_told_once_by_text_through_notify_with_nothing_clinical(p
         actor=REVIEWER, role=Role.REVIEWER, request=request, given=grant(request, access_level="coded")
     )
     decisions.tell_patient(decision)  # a second call, as after a retry: still one message
-    message = DirectMessage.objects.get()
+    message = decision_messages().get()
     assert send_direct_message.call(message.pk) == "sent"
     assert send_direct_message.call(message.pk) == "already handled"
     [text] = notify.notifications
@@ -300,6 +305,17 @@ def test_the_patient_is_told_once_by_text_through_notify_with_nothing_clinical(p
     body = text["personalisation"]["body"]
     assert request.reference_display in body and "NHS App" in body
     assert "coded" not in body.lower() and not PRIVATE_WORDS.search(body)
+
+
+def test_the_decision_text_whose_answer_notify_lost_is_looked_up_not_sent_again(practice, notify, settings):
+    settings.SEND_RETRY_BASE_SECONDS = 0  # the retry is due at once
+    request = reviewed(waiting_request(practice, mobile="07700900222"))
+    decisions.decide(actor=REVIEWER, role=Role.REVIEWER, request=request, given=grant(request))
+    message = decision_messages().get()
+    notify.lose_next(1, "502")  # Notify takes it; its answer never arrives
+    assert send_direct_message.call(message.pk) == "queued"
+    assert send_direct_message.call(message.pk) == "sent"
+    assert notify.sent_references() == [f"DEC-{request.reference}"]
 
 
 def test_a_deferral_for_a_conversation_sends_a_booking_link(practice):
@@ -317,13 +333,13 @@ def test_a_deferral_for_a_conversation_sends_a_booking_link(practice):
         ),
     )
     invitation = Invitation.objects.get(request=request)
-    assert f"/p/A81001/book/{invitation.code}/" in DirectMessage.objects.get().body
+    assert f"/p/A81001/book/{invitation.code}/" in decision_messages().get().body
 
 
 def test_a_patient_who_chose_letters_gets_a_letter_to_their_address(practice):
     request = reviewed(waiting_request(practice, contact_by="letter", mobile=""))
     decisions.decide(actor=REVIEWER, role=Role.REVIEWER, request=request, given=grant(request))
-    letter = DirectMessage.objects.get()
+    letter = decision_messages().get()
     assert letter.channel == "letter" and letter.to.splitlines() == [
         "Alex Morgan",
         "1 Road",

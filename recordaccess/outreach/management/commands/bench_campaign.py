@@ -1,4 +1,5 @@
-"""`recordaccess bench_campaign --recipients N [--json]`: build, queue and send a campaign, and kill a worker.
+"""`recordaccess bench_campaign --recipients N [--lose-answers RATE] [--json]`: build, queue and send a campaign,
+kill a worker, and lose some of Notify's answers.
 
 1. Adds N synthetic adult patients, each with a mobile number or an email address, to a benchmark practice,
    and approves its default text and email templates (not timed).
@@ -10,7 +11,10 @@
 4. Part-way through, kills one worker outright (SIGKILL, the whole process group) and starts another. The
    killed task's lease runs out, the workers' heartbeat starts a sender in its place, and that sender settles
    the messages the killed one held by looking them up by reference.
-5. Counts what the server received: messages received twice (must be 0) and never (must be 0).
+5. With `--lose-answers RATE`, the server records that share of the notifications it is sent and then answers
+   502, as when a proxy loses Notify's answer (chosen by a seeded generator, so runs repeat). The sender must
+   look each one up by its reference before it sends anything again.
+6. Counts what the server received: messages received twice (must be 0) and never (must be 0).
 The benchmark practice is emptied before and after, so runs are comparable and the database is left as it was.
 """
 
@@ -69,12 +73,31 @@ class Command(BaseCommand):
         parser.add_argument(
             "--kill-at", type=float, default=0.4, help="Kill a worker after this share is sent."
         )
+        parser.add_argument(
+            "--lose-answers",
+            type=float,
+            default=0.0,
+            metavar="RATE",
+            help="Share of sends whose answer is lost (recorded, then a 502), from 0 to 1.",
+        )
         parser.add_argument("--timeout", type=int, default=1800, help="Give up after this many seconds.")
         parser.add_argument("--json", action="store_true", dest="as_json")
 
-    def handle(self, *args, recipients: int, workers: int, kill_at: float, timeout: int, as_json: bool, **o):
+    def handle(
+        self,
+        *args,
+        recipients: int,
+        workers: int,
+        kill_at: float,
+        lose_answers: float,
+        timeout: int,
+        as_json: bool,
+        **o,
+    ):
         if recipients < 1 or workers < 1:
             raise CommandError("--recipients and --workers must be at least 1.")
+        if not 0 <= lose_answers < 1:
+            raise CommandError("--lose-answers must be at least 0 and less than 1.")
         say = (lambda *a: None) if as_json else self.stdout.write
         practice = self._empty_practice()
         say(f"Adding {recipients:,} synthetic patients and approving the default templates…")
@@ -102,10 +125,11 @@ class Command(BaseCommand):
         queued = campaign.messages.count()
 
         say(f"Sending {queued:,} messages with {workers} workers to a local Notify-compatible server…")
-        with localnotify.FakeNotify() as server:
+        with localnotify.FakeNotify(lose_answers=lose_answers, seed=recipients) as server:
             sending = self._send(campaign, server, workers, kill_at, timeout, as_json)
             references = server.sent_references()
             times = [n["received_at"] for n in server.notifications]
+            answers_lost, look_ups = server.answers_lost, server.look_ups
         expected = set(campaign.messages.values_list("reference", flat=True))
         received = collections.Counter(references)
         statuses = dict(collections.Counter(campaign.messages.values_list("status", flat=True)))
@@ -120,6 +144,9 @@ class Command(BaseCommand):
             "send_rate_per_s": round(len(references) / sending["seconds"]) if sending["seconds"] else 0,
             "rate_before_kill_per_s": sending["rate_before_kill"],
             "killed_after": sending["killed_after"],
+            "lose_answers": lose_answers,
+            "answers_lost": answers_lost,
+            "look_ups": look_ups,
             "received": len(references),
             "duplicates": sum(n - 1 for n in received.values() if n > 1),
             "lost": len(expected - set(received)),
@@ -138,7 +165,8 @@ class Command(BaseCommand):
             f"\n{queued:,} recipients on {connection.vendor} ({settings.TASKS_BACKEND} tasks): built and queued "
             f"in {build_seconds:.2f} s; sent in {sending['seconds']:.1f} s by {workers} workers, "
             f"{result['send_rate_per_s']:,} messages/s overall ({result['rate_before_kill_per_s']:,}/s before "
-            f"the kill); one worker killed after {sending['killed_after']:,} messages.\n"
+            f"the kill); one worker killed after {sending['killed_after']:,} messages; {answers_lost:,} answers "
+            f"lost, {look_ups:,} look-ups by reference.\n"
             f"Received twice: {result['duplicates']}. Never received: {result['lost']}. "
             f"Campaign {campaign.status}; messages {statuses}."
         )
@@ -158,6 +186,8 @@ class Command(BaseCommand):
             "NOTIFY_DAILY_EMAIL": str(10**9),
             "NOTIFY_LIMITS_KEY": "bench",
             "SEND_STUCK_AFTER_SECONDS": str(STUCK_SECONDS),
+            # A lost answer is looked up a second later (Notify's answers here come at once, or as a 502).
+            "SEND_RETRY_BASE_SECONDS": "1",
             "SEND_WORKERS": str(workers),
             "WORKER_HEARTBEAT_SECONDS": "2",
             "LOG_LEVEL": "WARNING",

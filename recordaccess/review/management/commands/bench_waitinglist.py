@@ -68,7 +68,6 @@ COLUMNS = [
     "has_need",
     "priority_key",
     "on_list",
-    "acknowledgement",
     "received_at",
     "updated_at",
 ]
@@ -226,7 +225,6 @@ class Command(BaseCommand):
                 bool(need),
                 key,
                 True,
-                "",
                 adapt(received),
                 adapt(now),
             )
