@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "recordaccess.practices.sessions.StaffIdleTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -167,9 +168,10 @@ AXES_LOCKOUT_CALLABLE = "recordaccess.practices.views.locked_out"
 AXES_VERBOSE = False
 OTP_TOTP_ISSUER = "recordaccess"
 
-# Idle staff sessions end after 30 minutes: the expiry moves on with every request.
+# Idle staff sessions end after 30 minutes: the expiry moves on with every staff request
+# (practices/sessions.py). Other sessions are written only when they change: a patient's page view writes nothing.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
