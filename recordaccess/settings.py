@@ -4,6 +4,7 @@ Local use needs no configuration: SQLite and a generated secret key live in `var
 (`RECORDACCESS_ENV=production`) refuses to start without the settings that must not have defaults.
 """
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -63,6 +64,17 @@ ALLOWED_HOSTS = _list(
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when RECORDACCESS_ENV=production.")
 CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS", [])
+# The load balancers and proxies in front of the service (addresses or networks, comma-separated). Only a request
+# arriving from one of them has its client's address taken from X-Forwarded-For (recordaccess/network.py); with
+# none, the connecting address counts, whatever the header says.
+TRUSTED_PROXIES = _list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (like 10.0.0.0/8)."
+        ) from None
 
 # --- Database -------------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'recordaccess.sqlite3'}")

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from recordaccess.audit.chain import GENESIS_HASH, canonical_json, entry_hash
 from recordaccess.audit.models import AuditEntry, AuditHead
+from recordaccess.network import client_address
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class Actor:
     @classmethod
     def from_request(cls, request) -> "Actor":
         user = getattr(request, "user", None)
-        ip = request.META.get("REMOTE_ADDR") or None
+        ip = client_address(request) or None
         if user is not None and user.is_authenticated:
             return cls(id=user.pk, name=user.get_username(), ip_address=ip)
         return cls(id=None, name="anonymous", ip_address=ip)

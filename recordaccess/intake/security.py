@@ -7,14 +7,15 @@ import hashlib
 from django.conf import settings
 from django.shortcuts import render
 
+from recordaccess.network import client_address
 from recordaccess.outreach.ratelimit import take_per
 
 HOUR = 3600
 
 
 def client_key(request) -> str:
-    """The client's address, hashed: the allowance table holds no addresses."""
-    return hashlib.sha256((request.META.get("REMOTE_ADDR") or "unknown").encode()).hexdigest()[:24]
+    """The client's address (behind trusted proxies, the forwarded one), hashed: the allowance table holds none."""
+    return hashlib.sha256((client_address(request) or "unknown").encode()).hexdigest()[:24]
 
 
 def within_limits(request, practice, action: str) -> bool:

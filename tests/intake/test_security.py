@@ -103,3 +103,30 @@ def test_references_are_short_and_unguessable(practice):
 
     codes = {random_code(8) for _ in range(5000)}
     assert len(codes) == 5000 and all(len(c) == 8 for c in codes)
+
+
+def _status_check(client):
+    url = reverse("intake:request_status", kwargs={"ods": "A81001"})
+    return client.post(url, {"reference": "ABCD-EFGH", "day": "7", "month": "3", "year": "1980"})
+
+
+def test_a_forged_forwarded_for_header_from_an_untrusted_peer_does_not_buy_a_new_allowance(
+    practice, settings
+):
+    settings.STATUS_CHECKS_PER_CLIENT_PER_HOUR = 1
+    settings.TRUSTED_PROXIES = []
+    first = Client(REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    second = Client(REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert _status_check(first).status_code == 200
+    assert _status_check(second).status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_patient_has_their_own_allowance(practice, settings):
+    settings.STATUS_CHECKS_PER_CLIENT_PER_HOUR = 1
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    behind = {"REMOTE_ADDR": "10.0.0.5"}
+    assert _status_check(Client(**behind, HTTP_X_FORWARDED_FOR="198.51.100.1")).status_code == 200
+    assert _status_check(Client(**behind, HTTP_X_FORWARDED_FOR="198.51.100.2")).status_code == 200
+    # The same patient forging the left of the header through the proxy is still the same patient.
+    again = Client(**behind, HTTP_X_FORWARDED_FOR="192.0.2.77, 198.51.100.1")
+    assert _status_check(again).status_code == 429
