@@ -297,10 +297,14 @@ if MESSAGE_CHANNEL.endswith("NotifyChannel") and not (
     )
 
 # --- Requests from patients ----------------------------------------------------------------------------
-# Sends of the public request form allowed per hour, from one client address and to one practice; and
-# progress checks per client. Past them, a friendly page says to try later or call the practice.
+# Starts of the public request form allowed per hour, from one client address (see TRUSTED_PROXIES) and to one
+# practice; and progress checks per client. The practice's allowance is a share of its registered list (100 per
+# 1,000 patients: 3,000 an hour for a list of 30,000, the hour after a campaign) and never below the floor. They
+# are checked when the form starts, so an answer in progress always finishes; past them, a page says when to
+# come back and gives the practice's phone number (intake/security.py).
 INTAKE_PER_CLIENT_PER_HOUR = int(os.environ.get("INTAKE_PER_CLIENT_PER_HOUR", "10"))
 INTAKE_PER_PRACTICE_PER_HOUR = int(os.environ.get("INTAKE_PER_PRACTICE_PER_HOUR", "600"))
+INTAKE_PER_1000_PATIENTS_PER_HOUR = int(os.environ.get("INTAKE_PER_1000_PATIENTS_PER_HOUR", "100"))
 STATUS_CHECKS_PER_CLIENT_PER_HOUR = int(os.environ.get("STATUS_CHECKS_PER_CLIENT_PER_HOUR", "20"))
 # The largest body a public form accepts: every answer together is far smaller.
 INTAKE_MAX_BODY_BYTES = int(os.environ.get("INTAKE_MAX_BODY_BYTES", "20000"))

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from recordaccess.audit.services import Actor
-from recordaccess.intake import nhslogin, services, wizard
+from recordaccess.intake import nhslogin, security, services, wizard
 from recordaccess.intake.forms import PreferenceForm, StatusForm
 from recordaccess.intake.models import AccessLevel, AccessRequest, ProxyBasis, Route, Wish
 from recordaccess.intake.security import limit_body, too_many, within_limits
@@ -81,6 +81,9 @@ def request_step(request: HttpRequest, ods: str, step: str) -> HttpResponse:
     answers = _answers(request, practice)
     if page is None:
         raise Http404("No such question")
+    # The limits are met at the start of the form, never after the last page (intake/security.py).
+    if not (security.start if request.method == "POST" else security.may_start)(request, practice):
+        return too_many(request, practice)
     if not page.applies(answers):
         return redirect("intake:request_step", ods=ods, step=wizard.first_unanswered(answers) or "choice")
     form = page.form(request.POST if request.method == "POST" else None, initial=answers.get(step))
@@ -126,7 +129,7 @@ def request_check(request: HttpRequest, ods: str) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("website"):  # the honeypot
             return redirect("intake:request_done", ods=ods)
-        if not within_limits(request, practice, "submit"):
+        if not security.start(request, practice):  # counted at the first page; an older session, here
             return too_many(request, practice)
         saved, _joined = services.submit(
             practice=practice,
@@ -135,6 +138,7 @@ def request_check(request: HttpRequest, ods: str) -> HttpResponse:
             actor=Actor.system("patient (online form)"),
         )
         _save_answers(request, practice, {})
+        security.finish(request, practice)
         request.session[f"request:{ods}:done"] = saved.reference_display
         request.session[f"request:{ods}:done_id"] = saved.pk
         return redirect("intake:request_done", ods=ods)
