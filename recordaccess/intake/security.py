@@ -11,6 +11,7 @@ import functools
 import hashlib
 
 from django.conf import settings
+from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -45,11 +46,13 @@ def _allowances(request, practice, action: str) -> list[tuple[str, int]]:
 
 
 def within_limits(request, practice, action: str) -> bool:
-    """Take one from each hourly allowance for `action`: "submit" (a start of the form) or "status"."""
-    for key, limit in _allowances(request, practice, action):
-        if not take_per(key, 1, limit=limit, seconds=HOUR):
-            return False
-    return True
+    """Take one from each hourly allowance for `action`: "submit" (a start of the form) or "status". One
+    transaction, so SQLite's write lock is taken once."""
+    with transaction.atomic():
+        return all(
+            take_per(key, 1, limit=limit, seconds=HOUR)
+            for key, limit in _allowances(request, practice, action)
+        )
 
 
 def started(request, practice) -> bool:
