@@ -325,6 +325,7 @@ class Command(BaseCommand):
             "seconds": seconds,
             "think_seconds": think,
             "wall_seconds": round(wall, 1),
+            "load_average_1m": round(os.getloadavg()[0], 1),  # a shared machine's other work shows here
             "patients_started": run.started,
             "patients_sent": len(run.shown),
             "page_requests": len(run.pages),
