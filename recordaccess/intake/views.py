@@ -122,6 +122,8 @@ def request_check(request: HttpRequest, ods: str) -> HttpResponse:
     """Check your answers, then send."""
     practice = _practice(ods)
     answers = _answers(request, practice)
+    if not answers and request.session.get(f"request:{ods}:done"):  # a second click on Send: it went
+        return redirect("intake:request_done", ods=ods)
     missing = wizard.first_unanswered(answers)
     if missing:
         return redirect("intake:request_step", ods=ods, step=missing)

@@ -84,3 +84,24 @@ def test_the_same_answers_sent_from_two_sessions_at_the_same_moment_are_stored_o
         answer_all(second, name=name)
         references.append(_send_together([first, second]))
     _stored_once_each(references)
+
+
+@pytest.mark.django_db
+def test_a_second_click_on_send_after_the_first_went_through_shows_the_same_reference(client, practice):
+    """A double click handled one after the other: the second send finds the answers already sent and shows the
+    reference, not the first question of an empty form."""
+    answer_all(client)
+    first = client.post("/p/A81001/request/check/")
+    shown = client.session["request:A81001:done"]
+    again = client.post("/p/A81001/request/check/")
+    assert first["Location"] == again["Location"] == "/p/A81001/request/sent/"
+    assert shown in client.get(again["Location"]).content.decode()
+    assert AccessRequest.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_new_request_after_one_was_sent_starts_the_form_again(client, practice):
+    answer_all(client)
+    client.post("/p/A81001/request/check/")
+    client.post("/p/A81001/request/choice/", {"wish": "no_access"})
+    assert client.get("/p/A81001/request/check/")["Location"] == "/p/A81001/request/who/"
