@@ -81,8 +81,10 @@ def request_step(request: HttpRequest, ods: str, step: str) -> HttpResponse:
     answers = _answers(request, practice)
     if page is None:
         raise Http404("No such question")
-    # The limits are met at the start of the form, never after the last page (intake/security.py).
-    if not (security.start if request.method == "POST" else security.may_start)(request, practice):
+    # The limits are met when the form starts, never after its last page (intake/security.py): answering a page
+    # starts the form, counted once; showing one only looks.
+    let_in = security.start if request.method == "POST" else security.may_start
+    if not let_in(request, practice):
         return too_many(request, practice)
     if not page.applies(answers):
         return redirect("intake:request_step", ods=ods, step=wizard.first_unanswered(answers) or "choice")
@@ -131,7 +133,7 @@ def request_check(request: HttpRequest, ods: str) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("website"):  # the honeypot
             return redirect("intake:request_done", ods=ods)
-        if not security.start(request, practice):  # counted at the first page; an older session, here
+        if not security.start(request, practice):  # started on the first page; a session from before, here
             return too_many(request, practice)
         saved, _joined = services.submit(
             practice=practice,
