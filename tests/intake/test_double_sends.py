@@ -1,15 +1,19 @@
 """H42: the same request sent twice at the same moment is stored once. The second sender is joined to the first:
 the same reference on their screen, one acknowledgement, one entry saying it was received."""
 
+import datetime
 import threading
 
 import pytest
 from django.db import connection, connections
 from django.test import Client
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from recordaccess.audit.models import AuditEntry
+from recordaccess.audit.services import Actor
 from recordaccess.intake.models import AccessRequest
+from recordaccess.intake.services import RequestDetails, submit
 from tests.intake.conftest import answer_all
 
 PAIRS = 8
@@ -105,3 +109,25 @@ def test_a_new_request_after_one_was_sent_starts_the_form_again(client, practice
     client.post("/p/A81001/request/check/")
     client.post("/p/A81001/request/choice/", {"wish": "no_access"})
     assert client.get("/p/A81001/request/check/")["Location"] == "/p/A81001/request/who/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("ago", "joined"),
+    [(datetime.timedelta(minutes=9, seconds=50), True), (datetime.timedelta(minutes=10, seconds=10), False)],
+)
+def test_a_repeat_joins_within_ten_minutes_of_the_first_wherever_the_clock_stands(practice, ago, joined):
+    """The window slides with the first request: no fixed ten-minute buckets whose edge would split a repeat."""
+    details = RequestDetails(
+        wish="no_access",
+        given_name="Sam",
+        family_name="Edge",
+        date_of_birth=datetime.date(1980, 1, 1),
+        address="1 Road",
+        postcode="LS1 4AP",
+    )
+    actor = Actor.system("test")
+    first, _ = submit(practice=practice, details=details, route="online", actor=actor)
+    AccessRequest.objects.filter(pk=first.pk).update(received_at=timezone.now() - ago)
+    second, was_joined = submit(practice=practice, details=details, route="online", actor=actor)
+    assert was_joined is joined and (second.pk == first.pk) is joined
