@@ -54,6 +54,9 @@ def concurrent(practice, settings):
             "concurrent sends need a server database; the in-memory SQLite test database is one connection"
         )
     settings.INTAKE_PER_CLIENT_PER_HOUR = settings.INTAKE_PER_PRACTICE_PER_HOUR = 1000
+    # Acknowledgements are counted as the tasks queued for them, in the database.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.TASKS_BACKEND = "db"
     return practice
 
 
