@@ -4,6 +4,7 @@ Local use needs no configuration: SQLite and a generated secret key live in `var
 (`RECORDACCESS_ENV=production`) refuses to start without the settings that must not have defaults.
 """
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -63,6 +64,17 @@ ALLOWED_HOSTS = _list(
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when RECORDACCESS_ENV=production.")
 CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS", [])
+# The load balancers and proxies in front of the service (addresses or networks, comma-separated). Only a request
+# arriving from one of them has its client's address taken from X-Forwarded-For (recordaccess/network.py); with
+# none, the connecting address counts, whatever the header says.
+TRUSTED_PROXIES = _list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (like 10.0.0.0/8)."
+        ) from None
 
 # --- Database -------------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'recordaccess.sqlite3'}")
@@ -110,6 +122,7 @@ MIDDLEWARE = [
     # Before anything reads the database: a NUL in any part of a request is a plain 400, never a 500.
     "recordaccess.unstorable.RefuseUnstorableInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "recordaccess.practices.sessions.StaffIdleTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -171,9 +184,10 @@ OTP_TOTP_ISSUER = "recordaccess"
 # An invitation for an existing account to join another practice lapses after this many days unanswered.
 STAFF_INVITATION_DAYS = int(os.environ.get("STAFF_INVITATION_DAYS", "7"))
 
-# Idle staff sessions end after 30 minutes: the expiry moves on with every request.
+# Idle staff sessions end after 30 minutes: the expiry moves on with every staff request
+# (practices/sessions.py). Other sessions are written only when they change: a patient's page view writes nothing.
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -295,10 +309,14 @@ if MESSAGE_CHANNEL.endswith("NotifyChannel") and not (
     )
 
 # --- Requests from patients ----------------------------------------------------------------------------
-# Sends of the public request form allowed per hour, from one client address and to one practice; and
-# progress checks per client. Past them, a friendly page says to try later or call the practice.
+# Starts of the public request form allowed per hour, from one client address (see TRUSTED_PROXIES) and to one
+# practice; and progress checks per client. The practice's allowance is a share of its registered list (100 per
+# 1,000 patients: 3,000 an hour for a list of 30,000, the hour after a campaign) and never below the floor. They
+# are checked when the form starts, so an answer in progress always finishes; past them, a page says when to
+# come back and gives the practice's phone number (intake/security.py).
 INTAKE_PER_CLIENT_PER_HOUR = int(os.environ.get("INTAKE_PER_CLIENT_PER_HOUR", "10"))
 INTAKE_PER_PRACTICE_PER_HOUR = int(os.environ.get("INTAKE_PER_PRACTICE_PER_HOUR", "600"))
+INTAKE_PER_1000_PATIENTS_PER_HOUR = int(os.environ.get("INTAKE_PER_1000_PATIENTS_PER_HOUR", "100"))
 STATUS_CHECKS_PER_CLIENT_PER_HOUR = int(os.environ.get("STATUS_CHECKS_PER_CLIENT_PER_HOUR", "20"))
 # The largest body a public form accepts: every answer together is far smaller.
 INTAKE_MAX_BODY_BYTES = int(os.environ.get("INTAKE_MAX_BODY_BYTES", "20000"))

@@ -9,6 +9,7 @@ from recordaccess.audit.chain import GENESIS_HASH, HMAC_SHA256, canonical_json, 
 from recordaccess.audit.checkpoints import Checkpoint, newest_checkpoint, write_checkpoint
 from recordaccess.audit.models import AuditEntry, AuditHead
 from recordaccess.audit.verify import verify_chain
+from recordaccess.network import client_address
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Actor:
     @classmethod
     def from_request(cls, request) -> "Actor":
         user = getattr(request, "user", None)
-        ip = request.META.get("REMOTE_ADDR") or None
+        ip = client_address(request) or None
         if user is not None and user.is_authenticated:
             return cls(id=user.pk, name=user.get_username(), ip_address=ip)
         return cls(id=None, name="anonymous", ip_address=ip)

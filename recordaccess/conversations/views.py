@@ -14,6 +14,7 @@ from recordaccess.conversations.forms import SlotForm, StaffBookingForm
 from recordaccess.conversations.models import Booking, Kind, Slot
 from recordaccess.intake.models import AccessRequest
 from recordaccess.intake.security import too_many, within_limits
+from recordaccess.network import client_address
 
 
 def slots(request: HttpRequest, ods: str) -> HttpResponse:
@@ -121,7 +122,7 @@ def book(request: HttpRequest, ods: str, code: str) -> HttpResponse:
     if request.method == "POST":
         if not within_limits(request, practice, "status"):
             return too_many(request, practice)
-        actor = Actor(id=None, name="patient", ip_address=request.META.get("REMOTE_ADDR"))
+        actor = Actor(id=None, name="patient", ip_address=client_address(request) or None)
         try:
             if request.POST.get("action") == "cancel":
                 booking = services.live_booking(invitation)

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor, record
@@ -115,6 +115,7 @@ def submit(
     """Take a request in. Returns it and whether it joined an earlier identical one."""
     fingerprint = details.fingerprint(practice.pk)
     with transaction.atomic():
+        _one_at_a_time(fingerprint)
         earlier = (
             AccessRequest.objects.select_for_update()
             .filter(
@@ -148,6 +149,15 @@ def submit(
         refresh(request)
         acknowledge.queue(request)
     return request, False
+
+
+def _one_at_a_time(fingerprint: str) -> None:
+    """Senders of the same request wait for each other until the transaction ends, so the second finds the first
+    (H42). Without this, two sends at the same moment on PostgreSQL both find no earlier row and both insert.
+    SQLite needs nothing more: its transactions are IMMEDIATE (settings.py), so writers already go one at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(fingerprint[:15], 16)])
 
 
 def _create(

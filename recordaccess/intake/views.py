@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from recordaccess.audit.services import Actor
-from recordaccess.intake import nhslogin, services, wizard
+from recordaccess.intake import nhslogin, security, services, wizard
 from recordaccess.intake.forms import PreferenceForm, StatusForm
 from recordaccess.intake.models import AccessLevel, AccessRequest, ProxyBasis, Route, Wish
 from recordaccess.intake.security import limit_body, too_many, within_limits
@@ -81,6 +81,11 @@ def request_step(request: HttpRequest, ods: str, step: str) -> HttpResponse:
     answers = _answers(request, practice)
     if page is None:
         raise Http404("No such question")
+    # The limits are met when the form starts, never after its last page (intake/security.py): answering a page
+    # starts the form, counted once; showing one only looks.
+    let_in = security.start if request.method == "POST" else security.may_start
+    if not let_in(request, practice):
+        return too_many(request, practice)
     if not page.applies(answers):
         return redirect("intake:request_step", ods=ods, step=wizard.first_unanswered(answers) or "choice")
     form = page.form(request.POST if request.method == "POST" else None, initial=answers.get(step))
@@ -119,6 +124,8 @@ def request_check(request: HttpRequest, ods: str) -> HttpResponse:
     """Check your answers, then send."""
     practice = _practice(ods)
     answers = _answers(request, practice)
+    if not answers and request.session.get(f"request:{ods}:done"):  # a second click on Send: it went
+        return redirect("intake:request_done", ods=ods)
     missing = wizard.first_unanswered(answers)
     if missing:
         return redirect("intake:request_step", ods=ods, step=missing)
@@ -126,7 +133,7 @@ def request_check(request: HttpRequest, ods: str) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("website"):  # the honeypot
             return redirect("intake:request_done", ods=ods)
-        if not within_limits(request, practice, "submit"):
+        if not security.start(request, practice):  # started on the first page; a session from before, here
             return too_many(request, practice)
         saved, _joined = services.submit(
             practice=practice,
@@ -135,6 +142,7 @@ def request_check(request: HttpRequest, ods: str) -> HttpResponse:
             actor=Actor.system("patient (online form)"),
         )
         _save_answers(request, practice, {})
+        security.finish(request, practice)
         request.session[f"request:{ods}:done"] = saved.reference_display
         request.session[f"request:{ods}:done_id"] = saved.pk
         return redirect("intake:request_done", ods=ods)

@@ -22,12 +22,21 @@ def take(key: str, wanted: int, *, per_minute: int, now: datetime.datetime | Non
     return _take(key, window, max(1, per_minute * WINDOW_SECONDS // 60), wanted)
 
 
+def window_per(seconds: int, now: datetime.datetime | None = None) -> datetime.datetime:
+    """The start of the fixed window of `seconds` that `now` falls in (on the hour, for an hour)."""
+    epoch = int((now or timezone.now()).timestamp())
+    return datetime.datetime.fromtimestamp(epoch - epoch % seconds, tz=datetime.UTC)
+
+
 def take_per(key: str, wanted: int, *, limit: int, seconds: int, now: datetime.datetime | None = None) -> int:
     """Reserve up to `wanted` of `limit` in a fixed window of `seconds` (an hour, say)."""
-    now = now or timezone.now()
-    epoch = int(now.timestamp())
-    window = datetime.datetime.fromtimestamp(epoch - epoch % seconds, tz=datetime.UTC)
-    return _take(key, window, limit, wanted)
+    return _take(key, window_per(seconds, now), limit, wanted)
+
+
+def left_per(key: str, *, limit: int, seconds: int, now: datetime.datetime | None = None) -> int:
+    """How much of `limit` is left in the current window, without taking any (a read: no write lock)."""
+    row = SendAllowance.objects.filter(key=key, window=window_per(seconds, now)).first()
+    return max(0, limit - (row.used if row else 0))
 
 
 def start_of_day(now: datetime.datetime | None = None) -> datetime.datetime:

@@ -16,6 +16,7 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from recordaccess.audit.services import Actor, record, record_request
+from recordaccess.network import client_address
 from recordaccess.practices import selectors, services
 from recordaccess.practices.forms import (
     AddStaffForm,
@@ -50,7 +51,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             return locked_out(request)
         if user is None:
             record(
-                actor=Actor(id=None, name="anonymous", ip_address=request.META.get("REMOTE_ADDR")),
+                actor=Actor(id=None, name="anonymous", ip_address=client_address(request) or None),
                 action="auth.password_failed",
                 object_type="staff",
                 detail={"username": form.cleaned_data["username"]},

@@ -331,3 +331,19 @@ def test_every_error_message_of_the_form_in_the_browser(patient_page, live_serve
         "summary",
         "mary@example.org",
     )
+
+
+def test_when_the_practices_hour_is_full_the_first_page_says_when_to_come_back(
+    patient_page, live_server, settings
+):
+    """H43: turned away before answering anything, told a time in plain English and the practice's phone."""
+    page = patient_page
+    practice = factories.practice("A81001", name="Riverside Surgery")
+    practice.phone = "0113 496 0000"
+    practice.save()
+    settings.INTAKE_PER_PRACTICE_PER_HOUR = settings.INTAKE_PER_1000_PATIENTS_PER_HOUR = 0
+    response = page.goto("/p/A81001/request/choice/")
+    assert response.status == 429
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Please come back after")
+    expect(page.get_by_text("Or call Riverside Surgery on 0113 496 0000")).to_be_visible()
+    accessible(page)

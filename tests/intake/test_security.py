@@ -22,16 +22,15 @@ def test_a_post_without_the_csrf_token_is_refused(practice):
     assert response.status_code == 403
 
 
-def test_sending_too_often_from_one_client_shows_a_friendly_page_and_keeps_what_was_sent(
+def test_starting_too_often_from_one_client_shows_a_friendly_page_and_keeps_what_was_sent(
     client, practice, settings
 ):
     settings.INTAKE_PER_CLIENT_PER_HOUR = 2
     for surname in ("Smith", "Jones"):
         answer_all(client, name={"given_name": "Sam", "family_name": surname})
         assert send(client).status_code == 302
-    answer_all(client, name={"given_name": "Sam", "family_name": "Brown"})
-    refused = send(client)
-    assert refused.status_code == 429 and "Too many tries: please wait" in refused.content.decode()
+    refused = client.post("/p/A81001/request/choice/", {"wish": "wants_access"})
+    assert refused.status_code == 429 and "Come back after" in refused.content.decode()
     assert sorted(AccessRequest.objects.values_list("family_name", flat=True)) == ["Jones", "Smith"]
 
 
@@ -40,8 +39,7 @@ def test_a_practice_wide_limit_holds_across_clients(practice, settings):
     first, second = Client(REMOTE_ADDR="192.0.2.1"), Client(REMOTE_ADDR="192.0.2.2")
     answer_all(first)
     assert send(first).status_code == 302
-    answer_all(second, name={"given_name": "Other", "family_name": "Person"})
-    assert send(second).status_code == 429
+    assert second.post("/p/A81001/request/choice/", {"wish": "wants_access"}).status_code == 429
 
 
 def test_an_oversized_body_is_refused_before_it_is_read(client, practice):
@@ -103,3 +101,30 @@ def test_references_are_short_and_unguessable(practice):
 
     codes = {random_code(8) for _ in range(5000)}
     assert len(codes) == 5000 and all(len(c) == 8 for c in codes)
+
+
+def _status_check(client):
+    url = reverse("intake:request_status", kwargs={"ods": "A81001"})
+    return client.post(url, {"reference": "ABCD-EFGH", "day": "7", "month": "3", "year": "1980"})
+
+
+def test_a_forged_forwarded_for_header_from_an_untrusted_peer_does_not_buy_a_new_allowance(
+    practice, settings
+):
+    settings.STATUS_CHECKS_PER_CLIENT_PER_HOUR = 1
+    settings.TRUSTED_PROXIES = []
+    first = Client(REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="198.51.100.1")
+    second = Client(REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="198.51.100.2")
+    assert _status_check(first).status_code == 200
+    assert _status_check(second).status_code == 429
+
+
+def test_behind_a_trusted_proxy_each_patient_has_their_own_allowance(practice, settings):
+    settings.STATUS_CHECKS_PER_CLIENT_PER_HOUR = 1
+    settings.TRUSTED_PROXIES = ["10.0.0.0/8"]
+    behind = {"REMOTE_ADDR": "10.0.0.5"}
+    assert _status_check(Client(**behind, HTTP_X_FORWARDED_FOR="198.51.100.1")).status_code == 200
+    assert _status_check(Client(**behind, HTTP_X_FORWARDED_FOR="198.51.100.2")).status_code == 200
+    # The same patient forging the left of the header through the proxy is still the same patient.
+    again = Client(**behind, HTTP_X_FORWARDED_FOR="192.0.2.77, 198.51.100.1")
+    assert _status_check(again).status_code == 429
