@@ -301,7 +301,7 @@ def test_upgrading_seals_the_entries_written_before_the_chain_was_keyed(capsys):
 
     from django.apps import apps
 
-    migration = import_module("recordaccess.audit.migrations.0003_c_keyed_chain")
+    migration = import_module("recordaccess.audit.migrations.0003_keyed_chain")
     prev = "0" * 64
     with connection.cursor() as cursor:
         for seq in (1, 2, 3):

@@ -10,8 +10,8 @@ from django.db.migrations.executor import MigrationExecutor
 from recordaccess.outreach.models import DirectMessage
 from tests import factories
 
-BEFORE = [("intake", "0008_waiting_count_index"), ("outreach", "0012_b_look_up_first")]
-AFTER = [("intake", "0009_b_acknowledgements_as_direct_messages")]
+BEFORE = [("intake", "0008_waiting_count_index"), ("outreach", "0012_look_up_first")]
+AFTER = [("intake", "0009_acknowledgements_as_direct_messages")]
 
 
 def migrate(targets) -> MigrationExecutor:

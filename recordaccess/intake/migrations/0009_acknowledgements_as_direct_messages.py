@@ -60,7 +60,7 @@ def from_direct_messages(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("intake", "0008_waiting_count_index"),
-        ("outreach", "0012_b_look_up_first"),
+        ("outreach", "0012_look_up_first"),
     ]
 
     operations = [

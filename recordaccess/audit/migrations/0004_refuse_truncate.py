@@ -30,6 +30,6 @@ def _run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("audit", "0003_c_keyed_chain")]
+    dependencies = [("audit", "0003_keyed_chain")]
 
     operations = [migrations.RunPython(_run(POSTGRESQL), _run(POSTGRESQL_REVERSE))]
