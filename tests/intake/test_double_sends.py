@@ -8,12 +8,12 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from recordaccess.audit.models import AuditEntry
 from recordaccess.audit.services import Actor
 from recordaccess.intake.models import AccessRequest
 from recordaccess.intake.services import RequestDetails, submit
+from recordaccess.outreach.models import DirectMessage
 from tests.intake.conftest import answer_all
 
 PAIRS = 8
@@ -67,7 +67,7 @@ def _stored_once_each(references: list[list[str]]) -> None:
     assert sorted(AccessRequest.objects.values_list("repeats", flat=True)) == [1] * PAIRS
     assert AuditEntry.objects.filter(action="request.receive").count() == PAIRS
     assert AuditEntry.objects.filter(action="request.repeat").count() == PAIRS
-    acknowledgements = DBTaskResult.objects.filter(task_path__endswith="acknowledge_request")
+    acknowledgements = DirectMessage.objects.filter(reference__startswith="ACK-")
     assert acknowledgements.count() == PAIRS
 
 
