@@ -270,7 +270,7 @@ NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.s
 NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "")
 NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")
 # How long to wait for Notify's answer. Without one the message may have gone: it is looked up by reference, after
-# SEND_RETRY_BASE_SECONDS at least (keep that longer than this), before it is ever sent again.
+# SEND_RETRY_BASE_SECONDS at least (production refuses a shorter one), before it is ever sent again.
 NOTIFY_TIMEOUT_SECONDS = float(os.environ.get("NOTIFY_TIMEOUT_SECONDS", "15"))
 # The bearer token Notify sends with delivery receipts (set the same one in Notify's callback settings).
 NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN", "")
@@ -296,6 +296,11 @@ NOTIFY_LETTER_POSTAGE = os.environ.get("NOTIFY_LETTER_POSTAGE", "second")
 # after an unclear outcome (Notify's answer lost) the retry first looks the message up by its reference.
 SEND_RETRY_BASE_SECONDS = int(os.environ.get("SEND_RETRY_BASE_SECONDS", "30"))
 SEND_MAX_ATTEMPTS = int(os.environ.get("SEND_MAX_ATTEMPTS", "8"))
+if PRODUCTION and SEND_RETRY_BASE_SECONDS <= NOTIFY_TIMEOUT_SECONDS:
+    raise ImproperlyConfigured(
+        "SEND_RETRY_BASE_SECONDS must be longer than NOTIFY_TIMEOUT_SECONDS: a message whose answer was lost is "
+        "looked up only after the retry delay, and a look-up made while Notify is still taking it would miss it."
+    )
 # A message still "sending" after this long was held by a worker that died: it is settled by looking it up by
 # reference. Far longer than a batch takes to send, so a live worker's messages are never mistaken for stuck.
 SEND_STUCK_AFTER_SECONDS = int(os.environ.get("SEND_STUCK_AFTER_SECONDS", "600"))

@@ -159,3 +159,9 @@ def test_checkpoints_are_written_at_least_hourly(tmp_path):
     result = _run(["check"], {"AUDIT_CHECKPOINT_SECONDS": "86400"}, tmp_path)
     assert result.returncode == 2
     assert "AUDIT_CHECKPOINT_SECONDS must be between 60 and 3600" in result.stderr
+
+
+def test_production_refuses_a_retry_sooner_than_notifys_answer_could_come(tmp_path):
+    """A look-up made while Notify may still be taking a message would miss it, and the message would go twice."""
+    result = _run(["check"], _production(SEND_RETRY_BASE_SECONDS="10", NOTIFY_TIMEOUT_SECONDS="15"), tmp_path)
+    assert result.returncode != 0 and "SEND_RETRY_BASE_SECONDS must be longer" in result.stderr
