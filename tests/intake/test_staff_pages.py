@@ -112,6 +112,20 @@ def test_a_request_moves_only_to_its_next_state_and_every_move_is_audited(recept
     assert len(moves) == 1
 
 
+def test_a_request_with_no_patient_attached_is_never_moved_to_matched(reception, practice):
+    saved, _ = services.submit(practice=practice, details=ANNE, route="online", actor=Actor.system("t"))
+    assert (saved.patient_id, saved.status) == (None, "received")  # no one on the register to match
+    page = reception.get(url("request", request_id=saved.pk)).content.decode()
+    assert 'name="status" value="matched"' not in page  # no button that can only fail
+    refused = reception.post(url("request_move", request_id=saved.pk), {"status": "matched"}, follow=True)
+    assert "Match the request to a patient on the register first" in refused.content.decode()
+    with pytest.raises(services.RequestError, match="Match the request to a patient on the register first"):
+        services.move(actor=Actor.system("t"), request=saved, status="matched")
+    saved.refresh_from_db()
+    assert (saved.patient_id, saved.status) == (None, "received")
+    assert not AuditEntry.objects.filter(action="request.move").exists()
+
+
 def test_a_paper_form_is_keyed_in_with_the_same_checks(reception, practice, twins):
     bad = reception.post(url("request_new"), {"route": "paper", "wish": "wants_access"}).content.decode()
     assert "Enter a first name" in bad and "Enter your date of birth" in bad
