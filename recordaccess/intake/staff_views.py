@@ -185,6 +185,8 @@ def paper_form(request: HttpRequest, ods: str) -> HttpResponse:
         {
             "practice": request.practice,
             "levels": AccessLevel.choices,
+            "bases": ProxyBasis.choices,
+            "dpia": getattr(request.practice, "dpia", None),
             "declarations": [text for _, text in DECLARATIONS],
             "font": FONT,
             "large_print": False,

@@ -202,6 +202,34 @@ def test_the_other_public_pages_pass_axe_too(patient_page, live_server):
     accessible(page)
 
 
+def test_the_dpia_on_the_start_page_reads_as_a_sentence_and_staff_entered_html_never_runs(
+    patient_page, live_server
+):
+    from recordaccess.audit.services import Actor
+    from recordaccess.practices.services import update_dpia
+
+    page = (
+        patient_page  # the page's Content Security Policy is bypassed: only the escaping stops a script here
+    )
+    practice = factories.practice("A81001", name="Riverside Surgery")
+    reference = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
+    update_dpia(
+        actor=Actor.system("t"),
+        practice=practice,
+        reference=reference,
+        completed_on=datetime.date(2026, 3, 2),
+    )
+    page.goto("/p/A81001/")
+    notice = page.locator("#dpia-notice p")
+    expect(notice).to_have_text(
+        "We checked how to keep your information safe in our data protection impact assessment (DPIA), "
+        f"reference {reference}, completed 2 March 2026."
+    )
+    assert page.evaluate("window.pwned") is None
+    assert page.locator("#dpia-notice script, #dpia-notice img").count() == 0
+    accessible(page)
+
+
 def test_every_error_message_of_the_form_in_the_browser(patient_page, live_server):
     """Walk the whole form, meeting each question's error messages in turn before answering it properly."""
     page = patient_page

@@ -18,6 +18,7 @@ from recordaccess.intake import services
 from recordaccess.intake.models import AccessRequest
 from recordaccess.patients.models import Patient
 from recordaccess.practices.roles import Role
+from recordaccess.practices.services import update_dpia
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -161,6 +162,31 @@ def test_the_blank_paper_form_prints_with_the_practices_details(reception, pract
     pdf = PdfReader(io.BytesIO(reception.get(url("request_paper_form")).content))
     text = pdf.pages[0].extract_text()
     assert "Riverside Surgery" in text and "For practice use" in "".join(p.extract_text() for p in pdf.pages)
+
+
+def test_the_paper_form_names_the_dpia_and_has_a_section_for_someone_asking_for_another_person(
+    reception, practice
+):
+    update_dpia(
+        actor=Actor.system("t"),
+        practice=practice,
+        reference="DPIA-2026/07",
+        completed_on=datetime.date(2026, 3, 2),
+    )
+    pdf = PdfReader(io.BytesIO(reception.get(url("request_paper_form")).content))
+    text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+    assert "data protection impact assessment (DPIA), reference DPIA-2026/07, completed 2 March 2026" in text
+    assert "If you are asking for someone else" in text
+    for label in ("Your name", "Your relationship to the patient", "Your phone or email"):
+        assert label in text
+    for basis in (
+        "The patient agrees",
+        "Parental responsibility",
+        "Lasting power of attorney for health and welfare",
+        "Court-appointed deputy",
+    ):
+        assert basis in text
+    assert "bring proof that you may act for them" in text
 
 
 def test_observers_never_see_requests(client, practice):
