@@ -278,7 +278,11 @@ def redaction_done(request: HttpRequest, ods: str, decision_id: int) -> HttpResp
 
 def capacity_page(request: HttpRequest, ods: str) -> HttpResponse:
     plan = capacity.measure(request.practice)
-    return render(request, "review/capacity.jinja", {"plan": plan, "chart": capacity.chart(plan)})
+    return render(
+        request,
+        "review/capacity.jinja",
+        {"plan": plan, "chart": capacity.chart(plan), "conversation_weeks": capacity.CONVERSATION_WEEKS},
+    )
 
 
 def policy_edit(request: HttpRequest, ods: str) -> HttpResponse:
