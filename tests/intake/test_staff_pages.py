@@ -158,6 +158,47 @@ def test_a_paper_form_is_keyed_in_with_the_same_checks(reception, practice, twin
     )
 
 
+def test_a_paper_form_from_someone_asking_for_another_person_is_keyed_in_as_a_proxy_request(
+    reception, practice, twins
+):
+    form = {
+        "route": "paper",
+        "wish": "wants_access",
+        "given_name": "Anne",
+        "family_name": "Smith",
+        "day": "1",
+        "month": "5",
+        "year": "1970",
+        "address": "2 High St",
+        "postcode": "ls1 4ap",
+        "access_level": "prospective",
+        "declarations": "on",
+    }
+    bad = reception.post(url("request_new"), {**form, "proxy_basis": "lpa"}).content.decode()
+    assert "Enter the name of the person asking" in bad and "Enter their relationship to the patient" in bad
+    named_only = reception.post(url("request_new"), {**form, "requester_name": "Mary Smith"}).content.decode()
+    assert "Select what lets them act for the patient" in named_only
+    assert not AccessRequest.objects.exists()
+    reception.post(
+        url("request_new"),
+        {**form, "requester_name": "Mary Smith", "requester_relationship": "daughter", "proxy_basis": "lpa"},
+    )
+    saved = AccessRequest.objects.get()
+    assert (
+        saved.for_someone_else,
+        saved.requester_name,
+        saved.requester_relationship,
+        saved.proxy_basis,
+    ) == (
+        True,
+        "Mary Smith",
+        "daughter",
+        "lpa",
+    )
+    page = reception.get(url("request", request_id=saved.pk)).content.decode()
+    assert "Authority to act" in page  # their authority is checked before review (H21)
+
+
 def test_the_blank_paper_form_prints_with_the_practices_details(reception, practice):
     pdf = PdfReader(io.BytesIO(reception.get(url("request_paper_form")).content))
     text = pdf.pages[0].extract_text()
