@@ -199,3 +199,16 @@ def test_the_demo_has_requests_in_every_state_and_some_to_match_by_hand(demo):
     assert set(requests.values_list("status", flat=True)) == set(RequestStatus.values)
     assert requests.filter(match_status="needs_staff").exists()
     assert set(requests.values_list("route", flat=True)) == {"online", "paper", "phone", "consultation"}
+
+
+def test_the_demo_has_children_asking_for_their_own_record_with_the_assessment_each_needs(demo):
+    from recordaccess.intake import children
+    from recordaccess.intake.models import AccessRequest
+
+    found = {
+        assessment.needs
+        for item in AccessRequest.objects.filter(practice=demo, route="online", wish="wants_access")
+        if (assessment := children.for_request(item))
+    }
+    assert "under 13 — a clinician decides; identity checked at the desk" in found
+    assert "Gillick competence to be assessed" in found

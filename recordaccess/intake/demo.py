@@ -75,7 +75,44 @@ def load(*, practice, report) -> None:
                 status=DirectStatus.SENT, sent_at=received
             )
         made += 1
+    made += _children_asking(practice)
     report("requests", made)
+
+
+def _children_asking(practice) -> int:
+    """Two children asking for their own full record online (aged about 10 and 14), waiting for review, so the
+    waiting list shows the age and the assessment each needs (intake/children.py)."""
+    today = timezone.localdate()
+    made = 0
+    for age in (10, 14):
+        child = (
+            practice.patients.filter(
+                status="registered",
+                date_of_birth__gt=today.replace(year=today.year - age - 1, day=1),
+                date_of_birth__lte=today.replace(year=today.year - age, day=1),
+            )
+            .order_by("pk")
+            .first()
+        )
+        if child is None:
+            continue
+        details = services.RequestDetails(
+            wish="wants_access",
+            given_name=child.given_name or "Sam",
+            family_name=child.family_name,
+            date_of_birth=child.date_of_birth,
+            address=child.address_line_1 or "1 Demo Street",
+            postcode=child.postcode or "LS1 4AP",
+            nhs_number=child.nhs_number,
+            access_level="historic",
+            declarations=True,
+        )
+        with transaction.atomic():
+            request, joined = services.submit(practice=practice, details=details, route="online", actor=STAFF)
+            if not joined:
+                _advance(request, RequestStatus.WAITING)
+                made += 1
+    return made
 
 
 def _advance(request: AccessRequest, target: str) -> None:

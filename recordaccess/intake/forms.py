@@ -252,6 +252,14 @@ class StaffRequestForm(CheckedForm):
     declarations = forms.BooleanField(
         label="The patient signed or confirmed the declarations", required=False
     )
+    # The paper form's "If you are asking for someone else" section (H62).
+    requester_name = forms.CharField(label="Name of the person asking, if not the patient", required=False)
+    requester_relationship = forms.CharField(label="Their relationship to the patient", required=False)
+    proxy_basis = forms.ChoiceField(
+        label="What lets them act for the patient?",
+        choices=[("", "The patient is asking for themselves"), *ProxyBasis.choices],
+        required=False,
+    )
     checks = {
         "given_name": lambda v: validation.name(v, what="a first name"),
         "family_name": lambda v: validation.name(v, what="a last name"),
@@ -273,7 +281,25 @@ class StaffRequestForm(CheckedForm):
             self.add_error("declarations", "The patient must confirm the declarations to ask for access")
         if wish == "has_questions" and not cleaned.get("question"):
             self.add_error("question", "Enter their question")
+        self._check_proxy(cleaned)
         return cleaned
+
+    def _check_proxy(self, cleaned) -> None:
+        name, relationship = cleaned.get("requester_name", ""), cleaned.get("requester_relationship", "")
+        if not cleaned.get("proxy_basis"):
+            if name or relationship:
+                self.add_error("proxy_basis", "Select what lets them act for the patient")
+            return
+        try:
+            cleaned["requester_name"] = validation.name(name, what="the name of the person asking")
+        except validation.Invalid as error:
+            self.add_error("requester_name", str(error))
+        try:
+            cleaned["requester_relationship"] = validation.text(
+                relationship, limit=100, what="their relationship to the patient", required=True
+            )
+        except validation.Invalid as error:
+            self.add_error("requester_relationship", str(error))
 
     def details(self):
         from recordaccess.intake.services import RequestDetails
@@ -293,6 +319,10 @@ class StaffRequestForm(CheckedForm):
             access_level=d["access_level"] if d["wish"] == "wants_access" else "",
             question=d["question"],
             declarations=bool(d["declarations"]),
+            for_someone_else=bool(d["proxy_basis"]),
+            requester_name=d["requester_name"] if d["proxy_basis"] else "",
+            requester_relationship=d["requester_relationship"] if d["proxy_basis"] else "",
+            proxy_basis=d["proxy_basis"],
         )
 
 

@@ -18,6 +18,7 @@ from recordaccess.audit.services import Actor, record
 from recordaccess.codes import normalise as normalise_code
 from recordaccess.codes import random_code
 from recordaccess.intake import acknowledge
+from recordaccess.intake.children import NHS_LOGIN_AGE, age_on
 from recordaccess.intake.models import (
     AccessLevel,
     AccessRequest,
@@ -50,8 +51,13 @@ NEXT = {
 REVIEW_OWNS = {RequestStatus.IN_REVIEW, RequestStatus.DECIDED}
 
 
-def manual_moves(status: str) -> list[RequestStatus]:
-    return [RequestStatus(s) for s in NEXT[RequestStatus(status)] if s not in REVIEW_OWNS]
+def manual_moves(request: AccessRequest) -> list[RequestStatus]:
+    """The moves to offer on the request's page: none to "matched" until a patient is attached (H60)."""
+    return [
+        RequestStatus(s)
+        for s in NEXT[RequestStatus(request.status)]
+        if s not in REVIEW_OWNS and not (s == RequestStatus.MATCHED and request.patient_id is None)
+    ]
 
 
 class RequestError(ValueError):
@@ -282,6 +288,11 @@ def move(*, actor: Actor, request: AccessRequest, status: str) -> AccessRequest:
         raise RequestError(
             f"A request that is {current.label.lower()} cannot move to {RequestStatus(status).label.lower()}."
         )
+    if status == RequestStatus.MATCHED and request.patient_id is None:  # H60
+        raise RequestError(
+            "Match the request to a patient on the register first: choose the patient under “Matching to the "
+            "register”."
+        )
     if status == RequestStatus.IDENTITY_VERIFIED and not request.identity_checks.exists():
         raise RequestError("Record how identity was verified first.")
     if status == RequestStatus.WAITING and request.for_someone_else and not request.proxy_evidence:
@@ -290,10 +301,6 @@ def move(*, actor: Actor, request: AccessRequest, status: str) -> AccessRequest:
     request.save(update_fields=["status", "updated_at"])
     audit_request(actor, request, "request.move", {"from": current.value, "to": status})
     return request
-
-
-def age_on(born: datetime.date, day: datetime.date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def proxy_problem(
@@ -381,7 +388,7 @@ def verify_with_nhs_login(*, request: AccessRequest, verified) -> str:
         return "mismatch"  # NHS login proves who signed in: a proxy, not the patient
     if not verified.p9:
         return "not_p9"
-    if age_on(request.date_of_birth, timezone.localdate()) < 13:
+    if age_on(request.date_of_birth, timezone.localdate()) < NHS_LOGIN_AGE:
         return "not_p9"  # NHS login is for people aged 13 and over: a younger child's identity is checked at the desk
     if verified.birthdate != request.date_of_birth.isoformat():
         return "mismatch"

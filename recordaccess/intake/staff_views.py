@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
-from recordaccess.intake import services
+from recordaccess.intake import children, services
 from recordaccess.intake.forms import DECLARATIONS, IdentityForm, ProxyAuthorityForm, StaffRequestForm
 from recordaccess.intake.models import AccessLevel, AccessRequest, MatchStatus, ProxyBasis, RequestStatus
 
@@ -72,9 +72,10 @@ def request_detail(request: HttpRequest, ods: str, request_id: int) -> HttpRespo
             "identity_form": IdentityForm(),
             "proxy_form": ProxyAuthorityForm(),
             "checks": item.identity_checks.all(),
-            "next_states": services.manual_moves(item.status),
+            "next_states": services.manual_moves(item),
             "levels": dict(AccessLevel.choices),
             "bases": dict(ProxyBasis.choices),
+            "child": children.for_request(item),
         },
     )
 
@@ -184,6 +185,8 @@ def paper_form(request: HttpRequest, ods: str) -> HttpResponse:
         {
             "practice": request.practice,
             "levels": AccessLevel.choices,
+            "bases": ProxyBasis.choices,
+            "dpia": getattr(request.practice, "dpia", None),
             "declarations": [text for _, text in DECLARATIONS],
             "font": FONT,
             "large_print": False,

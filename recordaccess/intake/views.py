@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from recordaccess.audit.services import Actor
-from recordaccess.intake import nhslogin, security, services, wizard
+from recordaccess.intake import children, nhslogin, security, services, wizard
 from recordaccess.intake.forms import PreferenceForm, StatusForm
 from recordaccess.intake.models import AccessLevel, AccessRequest, ProxyBasis, Route, Wish
 from recordaccess.intake.security import limit_body, too_many, within_limits
@@ -146,8 +146,13 @@ def request_check(request: HttpRequest, ods: str) -> HttpResponse:
         request.session[f"request:{ods}:done"] = saved.reference_display
         request.session[f"request:{ods}:done_id"] = saved.pk
         return redirect("intake:request_done", ods=ods)
+    child = children.assessment(
+        details.date_of_birth, wish=details.wish, for_someone_else=details.for_someone_else
+    )
     return render(
-        request, "intake/request_check.jinja", {"practice": practice, "d": details, "labels": LABELS}
+        request,
+        "intake/request_check.jinja",
+        {"practice": practice, "d": details, "labels": LABELS, "child": child},
     )
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
+from recordaccess.intake import children
 from recordaccess.intake.models import AccessLevel, AccessRequest, RequestStatus
 from recordaccess.patients.models import Flag
 from recordaccess.practices.roles import Role
@@ -47,6 +48,7 @@ def waiting_list(request: HttpRequest, ods: str) -> HttpResponse:
                 weights=weights,
             ),
             "past_target": priority.past_target(r.received_at, now, weights),
+            "child": children.for_request(r, now),
         }
         for i, r in enumerate(shown)
     ]
@@ -137,6 +139,7 @@ def review(request: HttpRequest, ods: str, request_id: int, decision_form=None) 
                 initial={"nhs_number": item.patient.nhs_number if item.patient else "", "tell_patient": "yes"}
             ),
             "levels": dict(AccessLevel.choices),
+            "child": children.for_request(item),
         },
     )
 
@@ -275,7 +278,11 @@ def redaction_done(request: HttpRequest, ods: str, decision_id: int) -> HttpResp
 
 def capacity_page(request: HttpRequest, ods: str) -> HttpResponse:
     plan = capacity.measure(request.practice)
-    return render(request, "review/capacity.jinja", {"plan": plan, "chart": capacity.chart(plan)})
+    return render(
+        request,
+        "review/capacity.jinja",
+        {"plan": plan, "chart": capacity.chart(plan), "conversation_weeks": capacity.CONVERSATION_WEEKS},
+    )
 
 
 def policy_edit(request: HttpRequest, ods: str) -> HttpResponse:

@@ -179,6 +179,44 @@ def test_saying_no_or_asking_a_question_is_as_easy(patient_page, live_server, ch
         assert saved.question == "Can I see Mum's record <b>too</b>?"
 
 
+def test_a_ten_year_old_asking_for_their_record_is_told_what_happens_before_sending(
+    patient_page, live_server
+):
+    from django.utils import timezone
+
+    page = patient_page
+    factories.practice("A81001", name="Riverside Surgery")
+    page.goto("/p/A81001/request/choice/")
+    page.get_by_label("I want to see my GP health record online").check()
+    cont(page)
+    fill_patient(page)
+    page.get_by_label("First name").fill("Sam")
+    page.get_by_label("Last name").fill("Jones")
+    cont(page)
+    page.get_by_label("Day").fill("1")
+    page.get_by_label("Month").fill("1")
+    page.get_by_label("Year").fill(str(timezone.localdate().year - 10))  # ten today, whatever the date
+    cont(page)
+    page.get_by_label("Address").fill("3 Mill Lane")
+    page.get_by_label("Postcode").fill("LS2 7AA")
+    cont(page)
+    cont(page)  # NHS number is optional
+    page.get_by_label("Email address").fill("sam@example.org")
+    page.get_by_role("radio", name="Email").check()
+    cont(page)
+    page.get_by_label("The full past record, including notes and letters").check()
+    cont(page)
+    cont(page)  # no communication needs
+    for box in page.get_by_role("checkbox").all():
+        box.check()
+    cont(page)
+    expect(page.get_by_role("heading", name="Check your answers before sending")).to_be_visible()
+    expect(page.locator("#child-next-steps")).to_contain_text(
+        "Because you are under 13, a GP or nurse will talk with you before deciding"
+    )
+    accessible(page)
+
+
 def test_the_other_public_pages_pass_axe_too(patient_page, live_server):
     from recordaccess.audit.services import Actor
     from recordaccess.outreach.models import MessageTemplate
@@ -199,6 +237,34 @@ def test_the_other_public_pages_pass_axe_too(patient_page, live_server):
         accessible(page)
     page.get_by_role("button", name="Check progress").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter your reference")
+    accessible(page)
+
+
+def test_the_dpia_on_the_start_page_reads_as_a_sentence_and_staff_entered_html_never_runs(
+    patient_page, live_server
+):
+    from recordaccess.audit.services import Actor
+    from recordaccess.practices.services import update_dpia
+
+    page = (
+        patient_page  # the page's Content Security Policy is bypassed: only the escaping stops a script here
+    )
+    practice = factories.practice("A81001", name="Riverside Surgery")
+    reference = '<script>window.pwned = 1</script><img src=x onerror="window.pwned = 2">'
+    update_dpia(
+        actor=Actor.system("t"),
+        practice=practice,
+        reference=reference,
+        completed_on=datetime.date(2026, 3, 2),
+    )
+    page.goto("/p/A81001/")
+    notice = page.locator("#dpia-notice p")
+    expect(notice).to_have_text(
+        "We checked how to keep your information safe in our data protection impact assessment (DPIA), "
+        f"reference {reference}, completed 2 March 2026."
+    )
+    assert page.evaluate("window.pwned") is None
+    assert page.locator("#dpia-notice script, #dpia-notice img").count() == 0
     accessible(page)
 
 

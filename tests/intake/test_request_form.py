@@ -1,13 +1,26 @@
 """The online request form, page by page, through Django's test client (the browser test walks it in Chromium)."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from recordaccess.audit.models import AuditEntry
+from recordaccess.audit.services import Actor
 from recordaccess.intake.models import AccessRequest
+from recordaccess.practices.services import update_dpia
 from tests.intake.conftest import answer_all
 
 pytestmark = pytest.mark.django_db
+
+
+def record_dpia(practice, reference: str) -> None:
+    update_dpia(
+        actor=Actor.system("tests"),
+        practice=practice,
+        reference=reference,
+        completed_on=datetime.date(2026, 3, 2),
+    )
 
 
 def send(client, ods="A81001"):
@@ -120,3 +133,18 @@ def test_progress_is_shown_for_reference_and_date_of_birth_only(client, practice
     assert "Matched to the register" in right.content.decode()
     wrong = client.post(url, {"reference": saved.reference_display, "day": "8", "month": "3", "year": "1980"})
     assert "We could not find a request" in wrong.content.decode()
+
+
+def test_the_start_page_names_the_practices_dpia_as_a_paragraph_not_as_raw_html(client, practice):
+    record_dpia(practice, "DPIA-2026/07")
+    page = client.get(reverse("intake:start", kwargs={"ods": "A81001"})).content.decode()
+    assert "<p>We checked how to keep your information safe in our data protection impact assessment" in page
+    assert "reference DPIA-2026/07, completed 2 March 2026.</p>" in page
+    assert "&lt;p&gt;" not in page
+
+
+def test_staff_entered_dpia_text_is_shown_as_text_never_run_as_html(client, practice):
+    record_dpia(practice, '<script>alert("x")</script><img src=x onerror=alert(1)>')
+    page = client.get(reverse("intake:start", kwargs={"ods": "A81001"})).content.decode()
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<script>alert" not in page and "<img src=x" not in page

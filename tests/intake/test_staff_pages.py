@@ -18,6 +18,7 @@ from recordaccess.intake import services
 from recordaccess.intake.models import AccessRequest
 from recordaccess.patients.models import Patient
 from recordaccess.practices.roles import Role
+from recordaccess.practices.services import update_dpia
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +113,20 @@ def test_a_request_moves_only_to_its_next_state_and_every_move_is_audited(recept
     assert len(moves) == 1
 
 
+def test_a_request_with_no_patient_attached_is_never_moved_to_matched(reception, practice):
+    saved, _ = services.submit(practice=practice, details=ANNE, route="online", actor=Actor.system("t"))
+    assert (saved.patient_id, saved.status) == (None, "received")  # no one on the register to match
+    page = reception.get(url("request", request_id=saved.pk)).content.decode()
+    assert 'name="status" value="matched"' not in page  # no button that can only fail
+    refused = reception.post(url("request_move", request_id=saved.pk), {"status": "matched"}, follow=True)
+    assert "Match the request to a patient on the register first" in refused.content.decode()
+    with pytest.raises(services.RequestError, match="Match the request to a patient on the register first"):
+        services.move(actor=Actor.system("t"), request=saved, status="matched")
+    saved.refresh_from_db()
+    assert (saved.patient_id, saved.status) == (None, "received")
+    assert not AuditEntry.objects.filter(action="request.move").exists()
+
+
 def test_a_paper_form_is_keyed_in_with_the_same_checks(reception, practice, twins):
     bad = reception.post(url("request_new"), {"route": "paper", "wish": "wants_access"}).content.decode()
     assert "Enter a first name" in bad and "Enter your date of birth" in bad
@@ -143,10 +158,76 @@ def test_a_paper_form_is_keyed_in_with_the_same_checks(reception, practice, twin
     )
 
 
+def test_a_paper_form_from_someone_asking_for_another_person_is_keyed_in_as_a_proxy_request(
+    reception, practice, twins
+):
+    form = {
+        "route": "paper",
+        "wish": "wants_access",
+        "given_name": "Anne",
+        "family_name": "Smith",
+        "day": "1",
+        "month": "5",
+        "year": "1970",
+        "address": "2 High St",
+        "postcode": "ls1 4ap",
+        "access_level": "prospective",
+        "declarations": "on",
+    }
+    bad = reception.post(url("request_new"), {**form, "proxy_basis": "lpa"}).content.decode()
+    assert "Enter the name of the person asking" in bad and "Enter their relationship to the patient" in bad
+    named_only = reception.post(url("request_new"), {**form, "requester_name": "Mary Smith"}).content.decode()
+    assert "Select what lets them act for the patient" in named_only
+    assert not AccessRequest.objects.exists()
+    reception.post(
+        url("request_new"),
+        {**form, "requester_name": "Mary Smith", "requester_relationship": "daughter", "proxy_basis": "lpa"},
+    )
+    saved = AccessRequest.objects.get()
+    assert (
+        saved.for_someone_else,
+        saved.requester_name,
+        saved.requester_relationship,
+        saved.proxy_basis,
+    ) == (
+        True,
+        "Mary Smith",
+        "daughter",
+        "lpa",
+    )
+    page = reception.get(url("request", request_id=saved.pk)).content.decode()
+    assert "Authority to act" in page  # their authority is checked before review (H21)
+
+
 def test_the_blank_paper_form_prints_with_the_practices_details(reception, practice):
     pdf = PdfReader(io.BytesIO(reception.get(url("request_paper_form")).content))
     text = pdf.pages[0].extract_text()
     assert "Riverside Surgery" in text and "For practice use" in "".join(p.extract_text() for p in pdf.pages)
+
+
+def test_the_paper_form_names_the_dpia_and_has_a_section_for_someone_asking_for_another_person(
+    reception, practice
+):
+    update_dpia(
+        actor=Actor.system("t"),
+        practice=practice,
+        reference="DPIA-2026/07",
+        completed_on=datetime.date(2026, 3, 2),
+    )
+    pdf = PdfReader(io.BytesIO(reception.get(url("request_paper_form")).content))
+    text = " ".join(" ".join(p.extract_text().split()) for p in pdf.pages)
+    assert "data protection impact assessment (DPIA), reference DPIA-2026/07, completed 2 March 2026" in text
+    assert "If you are asking for someone else" in text
+    for label in ("Your name", "Your relationship to the patient", "Your phone or email"):
+        assert label in text
+    for basis in (
+        "The patient agrees",
+        "Parental responsibility",
+        "Lasting power of attorney for health and welfare",
+        "Court-appointed deputy",
+    ):
+        assert basis in text
+    assert "bring proof that you may act for them" in text
 
 
 def test_observers_never_see_requests(client, practice):

@@ -1,10 +1,14 @@
 """Capacity: expected list size, the date it clears, and the hours that would meet the target."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from recordaccess.audit.services import Actor
+from recordaccess.conversations import services as conversations
 from recordaccess.practices.roles import Role
 from recordaccess.review.capacity import Plan, chart, measure
 from recordaccess.review.models import WaitingListPolicy
@@ -62,3 +66,63 @@ def test_the_page_measures_the_practice_and_shows_the_chart(client, practice):
     page = client.get(reverse("staff:capacity", kwargs={"ods": "A81001"})).content.decode()
     assert 'id="capacity-chart"' in page and "<polyline" in page
     assert "4 requests are waiting or in review" in page and "more hours a week" in page
+
+
+def test_time_booked_for_conversations_comes_out_of_the_reviewers_week():
+    p = plan(conversation_hours=2)  # 6 hours set aside, 2 of them talking: 4 hours × 3 = 12 reviews a week
+    assert p.review_hours == 4 and p.reviews_per_week == 12
+    assert p.weeks_to_clear == 50  # 2 a week off 100, not 8
+    assert p.projection(p.review_hours, weeks=2) == [100, 98, 96]
+    # The target needs 11.67 hours of reviewing on top of the 2 hours of conversations.
+    assert round(p.hours_for_target, 2) == 13.67 and round(p.extra_hours, 2) == 7.67
+    assert plan(conversation_hours=7).review_hours == 0 and plan(conversation_hours=7).clear_date is None
+
+
+STAFF = Actor.system("reception-sam")
+
+
+def set_aside(practice, *, days: float, minutes: int, kind="conversation", places=1, booked=0, **extra):
+    """A slot `days` from now (negative: in the past), booked `booked` times through the real services."""
+    now = timezone.now()
+    starts_at = now + datetime.timedelta(days=days)
+    slot = conversations.create_slot(
+        actor=STAFF,
+        practice=practice,
+        host="Dr Patel",
+        starts_at=starts_at,
+        minutes=minutes,
+        mode="in_person",
+        kind=kind,
+        places=places,
+        now=min(now, starts_at - datetime.timedelta(hours=1)),
+    )
+    for i in range(booked):
+        conversations.book(
+            actor=STAFF, practice=practice, slot_id=slot.pk, name=f"Patient {i}", contact_by=""
+        )
+    return slot
+
+
+@pytest.mark.django_db
+def test_the_forecast_counts_the_conversations_and_drop_ins_booked_over_the_next_four_weeks(
+    client, practice, other_practice
+):
+    set_aside(practice, days=2, minutes=45, booked=1)  # a booked conversation
+    set_aside(
+        practice, days=9, minutes=120, kind="drop_in", places=10
+    )  # a drop-in: the host is there throughout
+    set_aside(practice, days=3, minutes=60)  # a conversation no one has booked: free for reviews
+    cancelled = set_aside(practice, days=4, minutes=60, booked=1)
+    cancelled.cancelled = True
+    cancelled.save()
+    set_aside(practice, days=29, minutes=60, booked=1)  # beyond the four weeks
+    set_aside(other_practice, days=2, minutes=240, kind="drop_in", places=5)  # another practice's week
+    WaitingListPolicy.objects.create(practice=practice, reviewer_hours=5, target_days=28)
+    measured = measure(practice)
+    assert measured.conversation_hours == 165 / 60 / 4  # 45 and 120 minutes over the four weeks
+    assert measured.review_hours == 5 - 165 / 60 / 4
+    factories.sign_in(client, factories.staff(practice, Role.OBSERVER))
+    page = client.get(reverse("staff:capacity", kwargs={"ods": "A81001"})).content.decode()
+    page = re.sub(r"<[^>]+>", "", page)  # the words as read, without the emphasis
+    assert "0.7 of them go to conversations and drop-ins booked over the next 4 weeks" in page
+    assert "leaving 4.3 for reviews" in page
