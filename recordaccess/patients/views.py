@@ -50,6 +50,17 @@ def patient_detail(request: HttpRequest, ods: str, patient_id: int) -> HttpRespo
     )
 
 
+def communication_worklist(request: HttpRequest, ods: str) -> HttpResponse:
+    patients = list(selectors.needing_staff_to_communicate(request.practice))
+    record_request(
+        request,
+        "patient.communication_worklist",
+        object_type="patient",
+        detail={"patient_ids": [p.pk for p in patients]},
+    )
+    return render(request, "patients/communication_worklist.jinja", {"patients": patients})
+
+
 def cohort_list(request: HttpRequest, ods: str) -> HttpResponse:
     cohorts = [
         {
