@@ -32,17 +32,21 @@ MIN_ADDRESS_LINES, MAX_ADDRESS_LINES = 3, 7
 STANDARD_POINTS = 11
 EASY_READ_POINTS = 16  # easy-read guidance asks for at least 14 pt
 PICTURES = Path(__file__).parent / "pictures"
-# The first picture whose words a line uses is drawn beside it; "information" where none match.
-EASY_READ_PICTURES = {
-    "question": r"\?|\bquestions?\b|\bask\b|\bhelp\b",
-    "phone": r"\bcall\b|\b(tele)?phone\b|\btext\b|\bapp\b",
-    "lock": r"\bprivate\b|\bsafe\b|\bsecure\b|\bprotect|\bshare\b|\bDPIA\b|\bconfiden",
-    "computer": r"\bonline\b|\binternet\b|\bwebsite\b|https?://|\bwww\.",
-    "doctor": r"\bdoctors?\b|\bGP\b|\bnurses?\b|\bsurgery\b|\bpractice\b",
-    "record": r"\brecords?\b|\bnotes\b|\bresults\b",
-    "information": r"",
-}
-SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'“])")
+# The first picture whose words a line uses is drawn beside it; a link on its own line gets the computer, and
+# a line that matches none "information".
+EASY_READ_PICTURES = (
+    ("computer", r"^https?://"),
+    ("question", r"\?|\bquestions?\b|\bask\b|\bhelp\b"),
+    ("phone", r"\bcall\b|\b(tele)?phone\b|\btext\b|\bapp\b"),
+    ("lock", r"\bprivate\b|\bsafe\b|\bsecure\b|\bprotect|\bshare\b|\bDPIA\b|\bconfiden|\blogin\b|\bpassword"),
+    ("computer", r"\bonline\b|\binternet\b|\bwebsite\b|https?://|\bwww\."),
+    ("doctor", r"\bdoctors?\b|\bGP\b|\bnurses?\b|\bsurgery\b|\bpractice\b"),
+    ("record", r"\brecords?\b|\bnotes\b|\bresults\b"),
+    ("information", r""),
+)
+# One idea a line: a new line after each sentence, and after a colon or semicolon (so a link or a phone number
+# stands on a line of its own).
+IDEA_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\"'“])|(?<=[:;])\s+")
 MARKS = re.compile(r"^(?:[-*•^] |\d+\. )")
 
 
@@ -76,11 +80,11 @@ def type_size(format: str) -> int:
 
 
 def picture_for(text: str) -> str:
-    return next(name for name, words in EASY_READ_PICTURES.items() if re.search(words, text, re.IGNORECASE))
+    return next(name for name, words in EASY_READ_PICTURES if re.search(words, text, re.IGNORECASE))
 
 
 def easy_read_lines(body: str) -> tuple[EasyReadLine, ...]:
-    """The approved wording one sentence a line, each with a picture; headings stay headings."""
+    """The approved wording one idea a line, each with a picture; headings stay headings."""
     lines = []
     for raw in body.replace("\r\n", "\n").split("\n"):
         line = raw.strip()
@@ -90,7 +94,7 @@ def easy_read_lines(body: str) -> tuple[EasyReadLine, ...]:
             heading = line.lstrip("#").strip()
             lines.append(EasyReadLine(picture_for(heading), heading, heading=True))
             continue
-        for sentence in SENTENCE_END.split(MARKS.sub("", line)):
+        for sentence in IDEA_END.split(MARKS.sub("", line)):
             lines.append(EasyReadLine(picture_for(sentence), sentence))
     return tuple(lines)
 

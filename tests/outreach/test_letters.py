@@ -18,6 +18,7 @@ from recordaccess.outreach.letters import (
     PICTURES,
     Letter,
     combined_pdf,
+    easy_read_lines,
     letter_address,
     letter_for,
     letter_pdf,
@@ -210,7 +211,7 @@ def test_an_easy_read_letter_has_one_idea_a_line_each_with_a_picture():
 
 
 def test_every_shipped_picture_is_a_small_self_contained_svg():
-    for name in EASY_READ_PICTURES:
+    for name in {name for name, _ in EASY_READ_PICTURES}:
         svg = (PICTURES / f"{name}.svg").read_text(encoding="utf-8")
         assert svg.startswith("<svg") and "<title>" in svg
         assert "href" not in svg and "<script" not in svg  # nothing fetched, nothing run
@@ -290,3 +291,13 @@ def test_a_letter_previewed_for_a_patient_comes_in_their_own_format(
     assert points_of(standard, "Dear Sam") == {11}
     sample = client.get(url, {"format": "easy_read"}).content
     assert min(points_of(sample, "Dear Sam")) >= 16
+
+
+def test_an_easy_read_line_ends_at_a_colon_so_a_link_stands_on_its_own_with_the_computer():
+    lines = easy_read_lines("# Your GP record\nPlease tell us soon: https://ra.example/r/AB12/\nThank you.")
+    assert [(line.picture, line.text, line.heading) for line in lines] == [
+        ("doctor", "Your GP record", True),
+        ("information", "Please tell us soon:", False),
+        ("computer", "https://ra.example/r/AB12/", False),
+        ("information", "Thank you.", False),
+    ]
