@@ -10,6 +10,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 from weasyprint import HTML
 
+from recordaccess.audit.models import AuditEntry
 from recordaccess.outreach import letters
 from recordaccess.outreach.campaigns import plan_campaign
 from recordaccess.outreach.formatting import to_html
@@ -301,3 +302,23 @@ def test_an_easy_read_line_ends_at_a_colon_so_a_link_stands_on_its_own_with_the_
         ("computer", "https://ra.example/r/AB12/", False),
         ("information", "Thank you.", False),
     ]
+
+
+@pytest.mark.django_db
+def test_staff_record_telling_a_worklist_patient_in_their_format_and_it_is_audited(
+    practice, people, staff_client
+):
+    patient = people["letter"]
+    Flag.objects.create(
+        patient=patient, kind=FlagKind.BRAILLE, code="936661000000109", term="Grade 2 Braille"
+    )
+    client = staff_client(Role.RECEPTION)
+    told = reverse("staff:communication_told", kwargs={"ods": practice.ods_code, "patient_id": patient.pk})
+    response = client.post(told)
+    assert response.status_code == 302
+    patient.refresh_from_db()
+    assert patient.last_contacted_at is not None  # so campaigns that skip the recently told skip them too
+    entry = AuditEntry.objects.get(action="patient.told_in_own_format")
+    assert entry.patient_id == patient.pk and "Grade 2 Braille" in entry.detail
+    other = people["sms"]  # no need on the worklist: nothing to record
+    assert client.post(told.replace(f"/{patient.pk}/", f"/{other.pk}/")).status_code == 404
