@@ -42,6 +42,7 @@ ROUTES = every_route()
 # What views read from the query string and the body, so odd values reach the code that uses them.
 FIELDS = [
     *("q", "page", "show", "next", "from", "state", "code", "route", "large_print", "nhs_number"),
+    "format",
     *("patient", "status", "need", "note", "action", "slot", "wish", "access_level", "declarations"),
     *("username", "password", "otp_token", "name", "reference", "day", "month", "year", "preference"),
     *("given_name", "family_name", "website", "id", "source_number", "message"),

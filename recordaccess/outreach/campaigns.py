@@ -19,6 +19,7 @@ from recordaccess.outreach.models import Campaign, Message, MessageStatus
 from recordaccess.outreach.selectors import sample_values
 from recordaccess.patients.cohorts import CohortFilters, cohort_patients, years_before
 from recordaccess.patients.models import COMMUNICATION_KINDS, Flag, FlagKind
+from recordaccess.patients.needs import needs_staff, written_format
 
 LEFT_OUT = {
     "under_16": "Under 16: their parents or carers are a separate cohort",
@@ -27,17 +28,10 @@ LEFT_OUT = {
     "told_recently": "Told about online access recently",
     "no_contact": "No usable mobile, email address or postal address",
     "no_template": "No approved template for the only channel that reaches them",
+    "needs_staff": "Only a letter reaches them but they need braille or British Sign Language: staff arrange it",
 }
 CHANNEL_ORDER = ("sms", "email", "letter")
 PREFERRED = {FlagKind.CONTACT_SMS: "sms", FlagKind.CONTACT_EMAIL: "email", FlagKind.CONTACT_LETTER: "letter"}
-# The format a printed or written message needs, strongest first (Accessible Information Standard).
-FORMATS = (
-    (FlagKind.BRAILLE, "braille"),
-    (FlagKind.EASY_READ, "easy_read"),
-    (FlagKind.LARGE_PRINT, "large_print"),
-    (FlagKind.INTERPRETER, "interpreter"),
-    (FlagKind.BRITISH_SIGN_LANGUAGE, "british_sign_language"),
-)
 FAILED = (MessageStatus.PERMANENT_FAILURE,)
 
 
@@ -79,11 +73,11 @@ def plan_campaign(campaign: Campaign, *, today: datetime.date | None = None) -> 
         "last_contacted_at",
     )
     patient_ids = cohort.values("pk")  # a subquery: no list of ids as SQL parameters, however big the cohort
-    flags: dict[int, set[str]] = {}
-    for patient_id, kind in Flag.objects.filter(
+    flags: dict[int, set[tuple[str, str]]] = {}
+    for patient_id, kind, code in Flag.objects.filter(
         patient_id__in=patient_ids, kind__in=COMMUNICATION_KINDS
-    ).values_list("patient_id", "kind"):
-        flags.setdefault(patient_id, set()).add(kind)
+    ).values_list("patient_id", "kind", "code"):
+        flags.setdefault(patient_id, set()).add((kind, code))
     failed = set(
         Message.objects.filter(patient_id__in=patient_ids, status__in=FAILED).values_list(
             "patient_id", "channel"
@@ -105,7 +99,7 @@ def plan_campaign(campaign: Campaign, *, today: datetime.date | None = None) -> 
         if campaign.skip_told_within_days and last_contacted and last_contacted >= told_since:
             plan.left_out["told_recently"] += 1
             continue
-        kinds = flags.get(pk, set())
+        kinds = {kind for kind, _ in flags.get(pk, ())}
         reachable = {
             "sms": bool(mobile) and (pk, "sms") not in failed,
             "email": bool(email) and (pk, "email") not in failed,
@@ -120,7 +114,10 @@ def plan_campaign(campaign: Campaign, *, today: datetime.date | None = None) -> 
         if channel is None:
             plan.left_out["no_template"] += 1
             continue
-        needs = next((name for kind, name in FORMATS if kind in kinds), "")
+        needs = written_format(flags.get(pk, ()))
+        if channel == "letter" and needs_staff(needs):  # on the communication worklist instead
+            plan.left_out["needs_staff"] += 1
+            continue
         plan.recipients.append(Recipient(pk, channel, needs))
     return plan
 

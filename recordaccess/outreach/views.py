@@ -9,15 +9,21 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
 from recordaccess.outreach import selectors, services
 from recordaccess.outreach.campaigns import LEFT_OUT, sms_estimate
+from recordaccess.outreach.channels import Rendered
 from recordaccess.outreach.formatting import to_html
 from recordaccess.outreach.forms import CampaignForm, TemplateForm
-from recordaccess.outreach.letters import Letter, letter_address, letter_from_outbox, letter_pdf, poster_pdf
+from recordaccess.outreach.letters import (
+    letter_address,
+    letter_for,
+    letter_from_outbox,
+    letter_pdf,
+    poster_pdf,
+)
 from recordaccess.outreach.messages import TemplateError, sms_length, social_lengths
 from recordaccess.outreach.messages import render as render_message
 from recordaccess.outreach.models import (
@@ -29,6 +35,7 @@ from recordaccess.outreach.models import (
     TemplateStatus,
 )
 from recordaccess.patients.models import Preference
+from recordaccess.patients.selectors import written_format_for
 
 
 def template_list(request: HttpRequest, ods: str) -> HttpResponse:
@@ -101,6 +108,9 @@ def _preview_patient(request, template):
     return patient, ""
 
 
+PREVIEW_FORMATS = ("large_print", "easy_read")
+
+
 def template_letter(request: HttpRequest, ods: str, template_id: int) -> HttpResponse:
     """A letter template as the PDF a patient would get: a sample patient's, or a real one's by NHS number."""
     template = _approved_template(request, template_id, channel="letter")
@@ -112,15 +122,16 @@ def template_letter(request: HttpRequest, ods: str, template_id: int) -> HttpRes
         address = letter_address(f"{patient.given_name} {patient.family_name}", patient.address_lines)
     else:
         address = ["Sam Patient", "1 Example Street", "Leeds", "LS1 1AA"]
+    # In a format asked for, or else in the one the patient's own communication needs ask for.
+    asked = "large_print" if request.GET.get("large_print") == "1" else request.GET.get("format", "")
+    format = asked if asked in PREVIEW_FORMATS else written_format_for(patient) if patient else ""
     try:
-        letter = Letter(
-            reference="PREVIEW",
-            address=address,
+        rendered = Rendered(
+            to="\n".join(address),
             subject=render_message(template.subject, values) if template.subject else "",
-            body_html=to_html(render_message(template.body, values), links=False),
-            date=timezone.localdate(),
-            large_print=request.GET.get("large_print") == "1",
+            body=render_message(template.body, values),
         )
+        letter = letter_for("PREVIEW", rendered, format=format)
     except TemplateError as problem:
         raise Http404(str(problem)) from problem
     return HttpResponse(

@@ -2,11 +2,12 @@
 
 import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from recordaccess.patients import nhs_number
-from recordaccess.patients.models import Patient
+from recordaccess.patients.models import COMMUNICATION_KINDS, Flag, Patient
 from recordaccess.patients.names import search_key
+from recordaccess.patients.needs import STAFF_KINDS, written_format
 from recordaccess.patients.register import parse_date
 
 SEARCH_LIMIT = 50
@@ -65,3 +66,21 @@ def _matches(practice, query: str) -> list[QuerySet[Patient]]:
         for family, given in readings
         if family
     ]
+
+
+def needing_staff_to_communicate(practice) -> QuerySet[Patient]:
+    """Registered patients whose coded need no printed letter meets (braille, British Sign Language): campaigns
+    send them no letter, so staff contact them in their own format."""
+    staff_flags = Flag.objects.filter(kind__in=STAFF_KINDS)
+    return (
+        practice_patients(practice)
+        .filter(status="registered", flags__kind__in=STAFF_KINDS)
+        .distinct()
+        .prefetch_related(Prefetch("flags", queryset=staff_flags, to_attr="staff_needs"))
+        .order_by("family_name", "given_name", "pk")
+    )
+
+
+def written_format_for(patient: Patient) -> str:
+    """The format the patient's communication needs ask written messages to be in (patients/needs.py)."""
+    return written_format(patient.flags.filter(kind__in=COMMUNICATION_KINDS).values_list("kind", "code"))

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from recordaccess.audit.services import Actor, record
 from recordaccess.patients.importer import ImportStopped, ImportSummary, import_register
-from recordaccess.patients.models import Cohort, ImportStatus, RegisterImport
+from recordaccess.patients.models import Cohort, ImportStatus, Patient, RegisterImport
 from recordaccess.patients.register import RegisterFile, UnusableFile, load_mapping
 from recordaccess.practices.models import Practice
 from recordaccess.privatefiles import open_private, private_folder
@@ -156,3 +156,30 @@ def delete_cohort(*, actor: Actor, practice: Practice, cohort_id: int) -> None:
         detail={"name": cohort.name},
     )
     cohort.delete()
+
+
+class NotOnWorklist(LookupError):
+    pass
+
+
+@transaction.atomic
+def record_told_in_own_format(*, actor: Actor, practice: Practice, patient_id: int) -> Patient:
+    """Staff told a patient on the communication worklist about online access in braille or BSL: marked as
+    told, so campaigns that leave out the recently told leave them out too."""
+    from recordaccess.patients.selectors import needing_staff_to_communicate
+
+    patient = needing_staff_to_communicate(practice).filter(pk=patient_id).first()
+    if patient is None:
+        raise NotOnWorklist("That patient has no need for braille or British Sign Language recorded.")
+    patient.last_contacted_at = timezone.now()
+    patient.save(update_fields=["last_contacted_at"])
+    record(
+        actor=actor,
+        action="patient.told_in_own_format",
+        practice_ods=practice.ods_code,
+        object_type="patient",
+        object_id=patient.pk,
+        patient_id=patient.pk,
+        detail={"needs": [flag.term for flag in patient.staff_needs]},
+    )
+    return patient

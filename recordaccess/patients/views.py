@@ -50,6 +50,31 @@ def patient_detail(request: HttpRequest, ods: str, patient_id: int) -> HttpRespo
     )
 
 
+def communication_worklist(request: HttpRequest, ods: str) -> HttpResponse:
+    patients = list(selectors.needing_staff_to_communicate(request.practice))
+    record_request(
+        request,
+        "patient.communication_worklist",
+        object_type="patient",
+        detail={"patient_ids": [p.pk for p in patients]},
+    )
+    return render(request, "patients/communication_worklist.jinja", {"patients": patients})
+
+
+@require_POST
+def communication_told(request: HttpRequest, ods: str, patient_id: int) -> HttpResponse:
+    try:
+        patient = services.record_told_in_own_format(
+            actor=Actor.from_request(request), practice=request.practice, patient_id=patient_id
+        )
+    except services.NotOnWorklist as error:
+        raise Http404(str(error)) from error
+    messages.success(
+        request, f"Recorded: {patient.given_name} {patient.family_name} was told in their format."
+    )
+    return redirect("staff:communication_worklist", ods=ods)
+
+
 def cohort_list(request: HttpRequest, ods: str) -> HttpResponse:
     cohorts = [
         {

@@ -50,6 +50,8 @@ ACCESS: dict[str, Stage | frozenset[Role]] = {
     "staff:audit": ADMIN,
     "staff:patients": PATIENT_DATA_ROLES,
     "staff:patient": PATIENT_DATA_ROLES,
+    "staff:communication_worklist": PATIENT_DATA_ROLES,  # braille and BSL: no letter is sent, staff contact them
+    "staff:communication_told": PATIENT_DATA_ROLES,
     "staff:cohorts": PATIENT_DATA_ROLES,
     "staff:cohort_new": PATIENT_DATA_ROLES,
     "staff:cohort": PATIENT_DATA_ROLES,

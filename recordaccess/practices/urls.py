@@ -37,6 +37,16 @@ urlpatterns = [
     ),
     path("p/<str:ods>/patients/", patient_views.patient_search, name="patients"),
     path("p/<str:ods>/patients/<int:patient_id>/", patient_views.patient_detail, name="patient"),
+    path(
+        "p/<str:ods>/patients/communication/",
+        patient_views.communication_worklist,
+        name="communication_worklist",
+    ),
+    path(
+        "p/<str:ods>/patients/communication/<int:patient_id>/told/",
+        patient_views.communication_told,
+        name="communication_told",
+    ),
     path("p/<str:ods>/cohorts/", patient_views.cohort_list, name="cohorts"),
     path("p/<str:ods>/cohorts/new/", patient_views.cohort_edit, name="cohort_new"),
     path("p/<str:ods>/cohorts/count/", patient_views.cohort_count, name="cohort_count"),

@@ -20,7 +20,7 @@ def test_each_patient_gets_the_channel_that_suits_them(campaign, people):
     assert chosen[people["email"].pk] == ("email", "")
     assert chosen[people["letter"].pk] == ("letter", "")
     assert chosen[people["prefers_letter"].pk] == ("letter", "")
-    assert chosen[people["large_print"].pk] == ("letter", "large_print")
+    assert chosen[people["large_print"].pk] == ("letter", "large_print_24")
     assert chosen[people["sms_failed"].pk] == ("email", "")
 
 
@@ -28,7 +28,7 @@ def test_the_plan_counts_every_channel_and_every_reason_left_out(campaign):
     assert campaign.plan == {
         "recipients": 6,
         "by_channel": {"sms": 1, "email": 2, "letter": 3},
-        "by_format": {"large_print": 1},
+        "by_format": {"large_print_24": 1},
         "left_out": {"under_16": 1, "told_recently": 1, "no_contact": 1},
     }
 
