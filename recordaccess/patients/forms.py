@@ -56,6 +56,19 @@ class CohortForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    flags_all = forms.MultipleChoiceField(
+        label="Has all of these flags",
+        choices=FlagKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    needs_review = forms.ChoiceField(
+        label="Needs enhanced review now",
+        help_text="A safeguarding or domestic-abuse flag, or a 104 that no later 106 overrides.",
+        choices=PRESENCE,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     flags_absent = forms.MultipleChoiceField(
         label="Has none of these flags",
         choices=FlagKind.choices,
@@ -95,7 +108,8 @@ class CohortForm(forms.Form):
         low, high = cleaned.get("min_age"), cleaned.get("max_age")
         if low is not None and high is not None and low > high:
             self.add_error("max_age", "The oldest age must be the same as or more than the youngest age")
-        overlap = set(cleaned.get("flags_present") or []) & set(cleaned.get("flags_absent") or [])
+        wanted = set(cleaned.get("flags_present") or []) | set(cleaned.get("flags_all") or [])
+        overlap = wanted & set(cleaned.get("flags_absent") or [])
         if overlap:
             self.add_error("flags_absent", "A flag cannot be both wanted and not wanted")
         return cleaned

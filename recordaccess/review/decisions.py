@@ -25,10 +25,11 @@ from recordaccess.intake.services import audit_request
 from recordaccess.outreach import direct
 from recordaccess.outreach.letters import letter_address
 from recordaccess.outreach.messages import TemplateError
+from recordaccess.patients.flags import patient_needs_review
 from recordaccess.patients.models import AccessStatus, Patient, Preference
 from recordaccess.review import checklist, coding, wording
 from recordaccess.review.models import Answer, Decision, Outcome, PatientMessage, Review
-from recordaccess.review.services import ReviewError, has_risk_flag
+from recordaccess.review.services import ReviewError
 
 CHECKLIST_FIELDS = [
     "flags_considered",
@@ -149,7 +150,7 @@ def problems(
         return [("nhs_number", "This request is now matched to a different patient: open it again and check")]
     if given.outcome not in Outcome.values:
         return [("outcome", "Choose the decision")]
-    flagged = has_risk_flag(request.patient_id)
+    flagged = patient_needs_review(request.patient_id)
     if given.outcome != Outcome.PATIENT_DECLINED:
         refused = checklist.may_decide(role, request, flagged)
         if refused:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
 from recordaccess.intake.models import AccessLevel, AccessRequest, RequestStatus
+from recordaccess.patients.flags import patient_needs_review
 from recordaccess.patients.models import Flag
 from recordaccess.practices.roles import Role
 from recordaccess.review import capacity, checklist, coding, decisions, priority, services
@@ -109,7 +110,7 @@ def _role(request: HttpRequest) -> str:
 def review(request: HttpRequest, ods: str, request_id: int, decision_form=None) -> HttpResponse:
     item = _request(request, request_id)
     held = Review.objects.filter(request=item).first()
-    flagged = services.has_risk_flag(item.patient_id)
+    flagged = patient_needs_review(item.patient_id)
     decision = Decision.objects.filter(request=item).prefetch_related("codes").first()
     record_request(
         request, "review.view", object_type="access_request", object_id=item.pk, patient_id=item.patient_id
@@ -125,7 +126,7 @@ def review(request: HttpRequest, ods: str, request_id: int, decision_form=None) 
             "held": held,
             "mine": mine,
             "decision": decision,
-            "flags": Flag.objects.filter(patient_id=item.patient_id) if item.patient_id else [],
+            "flags": Flag.objects.current().filter(patient_id=item.patient_id) if item.patient_id else [],
             "flagged": flagged,
             "reviewer_only": checklist.needs_reviewer(item, flagged),
             "refused_role": checklist.may_decide(_role(request), item, flagged),

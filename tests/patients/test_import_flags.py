@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from recordaccess.patients.flags import access_status_from, standard_code_list
+from recordaccess.patients.flags import access_status_from, needs_enhanced_review, standard_code_list
 from recordaccess.patients.models import AccessStatus, Flag, FlagKind, Patient
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +140,15 @@ def test_a_104_does_not_take_away_access_a_patient_already_has(patients, tmp_pat
             "not_decided",
         ),
         ([("enhanced_review", datetime.date(2023, 3, 1)), ("review_not_indicated", None)], "enhanced_review"),
-        ([("enhanced_review", None), ("review_not_indicated", datetime.date(2023, 3, 2))], "not_decided"),
+        # An undated 104 cannot be put before the 106: doubt means review (H47).
+        ([("enhanced_review", None), ("review_not_indicated", datetime.date(2023, 3, 2))], "enhanced_review"),
+        (
+            [
+                ("review_not_indicated", datetime.date(2023, 3, 1)),
+                ("enhanced_review", datetime.date(2024, 3, 1)),
+            ],
+            "enhanced_review",
+        ),
         ([("enhanced_review", None), ("review_not_indicated", None)], "enhanced_review"),
         ([("access_declined", None), ("review_not_indicated", None)], "declined"),
     ],
@@ -176,3 +184,49 @@ def test_the_flags_report_is_readable_only_by_the_service(patients, tmp_path, se
     [report] = (settings.VAR_DIR / "imports").iterdir()
     assert stat.S_IMODE(report.stat().st_mode) == 0o600
     assert stat.S_IMODE(report.parent.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize(
+    ("flags", "needed"),
+    [
+        ([], False),
+        ([("large_print", None)], False),
+        ([("safeguarding_adult", None), ("review_not_indicated", datetime.date(2024, 1, 1))], True),
+        ([("domestic_abuse", datetime.date(2020, 1, 1))], True),
+        (
+            [
+                ("enhanced_review", datetime.date(2023, 1, 1)),
+                ("review_not_indicated", datetime.date(2023, 1, 2)),
+            ],
+            False,
+        ),
+        (
+            [
+                ("review_not_indicated", datetime.date(2023, 1, 1)),
+                ("enhanced_review", datetime.date(2024, 1, 1)),
+            ],
+            True,
+        ),
+        (
+            [
+                ("enhanced_review", datetime.date(2023, 1, 1)),
+                ("review_not_indicated", datetime.date(2023, 1, 1)),
+            ],
+            True,
+        ),
+        ([("enhanced_review", None), ("review_not_indicated", datetime.date(2023, 1, 2))], True),
+        ([("enhanced_review", datetime.date(2023, 1, 1)), ("review_not_indicated", None)], True),
+        (
+            [
+                ("enhanced_review", datetime.date(2022, 1, 1)),
+                ("review_not_indicated", datetime.date(2023, 1, 1)),
+                ("enhanced_review", datetime.date(2024, 1, 1)),
+                ("review_not_indicated", datetime.date(2025, 1, 1)),
+            ],
+            False,
+        ),
+    ],
+)
+def test_a_patient_needs_enhanced_review_by_their_codes_in_date_order_and_doubt_means_review(flags, needed):
+    """H47: the one answer the waiting list, decisions, campaigns and cohorts all use."""
+    assert needs_enhanced_review(flags) is needed

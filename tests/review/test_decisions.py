@@ -1,8 +1,10 @@
 """Review and decisions: each control in docs/safety/hazard-log.md (H23 onwards) is proved here."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from recordaccess.audit.models import AuditEntry
@@ -17,7 +19,7 @@ from recordaccess.practices.roles import Role
 from recordaccess.review import decisions
 from recordaccess.review.decisions import DecisionInput, DecisionRefused
 from recordaccess.review.models import Answer, CodingEntry, Decision, Outcome, PatientMessage
-from recordaccess.review.services import ReviewError, waiting_list
+from recordaccess.review.services import ReviewError, refresh, waiting_list
 from tests.review.conftest import CLEAR, REVIEWER, SAFEGUARDING, STAFF, waiting_request
 
 pytestmark = pytest.mark.django_db
@@ -352,3 +354,34 @@ def test_the_plain_move_cannot_decide_a_request(practice):
     request = waiting_request(practice)
     with pytest.raises(intake.RequestError, match="Claim the request"):
         intake.move(actor=STAFF, request=request, status="decided")
+
+
+def code(patient, kind: str, day: datetime.date | None) -> Flag:
+    codes = {FlagKind.ENHANCED_REVIEW: "1364731000000104", FlagKind.REVIEW_NOT_INDICATED: "1364751000000106"}
+    return Flag.objects.create(patient=patient, kind=kind, code=codes[kind], term=kind, recorded_on=day)
+
+
+def test_a_104_applied_again_after_a_106_needs_a_reviewer_at_the_decision_and_on_the_waiting_list(practice):
+    """H47: any 106 cancelled any 104 at decision time, whatever the dates."""
+    request = waiting_request(practice)
+    code(request.patient, FlagKind.REVIEW_NOT_INDICATED, datetime.date(2023, 3, 1))
+    code(request.patient, FlagKind.ENHANCED_REVIEW, datetime.date(2024, 3, 1))
+    request = reviewed(request, actor=STAFF)
+    assert "only a reviewer" in refused(request, grant(request), actor=STAFF, role=Role.RECEPTION)[0]
+    other = waiting_request(practice)
+    code(other.patient, FlagKind.ENHANCED_REVIEW, datetime.date(2024, 3, 1))
+    code(other.patient, FlagKind.REVIEW_NOT_INDICATED, datetime.date(2024, 3, 1))  # the same day: doubt
+    refresh(other)  # as when the request joins the list or the patient's flags change
+    assert AccessRequest.objects.get(pk=other.pk).risk_flag
+
+
+def test_the_waiting_list_follows_the_flags_as_soon_as_they_are_imported(practice, tmp_path):
+    """H47: the waiting list's copy of the answer is brought up to date when the codes change."""
+    request = waiting_request(practice)
+    path = tmp_path / "flags.csv"
+    path.write_text(
+        f"NHS number,SNOMED code,Date\n{request.patient.nhs_number},1364731000000104,01/03/2024\n"
+    )
+    call_command("import_flags", str(path), "--practice", practice.ods_code, "--json", stdout=io.StringIO())
+    assert AccessRequest.objects.get(pk=request.pk).risk_flag
+    assert list(waiting_list(practice, "flagged")[0]) == [request]
