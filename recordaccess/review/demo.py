@@ -35,6 +35,7 @@ def load(*, practice, report) -> None:
             redact = i % 7 == 3
             decisions.save_checklist(
                 actor=REVIEWER,
+                role=Role.REVIEWER,
                 request=request,
                 answers={
                     "flags_considered": True,

@@ -15,11 +15,13 @@ class ReviewError(ValueError):
     """Something that cannot be done in review, with a message for the person doing it."""
 
 
+def policy_for(practice) -> WaitingListPolicy:
+    """The practice's waiting-list policy, or the defaults when it has not set one."""
+    return WaitingListPolicy.objects.filter(practice=practice).first() or WaitingListPolicy()
+
+
 def weights_for(practice) -> priority.Weights:
-    policy = (
-        WaitingListPolicy.objects.filter(practice=practice).first() or WaitingListPolicy()
-    )  # the defaults
-    return priority.Weights.of(policy)
+    return priority.Weights.of(policy_for(practice))
 
 
 def refresh(request: AccessRequest, weights: priority.Weights | None = None) -> AccessRequest:

@@ -132,7 +132,7 @@ def review(request: HttpRequest, ods: str, request_id: int, decision_form=None) 
             "refused_role": checklist.may_decide(_role(request), item, flagged),
             "missing": checklist.problems(held, item),
             "not_ready": decisions.not_ready(item) if item.on_list else "",
-            "checklist_form": ChecklistForm(instance=held) if held else None,
+            "checklist_form": ChecklistForm(instance=held, role=_role(request)) if held else None,
             "decision_form": decision_form
             or DecisionForm(
                 initial={"nhs_number": item.patient.nhs_number if item.patient else "", "tell_patient": "yes"}
@@ -182,7 +182,7 @@ def release(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
 @require_POST
 def save_checklist(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
     item = _request(request, request_id)
-    form = ChecklistForm(request.POST)
+    form = ChecklistForm(request.POST, role=_role(request))
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("staff:review", ods=ods, request_id=item.pk)
@@ -191,7 +191,7 @@ def save_checklist(request: HttpRequest, ods: str, request_id: int) -> HttpRespo
         ods,
         item,
         lambda: decisions.save_checklist(
-            actor=Actor.from_request(request), request=item, answers=form.cleaned_data
+            actor=Actor.from_request(request), role=_role(request), request=item, answers=form.cleaned_data
         ),
         "Checklist saved.",
     )

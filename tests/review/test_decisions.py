@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from recordaccess.audit.models import AuditEntry
+from recordaccess.audit.services import Actor
 from recordaccess.conversations.models import Invitation
 from recordaccess.intake import services as intake
 from recordaccess.intake.models import AccessRequest
@@ -16,9 +17,16 @@ from recordaccess.outreach.direct import send_direct_message
 from recordaccess.outreach.models import DirectMessage
 from recordaccess.patients.models import Flag, FlagKind, Patient
 from recordaccess.practices.roles import Role
-from recordaccess.review import decisions
+from recordaccess.review import checklist, decisions
 from recordaccess.review.decisions import DecisionInput, DecisionRefused
-from recordaccess.review.models import Answer, CodingEntry, Decision, Outcome, PatientMessage
+from recordaccess.review.models import (
+    Answer,
+    CodingEntry,
+    Decision,
+    Outcome,
+    PatientMessage,
+    WaitingListPolicy,
+)
 from recordaccess.review.services import ReviewError, refresh, waiting_list
 from tests.review.conftest import CLEAR, REVIEWER, SAFEGUARDING, STAFF, waiting_request
 
@@ -42,10 +50,20 @@ def grant(request, **changes) -> DecisionInput:
 
 
 def reviewed(request, actor=REVIEWER, **answers):
+    """Claimed, with the checklist answered as far as the actor's role may: reception leaves the reviewer's
+    questions (third party, serious harm, coercion) alone."""
+    role = Role.RECEPTION if actor == STAFF else Role.REVIEWER
+    answers = {**CLEAR, **answers}
+    if role != Role.REVIEWER:
+        answers = {k: v for k, v in answers.items() if k not in checklist.REVIEWER_FIELDS}
     decisions.claim(actor=actor, request=request)
-    decisions.save_checklist(actor=actor, request=request, answers={**CLEAR, **answers})
+    decisions.save_checklist(actor=actor, role=role, request=request, answers=answers)
     request.refresh_from_db()
     return request
+
+
+def reception_may_grant(practice, allowed=True):
+    WaitingListPolicy.objects.update_or_create(practice=practice, defaults={"reception_may_grant": allowed})
 
 
 def refused(request, given, *, actor=REVIEWER, role=Role.REVIEWER) -> list[str]:
@@ -109,6 +127,7 @@ def test_a_flag_added_after_the_request_joined_the_list_still_demands_a_reviewer
 def test_unflagged_new_entries_can_be_granted_by_reception_but_the_full_record_and_proxies_need_a_reviewer(
     practice,
 ):
+    reception_may_grant(practice)
     simple = reviewed(waiting_request(practice), actor=STAFF)
     decision = decisions.decide(actor=STAFF, role=Role.RECEPTION, request=simple, given=grant(simple))
     assert decision.outcome == Outcome.GRANTED
@@ -126,6 +145,7 @@ def test_a_reviewer_cannot_grant_until_every_question_on_the_checklist_is_answer
     assert "Say whether there is a risk that the patient is being coerced" in messages
     decisions.save_checklist(
         actor=REVIEWER,
+        role=Role.REVIEWER,
         request=request,
         answers={**CLEAR, "serious_harm": Answer.FOUND, "serious_harm_note": "x"},
     )
@@ -133,7 +153,9 @@ def test_a_reviewer_cannot_grant_until_every_question_on_the_checklist_is_answer
     assert messages == [
         "Say which health professional you consulted about the information likely to cause harm"
     ]
-    decisions.save_checklist(actor=REVIEWER, request=request, answers={"consulted": "Dr Khan, her GP"})
+    decisions.save_checklist(
+        actor=REVIEWER, role=Role.REVIEWER, request=request, answers={"consulted": "Dr Khan, her GP"}
+    )
     decision = decisions.decide(
         actor=REVIEWER,
         role=Role.REVIEWER,
@@ -385,3 +407,53 @@ def test_the_waiting_list_follows_the_flags_as_soon_as_they_are_imported(practic
     call_command("import_flags", str(path), "--practice", practice.ods_code, "--json", stdout=io.StringIO())
     assert AccessRequest.objects.get(pk=request.pk).risk_flag
     assert list(waiting_list(practice, "flagged")[0]) == [request]
+
+
+def test_reception_cannot_answer_the_serious_harm_third_party_or_coercion_questions(practice):
+    """H48: reception could answer "serious harm: none found" and grant."""
+    request = waiting_request(practice)
+    decisions.claim(actor=STAFF, request=request)
+    for name in ("serious_harm", "third_party", "coercion"):
+        with pytest.raises(ReviewError, match="Only a reviewer"):
+            decisions.save_checklist(
+                actor=STAFF, role=Role.RECEPTION, request=request, answers={name: Answer.NONE_FOUND}
+            )
+    decisions.save_checklist(
+        actor=STAFF, role=Role.RECEPTION, request=request, answers={"flags_considered": True}
+    )
+
+
+def test_reception_grants_only_new_entries_to_a_patient_with_no_flag_where_the_practice_allows(practice):
+    """H48: reception grants only what needs no clinical judgement."""
+    request = reviewed(waiting_request(practice), actor=STAFF)
+    not_allowed = "Your practice has not allowed reception to grant access: only a reviewer (a GP or clinician) can decide it"
+    assert refused(request, grant(request), actor=STAFF, role=Role.RECEPTION) == [not_allowed]
+    reception_may_grant(practice)
+    assert refused(request, grant(request, access_level="coded"), actor=STAFF, role=Role.RECEPTION) == [
+        "Reception may grant only new entries (prospective access): only a reviewer (a GP or clinician) can give more"
+    ]
+    assert refused(
+        request, grant(request, outcome=Outcome.DECLINED, reason="x"), actor=STAFF, role=Role.RECEPTION
+    ) == ["Declining access is a clinical judgement: only a reviewer (a GP or clinician) can decide it"]
+    decision = decisions.decide(actor=STAFF, role=Role.RECEPTION, request=request, given=grant(request))
+    assert decision.answered_by == {}
+
+
+def test_a_reviewers_grant_needs_the_reviewers_answers_and_the_decision_records_who_gave_each(practice):
+    """H48: the decision records who answered each clinical question."""
+    request = reviewed(waiting_request(practice), actor=STAFF)
+    decisions.release(actor=STAFF, request=request)
+    khan = Actor.system("dr-khan")
+    request = reviewed(AccessRequest.objects.get(pk=request.pk), actor=khan)
+    decisions.release(actor=khan, request=request)
+    decisions.claim(actor=REVIEWER, request=AccessRequest.objects.get(pk=request.pk))
+    request = AccessRequest.objects.get(pk=request.pk)
+    decisions.save_checklist(
+        actor=REVIEWER, role=Role.REVIEWER, request=request, answers={"coercion": Answer.NONE_FOUND}
+    )
+    decision = decisions.decide(actor=REVIEWER, role=Role.REVIEWER, request=request, given=grant(request))
+    assert decision.answered_by == {
+        "third_party": "dr-khan",
+        "serious_harm": "dr-khan",
+        "coercion": "dr-khan",
+    }
