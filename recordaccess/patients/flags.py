@@ -8,7 +8,7 @@ guessed. After an import, each affected patient's access status follows their co
 import csv
 import datetime
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import ClassVar, TextIO
@@ -82,6 +82,9 @@ class FlagSummary:
     unchanged: int = 0
     rejected: int = 0
     warnings: int = 0
+    # How many patients the file flagged with each kind the code list knows, zeros included: a kind the
+    # practice expects coming back empty (a search that missed its codes) shows at once.
+    patients_by_kind: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -164,13 +167,16 @@ def import_flags(
     writer = ReportWriter(report)
     batch: list[tuple[int, CodeEntry, object]] = []
     touched: set[int] = set()
+    flagged: dict[str, set[int]] = {entry.kind: set() for entry in codes.values()}
     for item in _rows(flag_file, codes, patients, summary, writer):
+        flagged[item[1].kind].add(item[0])
         batch.append(item)
         if len(batch) >= BATCH_SIZE:
             _write(batch, summary, touched)
             batch = []
     _write(batch, summary, touched)
     writer.close()
+    summary.patients_by_kind = {kind: len(flagged[kind]) for kind in FlagKind.values if kind in flagged}
     update_access_status(touched)
     flags_changed.send(sender=Flag, patient_ids=touched)
     return summary
