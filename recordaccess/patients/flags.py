@@ -82,6 +82,9 @@ class FlagSummary:
     unchanged: int = 0
     rejected: int = 0
     warnings: int = 0
+    kept_ended: int = (
+        0  # codes for flags staff ended on the page, dated no later than the ending: not restored
+    )
     # How many patients the file flagged with each kind the code list knows, zeros included: a kind the
     # practice expects coming back empty (a search that missed its codes) shows at once.
     patients_by_kind: dict[str, int] = field(default_factory=dict)
@@ -190,11 +193,20 @@ def _write(batch, summary: FlagSummary, touched: set[int]) -> None:
         existing = set(
             Flag.objects.filter(patient_id__in=patient_ids).values_list("patient_id", "code", "recorded_on")
         )
+        ended = {}  # (patient, code) -> the last day staff ended a flag with that code on the page
+        for patient_id, code, ended_on in Flag.objects.filter(
+            patient_id__in=patient_ids, ended_on__isnull=False
+        ).values_list("patient_id", "code", "ended_on"):
+            ended[patient_id, code] = max(ended_on, ended.get((patient_id, code), ended_on))
         new = []
         for patient_id, entry, recorded_on in batch:
             key = (patient_id, entry.code, recorded_on)
             if key in existing:
                 summary.unchanged += 1
+                continue
+            end = ended.get((patient_id, entry.code))
+            if end is not None and (recorded_on is None or recorded_on <= end):
+                summary.kept_ended += 1  # staff ended it; only a code dated after that brings it back
                 continue
             existing.add(key)
             new.append(

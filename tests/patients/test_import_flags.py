@@ -66,7 +66,7 @@ def test_flags_are_recorded_against_patients_with_their_kind_and_term(patients, 
     )
     summary = run(path)
     summary.pop("patients_by_kind")
-    assert summary == {"rows": 3, "added": 3, "unchanged": 0, "rejected": 0, "warnings": 0}
+    assert summary == {"rows": 3, "added": 3, "unchanged": 0, "rejected": 0, "warnings": 0, "kept_ended": 0}
     zoe = Flag.objects.get(patient__nhs_number="9434765919")
     assert (zoe.kind, zoe.recorded_on) == (FlagKind.ENHANCED_REVIEW, datetime.date(2023, 3, 1))
     assert Flag.objects.get(patient__nhs_number="4010232137").term == "Urdu language interpreter needed"
