@@ -199,3 +199,30 @@ def test_the_demo_has_requests_in_every_state_and_some_to_match_by_hand(demo):
     assert set(requests.values_list("status", flat=True)) == set(RequestStatus.values)
     assert requests.filter(match_status="needs_staff").exists()
     assert set(requests.values_list("route", flat=True)) == {"online", "paper", "phone", "consultation"}
+
+
+def test_the_demo_has_a_patient_recoded_104_after_106_whose_request_only_a_reviewer_can_decide(demo):
+    """H47 in the demo: the waiting list flags the request and reception is refused the decision."""
+    from recordaccess.intake.models import AccessRequest
+    from recordaccess.review import decisions
+    from recordaccess.review.models import Review
+
+    request = AccessRequest.objects.get(
+        practice=demo,
+        on_list=True,
+        patient__flags__code="1364751000000106",
+        patient__flags__recorded_on__year=2023,
+    )
+    assert request.risk_flag
+    assert request.patient.flags.get(code="1364731000000104").recorded_on.year == 2024
+    reception = Actor.system("demo-reception")
+    decisions.claim(actor=reception, request=request)
+    request.refresh_from_db()
+    given = decisions.DecisionInput(
+        outcome="granted",
+        nhs_number=request.patient.nhs_number,
+        access_level="prospective",
+        access_from=request.received_at.date(),
+    )
+    refused = decisions.problems(request, Review.objects.get(request=request), Role.RECEPTION, given)
+    assert "only a reviewer" in refused[0][1]
