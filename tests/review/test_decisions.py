@@ -25,6 +25,7 @@ from recordaccess.review.models import (
     Decision,
     Outcome,
     PatientMessage,
+    Review,
     WaitingListPolicy,
 )
 from recordaccess.review.services import ReviewError, refresh, waiting_list
@@ -457,3 +458,16 @@ def test_a_reviewers_grant_needs_the_reviewers_answers_and_the_decision_records_
         "serious_harm": "dr-khan",
         "coercion": "dr-khan",
     }
+
+
+def test_clinical_answers_saved_before_reviewers_were_named_are_given_again_by_a_reviewer(practice):
+    """H48: an answer with no reviewer named (from before this rule) does not count until a reviewer gives it."""
+    request = reviewed(waiting_request(practice))
+    Review.objects.filter(request=request).update(serious_harm_by="")
+    assert refused(request, grant(request)) == [
+        "Say whether any information is likely to cause serious harm to the patient or someone else: "
+        "a reviewer (a GP or clinician) must answer this"
+    ]
+    decisions.save_checklist(actor=REVIEWER, role=Role.REVIEWER, request=request, answers=CLEAR)
+    decision = decisions.decide(actor=REVIEWER, role=Role.REVIEWER, request=request, given=grant(request))
+    assert decision.answered_by["serious_harm"] == "dr-jones"
