@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from recordaccess.audit.services import Actor, record_request
 from recordaccess.patients import selectors, services
 from recordaccess.patients.cohorts import CohortFilters, cohort_patients
+from recordaccess.patients.flags import patient_needs_review
 from recordaccess.patients.forms import CohortForm, EndFlagForm, FlagForm, RegisterUploadForm
 from recordaccess.patients.models import COMMUNICATION_KINDS, RISK_KINDS, Cohort, ImportStatus, RegisterImport
 from recordaccess.patients.tasks import import_uploaded_register
@@ -48,6 +49,7 @@ def patient_detail(
         "patients/detail.jinja",
         {
             "patient": patient,
+            "needs_review": patient_needs_review(patient.pk),
             "risk_flags": [f for f in flags if f.kind in RISK_KINDS],
             "communication_flags": [f for f in flags if f.kind in COMMUNICATION_KINDS],
             "other_flags": [f for f in flags if f.kind not in RISK_KINDS | COMMUNICATION_KINDS],

@@ -125,3 +125,15 @@ def test_reviewers_and_administrators_add_and_end_flags_on_the_page_and_receptio
     assert (
         client.post(add_url, {"code": REVIEW, "recorded_on": "2025-06-01", "reason": "x"}).status_code == 302
     )
+
+
+def test_the_page_warns_of_enhanced_review_by_the_same_answer_as_the_decision(client, practice, patient):
+    """H47: a 104 overridden by a later 106 is shown as overridden, a 104 after a 106 as needing review."""
+    factories.sign_in(client, factories.staff(practice, Role.RECEPTION))
+    page_url = reverse("staff:patient", kwargs={"ods": "A81001", "patient_id": patient.pk})
+    add(patient, REVIEW, datetime.date(2023, 1, 1))
+    add(patient, NOT_INDICATED, datetime.date(2024, 1, 1))
+    page = client.get(page_url).content.decode()
+    assert "Enhanced review before online access" not in page and "no longer applies" in page
+    add(patient, REVIEW, datetime.date(2025, 1, 1))
+    assert "Enhanced review before online access" in client.get(page_url).content.decode()
