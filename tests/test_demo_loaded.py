@@ -212,3 +212,30 @@ def test_the_demo_has_children_asking_for_their_own_record_with_the_assessment_e
     }
     assert "under 13 — a clinician decides; identity checked at the desk" in found
     assert "Gillick competence to be assessed" in found
+
+
+def test_the_demo_has_a_patient_recoded_104_after_106_whose_request_only_a_reviewer_can_decide(demo):
+    """H47 in the demo: the waiting list flags the request and reception is refused the decision."""
+    from recordaccess.intake.models import AccessRequest
+    from recordaccess.review import decisions
+    from recordaccess.review.models import Review
+
+    request = AccessRequest.objects.get(
+        practice=demo,
+        on_list=True,
+        patient__flags__code="1364751000000106",
+        patient__flags__recorded_on__year=2023,
+    )
+    assert request.risk_flag
+    assert request.patient.flags.get(code="1364731000000104").recorded_on.year == 2024
+    reception = Actor.system("demo-reception")
+    decisions.claim(actor=reception, request=request)
+    request.refresh_from_db()
+    given = decisions.DecisionInput(
+        outcome="granted",
+        nhs_number=request.patient.nhs_number,
+        access_level="prospective",
+        access_from=request.received_at.date(),
+    )
+    refused = decisions.problems(request, Review.objects.get(request=request), Role.RECEPTION, given)
+    assert "only a reviewer" in refused[0][1]

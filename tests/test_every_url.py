@@ -46,6 +46,7 @@ FIELDS = [
     *("patient", "status", "need", "note", "action", "slot", "wish", "access_level", "declarations"),
     *("username", "password", "otp_token", "name", "reference", "day", "month", "year", "preference"),
     *("given_name", "family_name", "website", "id", "source_number", "message"),
+    *("recorded_on", "reason", "end_reason", "flags_all", "needs_review"),
 ]
 ODD = st.one_of(
     st.sampled_from(

@@ -18,6 +18,7 @@ from recordaccess.outreach.messages import SmsLength, render, sms_cost_pence, sm
 from recordaccess.outreach.models import Campaign, Message, MessageStatus
 from recordaccess.outreach.selectors import sample_values
 from recordaccess.patients.cohorts import CohortFilters, cohort_patients, years_before
+from recordaccess.patients.flags import patients_needing_review
 from recordaccess.patients.models import COMMUNICATION_KINDS, Flag, FlagKind
 from recordaccess.patients.needs import needs_staff, written_format
 
@@ -40,6 +41,7 @@ class Recipient:
     patient_id: int
     channel: str
     format: str
+    needs_review: bool = False  # patients/flags.py needs_enhanced_review: the same answer as the decision
 
 
 @dataclass
@@ -73,10 +75,13 @@ def plan_campaign(campaign: Campaign, *, today: datetime.date | None = None) -> 
         "last_contacted_at",
     )
     patient_ids = cohort.values("pk")  # a subquery: no list of ids as SQL parameters, however big the cohort
+    needing_review = patients_needing_review(patient_ids)
     flags: dict[int, set[tuple[str, str]]] = {}
-    for patient_id, kind, code in Flag.objects.filter(
-        patient_id__in=patient_ids, kind__in=COMMUNICATION_KINDS
-    ).values_list("patient_id", "kind", "code"):
+    for patient_id, kind, code in (
+        Flag.objects.current()
+        .filter(patient_id__in=patient_ids, kind__in=COMMUNICATION_KINDS)
+        .values_list("patient_id", "kind", "code")
+    ):
         flags.setdefault(patient_id, set()).add((kind, code))
     failed = set(
         Message.objects.filter(patient_id__in=patient_ids, status__in=FAILED).values_list(
@@ -118,7 +123,7 @@ def plan_campaign(campaign: Campaign, *, today: datetime.date | None = None) -> 
         if channel == "letter" and needs_staff(needs):  # on the communication worklist instead
             plan.left_out["needs_staff"] += 1
             continue
-        plan.recipients.append(Recipient(pk, channel, needs))
+        plan.recipients.append(Recipient(pk, channel, needs, pk in needing_review))
     return plan
 
 

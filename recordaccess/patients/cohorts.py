@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass, field, fields
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from recordaccess.patients.flags import patients_needing_review
 from recordaccess.patients.models import AccessStatus, Flag, FlagKind, Patient, Preference, RegistrationStatus
 
 ANY, YES, NO = "", "yes", "no"
@@ -29,8 +30,10 @@ class CohortFilters:
     has_mobile: str = ANY
     has_email: str = ANY
     has_address: str = ANY
-    flags_present: list[str] = field(default_factory=list)
+    flags_present: list[str] = field(default_factory=list)  # any of them
+    flags_all: list[str] = field(default_factory=list)
     flags_absent: list[str] = field(default_factory=list)
+    needs_review: str = ANY  # needs enhanced review now (patients/flags.py needs_enhanced_review)
     preferences: list[str] = field(default_factory=list)
     access_statuses: list[str] = field(default_factory=list)
     not_contacted_in_days: int | None = None
@@ -72,9 +75,15 @@ class CohortFilters:
             if value:
                 parts.append(f"{'with' if value == YES else 'without'} {label}")
         if self.flags_present:
-            parts.append("flagged: " + ", ".join(kinds[k].lower() for k in self.flags_present))
+            parts.append("flagged with any of: " + ", ".join(kinds[k].lower() for k in self.flags_present))
+        if self.flags_all:
+            parts.append("flagged with all of: " + ", ".join(kinds[k].lower() for k in self.flags_all))
         if self.flags_absent:
             parts.append("not flagged: " + ", ".join(kinds[k].lower() for k in self.flags_absent))
+        if self.needs_review:
+            parts.append(
+                "needing enhanced review now" if self.needs_review == YES else "not needing enhanced review"
+            )
         if self.preferences:
             parts.append("preference: " + ", ".join(prefs[p].lower() for p in self.preferences))
         if self.access_statuses:
@@ -134,11 +143,21 @@ def cohort_patients(
         patients = patients.exclude(postcode="").exclude(address_line_1="", address_line_2="")
     elif filters.has_address == NO:
         patients = patients.filter(Q(postcode="") | Q(address_line_1="", address_line_2=""))
-    for kind in filters.flags_present:
-        patients = patients.filter(Exists(Flag.objects.filter(patient=OuterRef("pk"), kind=kind)))
+    flags = Flag.objects.current().filter(patient=OuterRef("pk"))
+    if filters.flags_present:
+        patients = patients.filter(Exists(flags.filter(kind__in=filters.flags_present)))
+    for kind in filters.flags_all:
+        patients = patients.filter(Exists(flags.filter(kind=kind)))
     if filters.flags_absent:
-        patients = patients.exclude(
-            Exists(Flag.objects.filter(patient=OuterRef("pk"), kind__in=filters.flags_absent))
+        patients = patients.exclude(Exists(flags.filter(kind__in=filters.flags_absent)))
+    if filters.needs_review:
+        flagged = patients_needing_review(
+            Flag.objects.filter(patient__practice=practice).values("patient_id")
+        )
+        patients = (
+            patients.filter(pk__in=flagged)
+            if filters.needs_review == YES
+            else patients.exclude(pk__in=flagged)
         )
     if filters.preferences:
         patients = patients.filter(preference__in=filters.preferences)

@@ -1,6 +1,7 @@
 from django import forms
 
 from recordaccess.patients.cohorts import ANY, NO, YES, CohortFilters
+from recordaccess.patients.flags import standard_code_list
 from recordaccess.patients.models import AccessStatus, FlagKind, Preference
 
 PRESENCE = [(ANY, "Either"), (YES, "Yes"), (NO, "No")]
@@ -56,6 +57,19 @@ class CohortForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    flags_all = forms.MultipleChoiceField(
+        label="Has all of these flags",
+        choices=FlagKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    needs_review = forms.ChoiceField(
+        label="Needs enhanced review now",
+        help_text="A safeguarding or domestic-abuse flag, or a 104 that no later 106 overrides.",
+        choices=PRESENCE,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     flags_absent = forms.MultipleChoiceField(
         label="Has none of these flags",
         choices=FlagKind.choices,
@@ -95,7 +109,8 @@ class CohortForm(forms.Form):
         low, high = cleaned.get("min_age"), cleaned.get("max_age")
         if low is not None and high is not None and low > high:
             self.add_error("max_age", "The oldest age must be the same as or more than the youngest age")
-        overlap = set(cleaned.get("flags_present") or []) & set(cleaned.get("flags_absent") or [])
+        wanted = set(cleaned.get("flags_present") or []) | set(cleaned.get("flags_all") or [])
+        overlap = wanted & set(cleaned.get("flags_absent") or [])
         if overlap:
             self.add_error("flags_absent", "A flag cannot be both wanted and not wanted")
         return cleaned
@@ -130,3 +145,36 @@ class RegisterUploadForm(forms.Form):
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError("The file must be smaller than 500 MB")
         return upload
+
+
+class FlagForm(forms.Form):
+    """A flag added on the patient's page: a code from the shipped list, its date and why."""
+
+    code = forms.ChoiceField(label="Flag", error_messages={"required": "Choose the flag to add"})
+    recorded_on = forms.DateField(
+        label="Date the code was recorded",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date the code was recorded", "invalid": "Enter a real date"},
+    )
+    reason = forms.CharField(
+        label="Why you are adding it",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why you are adding this flag"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = dict(FlagKind.choices)
+        self.fields["code"].choices = [("", "Choose a flag")] + [
+            (entry.code, f"{kinds[entry.kind]}: {entry.term} ({entry.code})")
+            for entry in sorted(standard_code_list().values(), key=lambda e: (kinds[e.kind], e.term))
+        ]
+
+
+class EndFlagForm(forms.Form):
+    end_reason = forms.CharField(
+        label="Why you are ending it",
+        max_length=1000,
+        error_messages={"required": "Say why you are ending this flag"},
+    )

@@ -170,15 +170,12 @@ class FlagKind(models.TextChoices):
     CONTACT_TELEPHONE = "contact_telephone", "Contact by telephone"
 
 
-# Flags that call for care before online access; the rest are about access itself or how to communicate.
-RISK_KINDS = frozenset(
-    {
-        FlagKind.ENHANCED_REVIEW,
-        FlagKind.SAFEGUARDING_CHILD,
-        FlagKind.SAFEGUARDING_ADULT,
-        FlagKind.DOMESTIC_ABUSE,
-    }
+# Flags that always demand enhanced review: no 106 overrides them (patients/flags.py needs_enhanced_review).
+SAFEGUARDING_KINDS = frozenset(
+    {FlagKind.SAFEGUARDING_CHILD, FlagKind.SAFEGUARDING_ADULT, FlagKind.DOMESTIC_ABUSE}
 )
+# Flags that call for care before online access; the rest are about access itself or how to communicate.
+RISK_KINDS = SAFEGUARDING_KINDS | {FlagKind.ENHANCED_REVIEW}
 COMMUNICATION_KINDS = frozenset(
     {
         FlagKind.LARGE_PRINT,
@@ -194,8 +191,17 @@ COMMUNICATION_KINDS = frozenset(
 )
 
 
+class FlagQuerySet(models.QuerySet):
+    def current(self):
+        """Flags not ended by staff: the only ones anything acts on."""
+        return self.filter(ended_on=None)
+
+
 class Flag(models.Model):
-    """A coded entry from the clinical system that changes how we treat a patient: risk, access or communication."""
+    """A coded entry from the clinical system that changes how we treat a patient: risk, access or communication.
+
+    Most come from the weekly import; staff may add one or end one on the patient's page (patients/services.py
+    says how the two agree). An ended flag is kept, shown as ended, and acted on by nothing."""
 
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="flags")
     kind = models.CharField(max_length=30, choices=FlagKind.choices)
@@ -203,6 +209,15 @@ class Flag(models.Model):
     term = models.CharField(max_length=255)
     recorded_on = models.DateField(null=True, blank=True)
     imported_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.CharField(
+        max_length=150, blank=True, help_text="Who added it on the page ('' if imported)."
+    )
+    reason = models.TextField(max_length=1000, blank=True, help_text="Why it was added on the page.")
+    ended_on = models.DateField(null=True, blank=True)
+    ended_by = models.CharField(max_length=150, blank=True)
+    end_reason = models.TextField(max_length=1000, blank=True)
+
+    objects = FlagQuerySet.as_manager()
 
     class Meta:
         constraints = [

@@ -71,10 +71,10 @@ def _matches(practice, query: str) -> list[QuerySet[Patient]]:
 def needing_staff_to_communicate(practice) -> QuerySet[Patient]:
     """Registered patients whose coded need no printed letter meets (braille, British Sign Language): campaigns
     send them no letter, so staff contact them in their own format."""
-    staff_flags = Flag.objects.filter(kind__in=STAFF_KINDS)
+    staff_flags = Flag.objects.current().filter(kind__in=STAFF_KINDS)
     return (
         practice_patients(practice)
-        .filter(status="registered", flags__kind__in=STAFF_KINDS)
+        .filter(status="registered", flags__kind__in=STAFF_KINDS, flags__ended_on=None)
         .distinct()
         .prefetch_related(Prefetch("flags", queryset=staff_flags, to_attr="staff_needs"))
         .order_by("family_name", "given_name", "pk")
@@ -83,4 +83,6 @@ def needing_staff_to_communicate(practice) -> QuerySet[Patient]:
 
 def written_format_for(patient: Patient) -> str:
     """The format the patient's communication needs ask written messages to be in (patients/needs.py)."""
-    return written_format(patient.flags.filter(kind__in=COMMUNICATION_KINDS).values_list("kind", "code"))
+    return written_format(
+        patient.flags.current().filter(kind__in=COMMUNICATION_KINDS).values_list("kind", "code")
+    )

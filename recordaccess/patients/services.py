@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor, record
+from recordaccess.patients.flags import flags_changed, standard_code_list, update_access_status
 from recordaccess.patients.importer import ImportStopped, ImportSummary, import_register
-from recordaccess.patients.models import Cohort, ImportStatus, Patient, RegisterImport
+from recordaccess.patients.models import Cohort, Flag, ImportStatus, Patient, RegisterImport
 from recordaccess.patients.register import RegisterFile, UnusableFile, load_mapping
 from recordaccess.practices.models import Practice
 from recordaccess.privatefiles import open_private, private_folder
@@ -183,3 +184,79 @@ def record_told_in_own_format(*, actor: Actor, practice: Practice, patient_id: i
         detail={"needs": [flag.term for flag in patient.staff_needs]},
     )
     return patient
+
+
+class FlagError(ValueError):
+    """A flag that cannot be added or ended, with a message for the person doing it."""
+
+
+def _flags_changed(patient_id: int) -> None:
+    update_access_status({patient_id})
+    flags_changed.send(sender=Flag, patient_ids={patient_id})
+
+
+@transaction.atomic
+def add_flag(
+    *, actor: Actor, practice: Practice, patient_id: int, code: str, recorded_on, reason: str
+) -> Flag:
+    """A flag added by staff on the patient's page, from the shipped code list, as if the import had brought it."""
+    patient = Patient.objects.filter(practice=practice, pk=patient_id).first()
+    if patient is None:
+        raise FlagError("No such patient")
+    entry = standard_code_list().get(code)
+    if entry is None:
+        raise FlagError("Choose a code from the flag code list")
+    if recorded_on is None:
+        raise FlagError("Enter the date the code was recorded")
+    if recorded_on > timezone.localdate():
+        raise FlagError("The date the code was recorded cannot be in the future")
+    if not reason.strip():
+        raise FlagError("Say why you are adding this flag")
+    if Flag.objects.filter(patient=patient, code=code, recorded_on=recorded_on).exists():
+        raise FlagError("This code is already recorded for this patient on that date")
+    flag = Flag.objects.create(
+        patient=patient,
+        kind=entry.kind,
+        code=entry.code,
+        term=entry.term,
+        recorded_on=recorded_on,
+        added_by=actor.name,
+        reason=reason.strip()[:1000],
+    )
+    record(
+        actor=actor,
+        action="flag.add",
+        practice_ods=practice.ods_code,
+        object_type="flag",
+        object_id=flag.pk,
+        patient_id=patient.pk,
+        detail={"code": code, "recorded_on": recorded_on.isoformat()},
+    )
+    _flags_changed(patient.pk)
+    return flag
+
+
+@transaction.atomic
+def end_flag(*, actor: Actor, practice: Practice, flag_id: int, reason: str) -> Flag:
+    """End a flag: it stays on the page as ended, and nothing acts on it. The weekly import brings it back only
+    with a code dated after the day it was ended (patients/flags.py)."""
+    flag = Flag.objects.select_for_update().filter(patient__practice=practice, pk=flag_id).first()
+    if flag is None:
+        raise FlagError("No such flag")
+    if flag.ended_on is not None:
+        raise FlagError(f"This flag was ended already, by {flag.ended_by}")
+    if not reason.strip():
+        raise FlagError("Say why you are ending this flag")
+    flag.ended_on, flag.ended_by, flag.end_reason = timezone.localdate(), actor.name, reason.strip()[:1000]
+    flag.save(update_fields=["ended_on", "ended_by", "end_reason"])
+    record(
+        actor=actor,
+        action="flag.end",
+        practice_ods=practice.ods_code,
+        object_type="flag",
+        object_id=flag.pk,
+        patient_id=flag.patient_id,
+        detail={"code": flag.code},
+    )
+    _flags_changed(flag.patient_id)
+    return flag

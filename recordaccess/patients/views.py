@@ -10,9 +10,12 @@ from django.views.decorators.http import require_POST
 from recordaccess.audit.services import Actor, record_request
 from recordaccess.patients import selectors, services
 from recordaccess.patients.cohorts import CohortFilters, cohort_patients
-from recordaccess.patients.forms import CohortForm, RegisterUploadForm
+from recordaccess.patients.flags import patient_needs_review
+from recordaccess.patients.forms import CohortForm, EndFlagForm, FlagForm, RegisterUploadForm
 from recordaccess.patients.models import COMMUNICATION_KINDS, RISK_KINDS, Cohort, ImportStatus, RegisterImport
 from recordaccess.patients.tasks import import_uploaded_register
+from recordaccess.practices.access import allows
+from recordaccess.practices.roles import Role
 from recordaccess.privatefiles import open_private
 
 
@@ -30,23 +33,32 @@ def patient_search(request: HttpRequest, ods: str) -> HttpResponse:
     return render(request, "patients/search.jinja", {"query": query, "results": results})
 
 
-def patient_detail(request: HttpRequest, ods: str, patient_id: int) -> HttpResponse:
+def patient_detail(
+    request: HttpRequest, ods: str, patient_id: int, flag_form=None, end_form=None, status=200
+) -> HttpResponse:
     patient = selectors.patient_in_practice(request.practice, patient_id)
     if patient is None:
         raise Http404("No such patient")
     record_request(
         request, "patient.view", object_type="patient", object_id=patient.pk, patient_id=patient.pk
     )
-    flags = list(patient.flags.all())
+    flags = [f for f in patient.flags.all() if f.ended_on is None]
+    may_edit = allows("staff:patient_flag_add", Role(request.membership.role))
     return render(
         request,
         "patients/detail.jinja",
         {
             "patient": patient,
+            "needs_review": patient_needs_review(patient.pk),
             "risk_flags": [f for f in flags if f.kind in RISK_KINDS],
             "communication_flags": [f for f in flags if f.kind in COMMUNICATION_KINDS],
             "other_flags": [f for f in flags if f.kind not in RISK_KINDS | COMMUNICATION_KINDS],
+            "ended_flags": [f for f in patient.flags.all() if f.ended_on is not None],
+            "may_edit_flags": may_edit,
+            "flag_form": (flag_form or FlagForm()) if may_edit else None,
+            "end_form": end_form or EndFlagForm(),
         },
+        status=status,
     )
 
 
@@ -73,6 +85,44 @@ def communication_told(request: HttpRequest, ods: str, patient_id: int) -> HttpR
         request, f"Recorded: {patient.given_name} {patient.family_name} was told in their format."
     )
     return redirect("staff:communication_worklist", ods=ods)
+
+
+@require_POST
+def patient_flag_add(request: HttpRequest, ods: str, patient_id: int) -> HttpResponse:
+    form = FlagForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_flag(
+                actor=Actor.from_request(request),
+                practice=request.practice,
+                patient_id=patient_id,
+                code=form.cleaned_data["code"],
+                recorded_on=form.cleaned_data["recorded_on"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, "Flag added. The waiting list and campaigns act on it now.")
+            return redirect("staff:patient", ods=ods, patient_id=patient_id)
+        except services.FlagError as error:
+            form.add_error(None, str(error))
+    return patient_detail(request, ods, patient_id, flag_form=form, status=400)
+
+
+@require_POST
+def patient_flag_end(request: HttpRequest, ods: str, patient_id: int, flag_id: int) -> HttpResponse:
+    form = EndFlagForm(request.POST)
+    if form.is_valid():
+        try:
+            flag = services.end_flag(
+                actor=Actor.from_request(request),
+                practice=request.practice,
+                flag_id=flag_id,
+                reason=form.cleaned_data["end_reason"],
+            )
+            messages.success(request, f"Flag ended: {flag.term}.")
+            return redirect("staff:patient", ods=ods, patient_id=patient_id)
+        except services.FlagError as error:
+            form.add_error(None, str(error))
+    return patient_detail(request, ods, patient_id, end_form=form, status=400)
 
 
 def cohort_list(request: HttpRequest, ods: str) -> HttpResponse:

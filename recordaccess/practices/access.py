@@ -28,6 +28,9 @@ class Stage(Enum):
 logger = logging.getLogger(__name__)
 
 ADMIN = frozenset({Role.ADMINISTRATOR})
+# Adding or ending a flag changes who needs enhanced review: a clinician's call, or the practice manager's (who
+# runs the weekly import and corrects what it brought in error). Reception see flags but do not change them.
+FLAG_EDITORS = frozenset({Role.ADMINISTRATOR, Role.REVIEWER})
 
 ACCESS: dict[str, Stage | frozenset[Role]] = {
     "staff:sign_in": Stage.ANYONE,
@@ -52,6 +55,8 @@ ACCESS: dict[str, Stage | frozenset[Role]] = {
     "staff:patient": PATIENT_DATA_ROLES,
     "staff:communication_worklist": PATIENT_DATA_ROLES,  # braille and BSL: no letter is sent, staff contact them
     "staff:communication_told": PATIENT_DATA_ROLES,
+    "staff:patient_flag_add": FLAG_EDITORS,
+    "staff:patient_flag_end": FLAG_EDITORS,
     "staff:cohorts": PATIENT_DATA_ROLES,
     "staff:cohort_new": PATIENT_DATA_ROLES,
     "staff:cohort": PATIENT_DATA_ROLES,

@@ -47,6 +47,16 @@ urlpatterns = [
         patient_views.communication_told,
         name="communication_told",
     ),
+    path(
+        "p/<str:ods>/patients/<int:patient_id>/flags/",
+        patient_views.patient_flag_add,
+        name="patient_flag_add",
+    ),
+    path(
+        "p/<str:ods>/patients/<int:patient_id>/flags/<int:flag_id>/end/",
+        patient_views.patient_flag_end,
+        name="patient_flag_end",
+    ),
     path("p/<str:ods>/cohorts/", patient_views.cohort_list, name="cohorts"),
     path("p/<str:ods>/cohorts/new/", patient_views.cohort_edit, name="cohort_new"),
     path("p/<str:ods>/cohorts/count/", patient_views.cohort_count, name="cohort_count"),

@@ -25,10 +25,12 @@ from recordaccess.intake.services import audit_request
 from recordaccess.outreach import direct
 from recordaccess.outreach.letters import letter_address
 from recordaccess.outreach.messages import TemplateError
+from recordaccess.patients.flags import patient_needs_review
 from recordaccess.patients.models import AccessStatus, Patient, Preference
+from recordaccess.practices.roles import Role
 from recordaccess.review import checklist, coding, wording
 from recordaccess.review.models import Answer, Decision, Outcome, PatientMessage, Review
-from recordaccess.review.services import ReviewError, has_risk_flag
+from recordaccess.review.services import ReviewError, policy_for
 
 CHECKLIST_FIELDS = [
     "flags_considered",
@@ -105,11 +107,24 @@ def release(*, actor: Actor, request: AccessRequest, administrator: bool = False
         audit_request(actor, request, "review.release", {"held_by": review.reviewer})
 
 
-def save_checklist(*, actor: Actor, request: AccessRequest, answers: dict) -> Review:
+def save_checklist(*, actor: Actor, role: str, request: AccessRequest, answers: dict) -> Review:
+    """Save the answers given so far. Only a reviewer may answer the clinical questions (third party, serious
+    harm, coercion); the review keeps who last changed each answer, for the decision to record."""
     review = holding(actor, request)
+    changed = {
+        question
+        for question, fields in checklist.CLINICAL.items()
+        if any(name in answers and answers[name] != getattr(review, name) for name in fields)
+    }
+    if changed and role != Role.REVIEWER:
+        labels = ", ".join(sorted(name.replace("_", " ") for name in changed))
+        raise ReviewError(f"Only a reviewer (a GP or clinician) can answer the clinical questions: {labels}")
     for name in CHECKLIST_FIELDS:
         if name in answers:
             setattr(review, name, answers[name])
+    for question in checklist.CLINICAL:
+        if question in changed or (getattr(review, question) and not getattr(review, f"{question}_by")):
+            setattr(review, f"{question}_by", actor.name if getattr(review, question) else "")
     review.updated_by = actor.name
     review.save()
     audit_request(
@@ -149,14 +164,26 @@ def problems(
         return [("nhs_number", "This request is now matched to a different patient: open it again and check")]
     if given.outcome not in Outcome.values:
         return [("outcome", "Choose the decision")]
-    flagged = has_risk_flag(request.patient_id)
+    flagged = patient_needs_review(request.patient_id)
     if given.outcome != Outcome.PATIENT_DECLINED:
         refused = checklist.may_decide(role, request, flagged)
         if refused:
             return [("outcome", refused)]
     granting = given.outcome in (Outcome.GRANTED, Outcome.GRANTED_REDACTED)
+    reviewer = role == Role.REVIEWER
+    if not reviewer and given.outcome == Outcome.DECLINED:
+        return [
+            (
+                "outcome",
+                "Declining access is a clinical judgement: only a reviewer (a GP or clinician) can decide it",
+            )
+        ]
+    if not reviewer and granting:
+        refused = checklist.reception_grant_refused(given.access_level, policy_for(request.practice))
+        if refused:
+            return [("outcome", refused)]
     if granting or (flagged and given.outcome != Outcome.PATIENT_DECLINED):
-        errors += checklist.problems(review, request)
+        errors += checklist.problems(review, request, clinical=reviewer)
     if granting:
         if request.wish != Wish.WANTS_ACCESS:
             errors.append(
@@ -251,6 +278,7 @@ def decide(*, actor: Actor, role: str, request: AccessRequest, given: DecisionIn
                 minutes_spent=given.minutes_spent or measured_minutes(review),
                 decided_by=actor.name,
                 decided_role=role,
+                answered_by=checklist.answered_by(review),
             )
         except IntegrityError as error:
             raise ReviewError("This request has been decided already") from error

@@ -1,13 +1,21 @@
 from django import forms
 
 from recordaccess.intake.models import AccessLevel
+from recordaccess.practices.roles import Role
+from recordaccess.review.checklist import REVIEWER_FIELDS
 from recordaccess.review.decisions import CHECKLIST_FIELDS, MAX_MINUTES, DecisionInput
 from recordaccess.review.models import Answer, Outcome, ProxyCapacity, Review, WaitingListPolicy
 
 
 class ChecklistForm(forms.ModelForm):
     """The review checklist. Its completeness is judged by review/checklist.py, not here: a reviewer can save
-    answers as they go."""
+    answers as they go. Only a reviewer is offered the clinical questions (third party, serious harm, coercion)."""
+
+    def __init__(self, *args, role: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if role != Role.REVIEWER:
+            for name in REVIEWER_FIELDS:
+                self.fields.pop(name)
 
     class Meta:
         model = Review
@@ -147,8 +155,10 @@ class PolicyForm(forms.ModelForm):
             "points_per_day",
             "target_days",
             "reviewer_hours",
+            "reception_may_grant",
         ]
         labels = {
+            "reception_may_grant": "Reception may grant new entries to patients with no flag",
             "need_points": "Points for a clinical need",
             "risk_flag_points": "Points for a flag that demands enhanced review",
             "prospective_points": "Points for asking only for new entries",

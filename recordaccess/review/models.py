@@ -20,6 +20,11 @@ class WaitingListPolicy(models.Model):
     reviewer_hours = models.FloatField(
         default=6, help_text="Hours of reviewers' time set aside each week for reviews and conversations."
     )
+    reception_may_grant = models.BooleanField(
+        default=False,
+        help_text="Reception may grant new entries (prospective access) to a patient with no flag: the one grant "
+        "that needs no clinical judgement. Everything else is decided by a reviewer.",
+    )
 
     def __str__(self) -> str:
         return f"Waiting-list policy of {self.practice}"
@@ -58,13 +63,16 @@ class Review(models.Model):
     )
     third_party = models.CharField(max_length=5, choices=Answer.choices, blank=True)
     third_party_note = models.TextField(max_length=1000, blank=True, help_text="The entries to redact.")
+    third_party_by = models.CharField(max_length=150, blank=True, help_text="The reviewer who answered.")
     serious_harm = models.CharField(max_length=5, choices=Answer.choices, blank=True)
     serious_harm_note = models.TextField(max_length=1000, blank=True, help_text="What, and the entries.")
+    serious_harm_by = models.CharField(max_length=150, blank=True, help_text="The reviewer who answered.")
     consulted = models.CharField(
         max_length=300, blank=True, help_text="The health professional(s) consulted on serious harm."
     )
     coercion = models.CharField(max_length=5, choices=Answer.choices, blank=True)
     coercion_note = models.TextField(max_length=1000, blank=True)
+    coercion_by = models.CharField(max_length=150, blank=True, help_text="The reviewer who answered.")
     results_pending = models.CharField(max_length=5, choices=Answer.choices, blank=True)
     results_note = models.TextField(max_length=1000, blank=True, help_text="Results to discuss first.")
     proxy_capacity = models.CharField(max_length=20, choices=ProxyCapacity.choices, blank=True)
@@ -115,6 +123,11 @@ class Decision(models.Model):
     minutes_spent = models.PositiveIntegerField(null=True, blank=True, help_text="Time the review took.")
     decided_by = models.CharField(max_length=150)
     decided_role = models.CharField(max_length=20)
+    answered_by = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The reviewer who answered each clinical question on the checklist.",
+    )
     decided_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,39 +4,30 @@ from django.db import transaction
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor, record
-from recordaccess.intake.models import AccessRequest
+from recordaccess.intake.models import AccessRequest, RequestStatus
 from recordaccess.intake.services import audit_request
-from recordaccess.patients.models import Flag, FlagKind
+from recordaccess.patients.flags import patient_needs_review
 from recordaccess.review import priority
 from recordaccess.review.models import WaitingListPolicy
-
-SAFEGUARDING = {FlagKind.SAFEGUARDING_CHILD, FlagKind.SAFEGUARDING_ADULT, FlagKind.DOMESTIC_ABUSE}
 
 
 class ReviewError(ValueError):
     """Something that cannot be done in review, with a message for the person doing it."""
 
 
+def policy_for(practice) -> WaitingListPolicy:
+    """The practice's waiting-list policy, or the defaults when it has not set one."""
+    return WaitingListPolicy.objects.filter(practice=practice).first() or WaitingListPolicy()
+
+
 def weights_for(practice) -> priority.Weights:
-    policy = (
-        WaitingListPolicy.objects.filter(practice=practice).first() or WaitingListPolicy()
-    )  # the defaults
-    return priority.Weights.of(policy)
-
-
-def has_risk_flag(patient_id: int | None) -> bool:
-    """A flag that demands enhanced review: a 104 not overridden by a 106, or a safeguarding flag."""
-    if patient_id is None:
-        return False
-    kinds = set(Flag.objects.filter(patient_id=patient_id).values_list("kind", flat=True))
-    enhanced = FlagKind.ENHANCED_REVIEW in kinds and FlagKind.REVIEW_NOT_INDICATED not in kinds
-    return enhanced or bool(kinds & SAFEGUARDING)
+    return priority.Weights.of(policy_for(practice))
 
 
 def refresh(request: AccessRequest, weights: priority.Weights | None = None) -> AccessRequest:
     """Work out the request's risk flag and priority key again, and save them."""
     weights = weights or weights_for(request.practice)
-    request.risk_flag = has_risk_flag(request.patient_id)
+    request.risk_flag = patient_needs_review(request.patient_id)
     request.has_need = bool(request.clinical_need)
     points = priority.base(
         need=request.clinical_need,
@@ -49,6 +40,17 @@ def refresh(request: AccessRequest, weights: priority.Weights | None = None) -> 
         risk_flag=request.risk_flag, has_need=request.has_need, priority_key=request.priority_key
     )
     return request
+
+
+def follow_flags(*, patient_ids, **kwargs) -> None:
+    """Patients' flags changed: their undecided requests take their new places on the waiting list."""
+    ids = list(patient_ids)
+    for start in range(0, len(ids), 5000):
+        requests = AccessRequest.objects.filter(patient_id__in=ids[start : start + 5000]).exclude(
+            status=RequestStatus.DECIDED
+        )
+        for request in requests.select_related("practice"):
+            refresh(request)
 
 
 @transaction.atomic

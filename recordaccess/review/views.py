@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from recordaccess.audit.services import Actor, record_request
 from recordaccess.intake import children
 from recordaccess.intake.models import AccessLevel, AccessRequest, RequestStatus
+from recordaccess.patients.flags import patient_needs_review
 from recordaccess.patients.models import Flag
 from recordaccess.practices.roles import Role
 from recordaccess.review import capacity, checklist, coding, decisions, priority, services
@@ -111,7 +112,7 @@ def _role(request: HttpRequest) -> str:
 def review(request: HttpRequest, ods: str, request_id: int, decision_form=None) -> HttpResponse:
     item = _request(request, request_id)
     held = Review.objects.filter(request=item).first()
-    flagged = services.has_risk_flag(item.patient_id)
+    flagged = patient_needs_review(item.patient_id)
     decision = Decision.objects.filter(request=item).prefetch_related("codes").first()
     record_request(
         request, "review.view", object_type="access_request", object_id=item.pk, patient_id=item.patient_id
@@ -127,13 +128,13 @@ def review(request: HttpRequest, ods: str, request_id: int, decision_form=None) 
             "held": held,
             "mine": mine,
             "decision": decision,
-            "flags": Flag.objects.filter(patient_id=item.patient_id) if item.patient_id else [],
+            "flags": Flag.objects.current().filter(patient_id=item.patient_id) if item.patient_id else [],
             "flagged": flagged,
             "reviewer_only": checklist.needs_reviewer(item, flagged),
             "refused_role": checklist.may_decide(_role(request), item, flagged),
             "missing": checklist.problems(held, item),
             "not_ready": decisions.not_ready(item) if item.on_list else "",
-            "checklist_form": ChecklistForm(instance=held) if held else None,
+            "checklist_form": ChecklistForm(instance=held, role=_role(request)) if held else None,
             "decision_form": decision_form
             or DecisionForm(
                 initial={"nhs_number": item.patient.nhs_number if item.patient else "", "tell_patient": "yes"}
@@ -184,7 +185,7 @@ def release(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
 @require_POST
 def save_checklist(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
     item = _request(request, request_id)
-    form = ChecklistForm(request.POST)
+    form = ChecklistForm(request.POST, role=_role(request))
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("staff:review", ods=ods, request_id=item.pk)
@@ -193,7 +194,7 @@ def save_checklist(request: HttpRequest, ods: str, request_id: int) -> HttpRespo
         ods,
         item,
         lambda: decisions.save_checklist(
-            actor=Actor.from_request(request), request=item, answers=form.cleaned_data
+            actor=Actor.from_request(request), role=_role(request), request=item, answers=form.cleaned_data
         ),
         "Checklist saved.",
     )

@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.db import IntegrityError
 
@@ -8,7 +10,7 @@ from recordaccess.outreach.services import (
     approve_campaign,
     create_campaign,
 )
-from recordaccess.patients.models import Cohort, Patient
+from recordaccess.patients.models import Cohort, Flag, FlagKind, Patient
 from tests.outreach.conftest import APPROVER, AUTHOR
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +95,19 @@ def test_the_texts_cost_is_estimated_before_sending_with_the_longest_name(
     )
     campaign.refresh_from_db()
     assert sms_estimate(campaign, "https://riverside.example").length.encoding == "Unicode"
+
+
+def test_the_plan_marks_who_needs_enhanced_review_by_the_one_rule(campaign, people):
+    """H47: campaigns read the codes by date as decisions do (a 104 after a 106 still needs review)."""
+    for who, first, then in (
+        ("sms", FlagKind.REVIEW_NOT_INDICATED, FlagKind.ENHANCED_REVIEW),
+        ("email", FlagKind.ENHANCED_REVIEW, FlagKind.REVIEW_NOT_INDICATED),
+    ):
+        Flag.objects.create(
+            patient=people[who], kind=first, code="1", term="x", recorded_on=datetime.date(2023, 1, 1)
+        )
+        Flag.objects.create(
+            patient=people[who], kind=then, code="2", term="x", recorded_on=datetime.date(2024, 1, 1)
+        )
+    marked = {r.patient_id for r in plan_campaign(campaign).recipients if r.needs_review}
+    assert marked == {people["sms"].pk}

@@ -180,3 +180,43 @@ def test_a_cohort_of_another_practice_cannot_be_opened_or_deleted(staff, practic
     )
     staff.post(reverse("staff:cohort_delete", kwargs={"ods": practice.ods_code, "cohort_id": theirs.pk}))
     assert Cohort.objects.filter(pk=theirs.pk).exists()
+
+
+def test_has_any_of_these_flags_means_any_and_all_of_them_only_when_asked_so(practice, register):
+    """H49: "has any of these flags" found only the patients with all of them."""
+    Flag.objects.create(
+        patient=register["adult"], kind=FlagKind.SAFEGUARDING_ADULT, code="417430008", term="x"
+    )
+    Flag.objects.create(patient=register["old"], kind=FlagKind.SAFEGUARDING_ADULT, code="417430008", term="x")
+    Flag.objects.create(patient=register["old"], kind=FlagKind.DOMESTIC_ABUSE, code="1", term="x")
+    Flag.objects.create(patient=register["sixteen_today"], kind=FlagKind.DOMESTIC_ABUSE, code="1", term="x")
+    either = ["safeguarding_adult", "domestic_abuse"]
+    assert names(practice, flags_present=either) == ["adult", "old", "sixteen_today"]
+    assert names(practice, flags_all=either) == ["old"]
+    described = CohortFilters(flags_present=either, flags_all=["large_print"]).describe()
+    assert "flagged with any of: safeguarding (adult), domestic abuse" in described
+    assert "flagged with all of: large print" in described
+
+
+def test_an_ended_flag_counts_for_no_cohort(practice, register):
+    Flag.objects.create(
+        patient=register["adult"], kind=FlagKind.LARGE_PRINT, code="1", term="x", ended_on=TODAY, ended_by="x"
+    )
+    assert names(practice, flags_present=["large_print"]) == []
+    assert "adult" in names(practice, flags_absent=["large_print"])
+
+
+def test_needs_enhanced_review_now_reads_the_codes_by_date(practice, register):
+    """H47: a cohort of patients who need review uses the same answer as the decision."""
+    for who, first, then in (
+        ("adult", "review_not_indicated", "enhanced_review"),
+        ("old", "enhanced_review", "review_not_indicated"),
+    ):
+        Flag.objects.create(
+            patient=register[who], kind=first, code="1", term="x", recorded_on=datetime.date(2023, 1, 1)
+        )
+        Flag.objects.create(
+            patient=register[who], kind=then, code="2", term="x", recorded_on=datetime.date(2024, 1, 1)
+        )
+    assert names(practice, needs_review="yes") == ["adult"]
+    assert names(practice, needs_review="no") == ["old", "sixteen_today"]

@@ -9,7 +9,12 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from recordaccess.patients.flags import access_status_from, standard_code_list
+from recordaccess.patients.flags import (
+    CODE_LIST,
+    access_status_from,
+    needs_enhanced_review,
+    standard_code_list,
+)
 from recordaccess.patients.models import AccessStatus, Flag, FlagKind, Patient
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +64,9 @@ def test_flags_are_recorded_against_patients_with_their_kind_and_term(patients, 
             "9990000018,957351000000102,2024-01-05",
         ],
     )
-    assert run(path) == {"rows": 3, "added": 3, "unchanged": 0, "rejected": 0, "warnings": 0}
+    summary = run(path)
+    summary.pop("patients_by_kind")
+    assert summary == {"rows": 3, "added": 3, "unchanged": 0, "rejected": 0, "warnings": 0, "kept_ended": 0}
     zoe = Flag.objects.get(patient__nhs_number="9434765919")
     assert (zoe.kind, zoe.recorded_on) == (FlagKind.ENHANCED_REVIEW, datetime.date(2023, 3, 1))
     assert Flag.objects.get(patient__nhs_number="4010232137").term == "Urdu language interpreter needed"
@@ -140,7 +147,15 @@ def test_a_104_does_not_take_away_access_a_patient_already_has(patients, tmp_pat
             "not_decided",
         ),
         ([("enhanced_review", datetime.date(2023, 3, 1)), ("review_not_indicated", None)], "enhanced_review"),
-        ([("enhanced_review", None), ("review_not_indicated", datetime.date(2023, 3, 2))], "not_decided"),
+        # An undated 104 cannot be put before the 106: doubt means review (H47).
+        ([("enhanced_review", None), ("review_not_indicated", datetime.date(2023, 3, 2))], "enhanced_review"),
+        (
+            [
+                ("review_not_indicated", datetime.date(2023, 3, 1)),
+                ("enhanced_review", datetime.date(2024, 3, 1)),
+            ],
+            "enhanced_review",
+        ),
         ([("enhanced_review", None), ("review_not_indicated", None)], "enhanced_review"),
         ([("access_declined", None), ("review_not_indicated", None)], "declined"),
     ],
@@ -176,3 +191,79 @@ def test_the_flags_report_is_readable_only_by_the_service(patients, tmp_path, se
     [report] = (settings.VAR_DIR / "imports").iterdir()
     assert stat.S_IMODE(report.stat().st_mode) == 0o600
     assert stat.S_IMODE(report.parent.stat().st_mode) == 0o700
+
+
+@pytest.mark.parametrize(
+    ("flags", "needed"),
+    [
+        ([], False),
+        ([("large_print", None)], False),
+        ([("safeguarding_adult", None), ("review_not_indicated", datetime.date(2024, 1, 1))], True),
+        ([("domestic_abuse", datetime.date(2020, 1, 1))], True),
+        (
+            [
+                ("enhanced_review", datetime.date(2023, 1, 1)),
+                ("review_not_indicated", datetime.date(2023, 1, 2)),
+            ],
+            False,
+        ),
+        (
+            [
+                ("review_not_indicated", datetime.date(2023, 1, 1)),
+                ("enhanced_review", datetime.date(2024, 1, 1)),
+            ],
+            True,
+        ),
+        (
+            [
+                ("enhanced_review", datetime.date(2023, 1, 1)),
+                ("review_not_indicated", datetime.date(2023, 1, 1)),
+            ],
+            True,
+        ),
+        ([("enhanced_review", None), ("review_not_indicated", datetime.date(2023, 1, 2))], True),
+        ([("enhanced_review", datetime.date(2023, 1, 1)), ("review_not_indicated", None)], True),
+        (
+            [
+                ("enhanced_review", datetime.date(2022, 1, 1)),
+                ("review_not_indicated", datetime.date(2023, 1, 1)),
+                ("enhanced_review", datetime.date(2024, 1, 1)),
+                ("review_not_indicated", datetime.date(2025, 1, 1)),
+            ],
+            False,
+        ),
+    ],
+)
+def test_a_patient_needs_enhanced_review_by_their_codes_in_date_order_and_doubt_means_review(flags, needed):
+    """H47: the one answer the waiting list, decisions, campaigns and cohorts all use."""
+    assert needs_enhanced_review(flags) is needed
+
+
+def test_the_shipped_list_has_sourced_domestic_abuse_codes():
+    """H50: no domestic-abuse codes, though coercion by a partner is a main risk of opening a record online."""
+    codes = standard_code_list()
+    abuse = {code for code, entry in codes.items() if entry.kind == FlagKind.DOMESTIC_ABUSE}
+    assert {"205171000000107", "758941000000108"} <= abuse
+    with CODE_LIST.open(encoding="utf-8") as stream:
+        sources = {row["code"]: row["source"] for row in csv.DictReader(stream)}
+    assert all(sources[code].strip() for code in abuse)
+
+
+def test_each_import_says_how_many_patients_it_flagged_of_each_kind(patients, tmp_path):
+    """H50: a practice sees at once when a kind it expects (domestic abuse) came back empty."""
+    path = flags_file(
+        tmp_path,
+        [
+            f"9434765919,{REVIEW},01/03/2023",
+            f"9434765919,{NOT_INDICATED},01/04/2023",
+            f"4010232137,{REVIEW},",
+        ],
+    )
+    summary = run(path)
+    assert summary["patients_by_kind"]["enhanced_review"] == 2
+    assert summary["patients_by_kind"]["review_not_indicated"] == 1
+    assert summary["patients_by_kind"]["domestic_abuse"] == 0
+    out = io.StringIO()
+    call_command("import_flags", path, "--practice", "A81001", stdout=out)
+    assert "Domestic abuse: 0 patients" in out.getvalue()
+    assert "Enhanced review needed before access: 2 patients" in out.getvalue()

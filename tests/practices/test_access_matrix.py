@@ -15,6 +15,7 @@ SAMPLE_KWARGS = {
     "user_id": 1,
     "action": "unlock",
     "patient_id": 1,
+    "flag_id": 1,
     "cohort_id": 1,
     "import_id": 1,
     "template_id": 1,

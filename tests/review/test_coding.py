@@ -26,7 +26,7 @@ TODAY = timezone.localdate()
 def decided(practice, outcome=Outcome.GRANTED, wish="wants_access"):
     request = waiting_request(practice, wish=wish)
     decisions.claim(actor=REVIEWER, request=request)
-    decisions.save_checklist(actor=REVIEWER, request=request, answers=CLEAR)
+    decisions.save_checklist(actor=REVIEWER, role=Role.REVIEWER, request=request, answers=CLEAR)
     given = DecisionInput(
         outcome=outcome,
         nhs_number=request.patient.nhs_number,

@@ -1,11 +1,14 @@
 """Review and decisions: each control in docs/safety/hazard-log.md (H23 onwards) is proved here."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from recordaccess.audit.models import AuditEntry
+from recordaccess.audit.services import Actor
 from recordaccess.conversations.models import Invitation
 from recordaccess.intake import services as intake
 from recordaccess.intake.models import AccessRequest
@@ -14,10 +17,18 @@ from recordaccess.outreach.direct import send_direct_message
 from recordaccess.outreach.models import DirectMessage
 from recordaccess.patients.models import Flag, FlagKind, Patient
 from recordaccess.practices.roles import Role
-from recordaccess.review import decisions
+from recordaccess.review import checklist, decisions
 from recordaccess.review.decisions import DecisionInput, DecisionRefused
-from recordaccess.review.models import Answer, CodingEntry, Decision, Outcome, PatientMessage
-from recordaccess.review.services import ReviewError, waiting_list
+from recordaccess.review.models import (
+    Answer,
+    CodingEntry,
+    Decision,
+    Outcome,
+    PatientMessage,
+    Review,
+    WaitingListPolicy,
+)
+from recordaccess.review.services import ReviewError, refresh, waiting_list
 from tests.review.conftest import CLEAR, REVIEWER, SAFEGUARDING, STAFF, waiting_request
 
 pytestmark = pytest.mark.django_db
@@ -40,10 +51,20 @@ def grant(request, **changes) -> DecisionInput:
 
 
 def reviewed(request, actor=REVIEWER, **answers):
+    """Claimed, with the checklist answered as far as the actor's role may: reception leaves the reviewer's
+    questions (third party, serious harm, coercion) alone."""
+    role = Role.RECEPTION if actor == STAFF else Role.REVIEWER
+    answers = {**CLEAR, **answers}
+    if role != Role.REVIEWER:
+        answers = {k: v for k, v in answers.items() if k not in checklist.REVIEWER_FIELDS}
     decisions.claim(actor=actor, request=request)
-    decisions.save_checklist(actor=actor, request=request, answers={**CLEAR, **answers})
+    decisions.save_checklist(actor=actor, role=role, request=request, answers=answers)
     request.refresh_from_db()
     return request
+
+
+def reception_may_grant(practice, allowed=True):
+    WaitingListPolicy.objects.update_or_create(practice=practice, defaults={"reception_may_grant": allowed})
 
 
 def refused(request, given, *, actor=REVIEWER, role=Role.REVIEWER) -> list[str]:
@@ -107,6 +128,7 @@ def test_a_flag_added_after_the_request_joined_the_list_still_demands_a_reviewer
 def test_unflagged_new_entries_can_be_granted_by_reception_but_the_full_record_and_proxies_need_a_reviewer(
     practice,
 ):
+    reception_may_grant(practice)
     simple = reviewed(waiting_request(practice), actor=STAFF)
     decision = decisions.decide(actor=STAFF, role=Role.RECEPTION, request=simple, given=grant(simple))
     assert decision.outcome == Outcome.GRANTED
@@ -124,6 +146,7 @@ def test_a_reviewer_cannot_grant_until_every_question_on_the_checklist_is_answer
     assert "Say whether there is a risk that the patient is being coerced" in messages
     decisions.save_checklist(
         actor=REVIEWER,
+        role=Role.REVIEWER,
         request=request,
         answers={**CLEAR, "serious_harm": Answer.FOUND, "serious_harm_note": "x"},
     )
@@ -131,7 +154,9 @@ def test_a_reviewer_cannot_grant_until_every_question_on_the_checklist_is_answer
     assert messages == [
         "Say which health professional you consulted about the information likely to cause harm"
     ]
-    decisions.save_checklist(actor=REVIEWER, request=request, answers={"consulted": "Dr Khan, her GP"})
+    decisions.save_checklist(
+        actor=REVIEWER, role=Role.REVIEWER, request=request, answers={"consulted": "Dr Khan, her GP"}
+    )
     decision = decisions.decide(
         actor=REVIEWER,
         role=Role.REVIEWER,
@@ -352,3 +377,97 @@ def test_the_plain_move_cannot_decide_a_request(practice):
     request = waiting_request(practice)
     with pytest.raises(intake.RequestError, match="Claim the request"):
         intake.move(actor=STAFF, request=request, status="decided")
+
+
+def code(patient, kind: str, day: datetime.date | None) -> Flag:
+    codes = {FlagKind.ENHANCED_REVIEW: "1364731000000104", FlagKind.REVIEW_NOT_INDICATED: "1364751000000106"}
+    return Flag.objects.create(patient=patient, kind=kind, code=codes[kind], term=kind, recorded_on=day)
+
+
+def test_a_104_applied_again_after_a_106_needs_a_reviewer_at_the_decision_and_on_the_waiting_list(practice):
+    """H47: any 106 cancelled any 104 at decision time, whatever the dates."""
+    request = waiting_request(practice)
+    code(request.patient, FlagKind.REVIEW_NOT_INDICATED, datetime.date(2023, 3, 1))
+    code(request.patient, FlagKind.ENHANCED_REVIEW, datetime.date(2024, 3, 1))
+    request = reviewed(request, actor=STAFF)
+    assert "only a reviewer" in refused(request, grant(request), actor=STAFF, role=Role.RECEPTION)[0]
+    other = waiting_request(practice)
+    code(other.patient, FlagKind.ENHANCED_REVIEW, datetime.date(2024, 3, 1))
+    code(other.patient, FlagKind.REVIEW_NOT_INDICATED, datetime.date(2024, 3, 1))  # the same day: doubt
+    refresh(other)  # as when the request joins the list or the patient's flags change
+    assert AccessRequest.objects.get(pk=other.pk).risk_flag
+
+
+def test_the_waiting_list_follows_the_flags_as_soon_as_they_are_imported(practice, tmp_path):
+    """H47: the waiting list's copy of the answer is brought up to date when the codes change."""
+    request = waiting_request(practice)
+    path = tmp_path / "flags.csv"
+    path.write_text(
+        f"NHS number,SNOMED code,Date\n{request.patient.nhs_number},1364731000000104,01/03/2024\n"
+    )
+    call_command("import_flags", str(path), "--practice", practice.ods_code, "--json", stdout=io.StringIO())
+    assert AccessRequest.objects.get(pk=request.pk).risk_flag
+    assert list(waiting_list(practice, "flagged")[0]) == [request]
+
+
+def test_reception_cannot_answer_the_serious_harm_third_party_or_coercion_questions(practice):
+    """H48: reception could answer "serious harm: none found" and grant."""
+    request = waiting_request(practice)
+    decisions.claim(actor=STAFF, request=request)
+    for name in ("serious_harm", "third_party", "coercion"):
+        with pytest.raises(ReviewError, match="Only a reviewer"):
+            decisions.save_checklist(
+                actor=STAFF, role=Role.RECEPTION, request=request, answers={name: Answer.NONE_FOUND}
+            )
+    decisions.save_checklist(
+        actor=STAFF, role=Role.RECEPTION, request=request, answers={"flags_considered": True}
+    )
+
+
+def test_reception_grants_only_new_entries_to_a_patient_with_no_flag_where_the_practice_allows(practice):
+    """H48: reception grants only what needs no clinical judgement."""
+    request = reviewed(waiting_request(practice), actor=STAFF)
+    not_allowed = "Your practice has not allowed reception to grant access: only a reviewer (a GP or clinician) can decide it"
+    assert refused(request, grant(request), actor=STAFF, role=Role.RECEPTION) == [not_allowed]
+    reception_may_grant(practice)
+    assert refused(request, grant(request, access_level="coded"), actor=STAFF, role=Role.RECEPTION) == [
+        "Reception may grant only new entries (prospective access): only a reviewer (a GP or clinician) can give more"
+    ]
+    assert refused(
+        request, grant(request, outcome=Outcome.DECLINED, reason="x"), actor=STAFF, role=Role.RECEPTION
+    ) == ["Declining access is a clinical judgement: only a reviewer (a GP or clinician) can decide it"]
+    decision = decisions.decide(actor=STAFF, role=Role.RECEPTION, request=request, given=grant(request))
+    assert decision.answered_by == {}
+
+
+def test_a_reviewers_grant_needs_the_reviewers_answers_and_the_decision_records_who_gave_each(practice):
+    """H48: the decision records who answered each clinical question."""
+    request = reviewed(waiting_request(practice), actor=STAFF)
+    decisions.release(actor=STAFF, request=request)
+    khan = Actor.system("dr-khan")
+    request = reviewed(AccessRequest.objects.get(pk=request.pk), actor=khan)
+    decisions.release(actor=khan, request=request)
+    decisions.claim(actor=REVIEWER, request=AccessRequest.objects.get(pk=request.pk))
+    request = AccessRequest.objects.get(pk=request.pk)
+    decisions.save_checklist(
+        actor=REVIEWER, role=Role.REVIEWER, request=request, answers={"coercion": Answer.NONE_FOUND}
+    )
+    decision = decisions.decide(actor=REVIEWER, role=Role.REVIEWER, request=request, given=grant(request))
+    assert decision.answered_by == {
+        "third_party": "dr-khan",
+        "serious_harm": "dr-khan",
+        "coercion": "dr-khan",
+    }
+
+
+def test_clinical_answers_saved_before_reviewers_were_named_are_given_again_by_a_reviewer(practice):
+    """H48: an answer with no reviewer named (from before this rule) does not count until a reviewer gives it."""
+    request = reviewed(waiting_request(practice))
+    Review.objects.filter(request=request).update(serious_harm_by="")
+    assert refused(request, grant(request)) == [
+        "Say whether any information is likely to cause serious harm to the patient or someone else: "
+        "a reviewer (a GP or clinician) must answer this"
+    ]
+    decisions.save_checklist(actor=REVIEWER, role=Role.REVIEWER, request=request, answers=CLEAR)
+    decision = decisions.decide(actor=REVIEWER, role=Role.REVIEWER, request=request, given=grant(request))
+    assert decision.answered_by["serious_harm"] == "dr-jones"

@@ -100,3 +100,37 @@ def test_the_waiting_list_settings_re_order_the_list_and_refuse_bad_values(clien
     assert "every request on the waiting list is in its new place" in done.content.decode()
     policy = WaitingListPolicy.objects.get(practice=practice)
     assert (policy.points_per_day, policy.target_days, policy.reviewer_hours) == (2, 21, 8)
+
+
+def test_reception_is_not_offered_the_clinical_questions_and_the_decision_shows_who_answered_them(
+    client, practice
+):
+    """H48: the serious-harm judgement is a reviewer's, on the page as in the service."""
+    request = waiting_request(practice)
+    factories.sign_in(client, factories.staff(practice, Role.RECEPTION, "sam"))
+    client.post(url("review_claim", request_id=request.pk))
+    page = client.get(url("review", request_id=request.pk)).content.decode()
+    assert 'name="serious_harm"' not in page and 'name="coercion"' not in page
+    assert "answered by a reviewer (a GP or clinician)" in page
+    client.post(
+        url("review_checklist", request_id=request.pk), CHECKLIST
+    )  # the clinical answers are not taken
+    review = request.review
+    review.refresh_from_db()
+    assert (review.serious_harm, review.flags_considered) == ("", True)
+    client.post(url("review_release", request_id=request.pk))
+    factories.sign_in(client, factories.staff(practice, Role.REVIEWER, "dr-jones"))
+    client.post(url("review_claim", request_id=request.pk))
+    client.post(url("review_checklist", request_id=request.pk), CHECKLIST)
+    page = client.post(
+        url("review_decide", request_id=request.pk),
+        {
+            "outcome": "granted",
+            "nhs_number": request.patient.nhs_number,
+            "access_level": "prospective",
+            "access_from": timezone.localdate().isoformat(),
+            "tell_patient": "yes",
+        },
+        follow=True,
+    ).content.decode()
+    assert "Clinical questions answered by" in page and "serious harm: dr-jones" in page

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from recordaccess.audit.services import Actor, record
 from recordaccess.patients.flags import import_flags
+from recordaccess.patients.models import FlagKind
 from recordaccess.patients.register import UnusableFile
 from recordaccess.patients.services import reports_dir
 from recordaccess.practices.selectors import practice_by_ods
@@ -46,8 +47,14 @@ class Command(BaseCommand):
         if as_json:
             self.stdout.write(json.dumps(summary.as_dict()))
             return
-        figures = ", ".join(f"{value:,} {key}" for key, value in summary.as_dict().items())
+        figures = ", ".join(
+            f"{value:,} {key}" for key, value in summary.as_dict().items() if key != "patients_by_kind"
+        )
         self.stdout.write(self.style.SUCCESS(f"Flags from {file} for {found}: {figures}."))
+        self.stdout.write("Patients flagged, by kind (check that none you expect is 0):")
+        labels = dict(FlagKind.choices)
+        for kind, count in summary.patients_by_kind.items():
+            self.stdout.write(f"  {labels[kind]}: {count:,} patient{'' if count == 1 else 's'}")
         if summary.rejected or summary.warnings:
             self.stdout.write(
                 f"Rejected rows and warnings are in the report (the first 10,000, then counts of the rest): {report_path}"
