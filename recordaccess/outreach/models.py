@@ -11,6 +11,7 @@ class Channel(models.TextChoices):
     WEBSITE = "website", "Website notice"
     SOCIAL = "social", "Social media post"
     SCRIPT = "script", "Consultation script"
+    SNIPPET = "snippet", "Snippet for newsletters, prescription slips and email signatures"
 
 
 class Purpose(models.TextChoices):
