@@ -77,7 +77,9 @@ def test_a_campaign_to_the_demo_cohort_runs_end_to_end(page, live_server, sign_i
     patient_page.get_by_role("button", name="Send your answer").click()
     expect(patient_page.locator(".nhsuk-error-summary")).to_contain_text("Select what you would like to do")
     patient_page.get_by_label("I have questions: please contact me").check()
-    patient_page.get_by_label("If you have a question, what would you like to ask?").fill("Who else can see it?")
+    patient_page.get_by_label("If you have a question, what would you like to ask?").fill(
+        "Who else can see it?"
+    )
     patient_page.get_by_role("button", name="Send your answer").click()
     expect(patient_page.get_by_text("Thank you: we have your answer")).to_be_visible()
     expect(patient_page.get_by_text("will contact you to answer your questions")).to_be_visible()
