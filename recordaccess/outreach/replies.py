@@ -20,7 +20,9 @@ from django.utils import timezone
 
 from recordaccess.audit.services import Actor, record
 from recordaccess.intake.services import request_from_answer
+from recordaccess.outreach import direct
 from recordaccess.outreach.models import Message, MessageStatus, PatientReply, ReplySource, ReplyStatus
+from recordaccess.outreach.selectors import resources_link
 from recordaccess.patients.contacts import ContactError, normalise_uk_mobile
 from recordaccess.patients.models import Patient, Preference
 from recordaccess.review.coding import patient_declined
@@ -97,6 +99,29 @@ def follow(reply: PatientReply) -> None:
         reply.save(update_fields=["request"])
     elif reply.preference == Preference.NO_ACCESS:
         patient_declined(patient=reply.patient, reply=reply)
+
+
+def tell_by_text(reply: PatientReply, mobile: str) -> None:
+    """A text answer is told by text what happens next, once (the link's page tells a link answer). A "yes" is
+    told by its request's acknowledgement, with the reference."""
+    practice = reply.patient.practice
+    if reply.preference == Preference.NO_ACCESS:
+        told = (
+            "You do not want to see your GP record online, so online access will not be turned on for you. "
+            "You can change your mind at any time."
+        )
+    elif reply.preference == Preference.HAS_QUESTIONS:
+        told = "We will call you on this number to answer your questions."
+    else:
+        return
+    direct.queue(
+        practice=practice,
+        reference=f"ANS-{reply.pk}",
+        channel="sms",
+        to=direct.address(channel="sms", mobile=mobile),
+        subject="",
+        body=f"{practice.name}: thank you, we have your answer. {told} NHS help: {resources_link(practice)}",
+    )
 
 
 def reply_by_link(code: str, preference: str, question: str = "") -> PatientReply | None:
@@ -182,13 +207,15 @@ def inbound_sms(notify_id: str, source_number: str, text: str) -> PatientReply:
     reply = {"text": text[:2000], "from_number": mobile or source_number[:20], "notify_id": notify_id}
     try:
         if len(patients) == 1 and preference:
-            return record_preference(
+            saved = record_preference(
                 patient=messages[0].patient,
                 preference=preference,
                 source=ReplySource.SMS,
                 message=messages[0],
                 **reply,
             )
+            tell_by_text(saved, mobile)
+            return saved
         practices = {m.campaign.practice_id for m in messages}
         return PatientReply.objects.create(
             practice_id=practices.pop() if len(practices) == 1 else None,

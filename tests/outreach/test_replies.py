@@ -10,7 +10,9 @@ from recordaccess.audit.models import AuditEntry
 from recordaccess.intake.models import AccessRequest, IdentityMethod
 from recordaccess.intake.services import RequestError, verify_identity
 from recordaccess.outreach.channels import OutboxChannel
-from recordaccess.outreach.models import Message, OutboxItem, PatientReply, ReplyStatus
+from recordaccess.outreach.content import PRIVATE_WORDS
+from recordaccess.outreach.messages import sms_length
+from recordaccess.outreach.models import DirectMessage, Message, OutboxItem, PatientReply, ReplyStatus
 from recordaccess.outreach.replies import keyword
 from recordaccess.outreach.sending import send_batch
 from recordaccess.outreach.services import approve_campaign
@@ -288,3 +290,20 @@ def test_a_question_too_long_is_refused_with_the_limit(client, sent, people):
     page = client.post(link, {"preference": "has_questions", "question": "x" * 1001}).content.decode()
     assert "There is a problem" in page and "1,000 characters or fewer" in page
     assert not PatientReply.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("word", "told"),
+    [("NO", "online access will not be turned on for you"), ("QUESTION", "We will call you on this number")],
+)
+def test_a_text_answer_is_told_once_by_text_what_happens_next_with_nothing_clinical(
+    client, sent, people, word, told
+):
+    Patient.objects.filter(pk=people["prefers_letter"].pk).update(mobile="07700900004")
+    payload = {"id": f"in-{word}", "source_number": "07700900001", "message": word}
+    inbound(client, payload)
+    inbound(client, payload)  # Notify sending it again tells them nothing twice
+    answer = DirectMessage.objects.get(reference=f"ANS-{PatientReply.objects.get().pk}")
+    assert (answer.channel, answer.to) == ("sms", "07700 900001")
+    assert told in answer.body and "NHS help: http://127.0.0.1:8000/p/A81001/" in answer.body
+    assert not PRIVATE_WORDS.search(answer.body) and sms_length(answer.body).fragments <= 3
