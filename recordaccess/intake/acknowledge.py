@@ -1,9 +1,11 @@
 """Telling the requester we have their request, by the text or email they chose: the practice's name and the
 reference, nothing about their health. Sent exactly once as a direct message (outreach/direct.py), under the
-reference `ACK-<request reference>`; how it went is that message's status."""
+reference `ACK-<request reference>`; how it went is that message's status. Like every patient-facing item it
+signposts the NHS resources, by the short link (H57)."""
 
 from recordaccess.intake.models import AccessRequest
 from recordaccess.outreach import direct
+from recordaccess.outreach.selectors import resources_link
 
 SUBJECT = "We have your request about your GP record online"
 
@@ -13,7 +15,8 @@ def wording(request: AccessRequest) -> str:
     return (
         f"{practice.name}: we have your request about seeing your GP record online. "
         f"Your reference is {request.reference_display}. We will contact you about it. "
-        f"If you did not ask, call us{' on ' + practice.phone if practice.phone else ''}."
+        f"If you did not ask, call us{' on ' + practice.phone if practice.phone else ''}. "
+        f"NHS help: {resources_link(practice)}"
     )
 
 

@@ -42,6 +42,13 @@ class PreferenceForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Select what you would like to do"},
     )
+    question = forms.CharField(
+        label="If you have a question, what would you like to ask? (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": "Your question must be 1,000 characters or fewer"},
+    )
 
 
 class CheckedForm(forms.Form):

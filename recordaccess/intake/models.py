@@ -8,6 +8,7 @@ class Route(models.TextChoices):
     PAPER = "paper", "Paper form"
     PHONE = "phone", "Phone call"
     CONSULTATION = "consultation", "Consultation"
+    REPLY = "reply", "Answer to our message"
 
 
 class Wish(models.TextChoices):

@@ -28,6 +28,7 @@ from recordaccess.intake.models import (
     ProxyBasis,
     RequestStatus,
     Route,
+    Wish,
 )
 from recordaccess.patients.models import Patient
 from recordaccess.patients.names import search_key
@@ -116,9 +117,16 @@ def audit_request(actor: Actor, request: AccessRequest, action: str, detail: dic
 
 
 def submit(
-    *, practice: Practice, details: RequestDetails, route: str, actor: Actor, entered_by: str = ""
+    *,
+    practice: Practice,
+    details: RequestDetails,
+    route: str,
+    actor: Actor,
+    entered_by: str = "",
+    identity: str = "",
 ) -> tuple[AccessRequest, bool]:
-    """Take a request in. Returns it and whether it joined an earlier identical one."""
+    """Take a request in. Returns it and whether it joined an earlier identical one. `identity` says how the
+    requester's identity stands when the route says something about it (an answer to our own message)."""
     fingerprint = details.fingerprint(practice.pk)
     with transaction.atomic():
         _one_at_a_time(fingerprint)
@@ -147,7 +155,7 @@ def submit(
             practice_ods=practice.ods_code,
             object_type="access_request",
             object_id=request.pk,
-            detail={"route": route, "wish": details.wish},
+            detail={"route": route, "wish": details.wish} | ({"identity": identity} if identity else {}),
         )
         match(request, actor=actor)
         from recordaccess.review.services import refresh  # the waiting list's order
@@ -425,12 +433,53 @@ def capture_in_consultation(
         raise RequestError("Choose what they should see.")
     if wish == "wants_access" and not declarations:
         raise RequestError("Go through the declarations with them before recording a request for access.")
+    request, _joined = submit(
+        practice=patient.practice,
+        details=_from_register(patient, wish=wish, access_level=access_level, declarations=declarations),
+        route=Route.CONSULTATION,
+        actor=actor,
+        entered_by=actor.name,
+    )
+    return request
+
+
+# Being messaged at the registered contact tells us whose record the answer is about, not who answered: the
+# request is matched, and identity is verified as for any other (H20, H55).
+IDENTITY_FROM_ANSWER = "not verified: answered a message sent to their registered contact"
+
+
+def request_from_answer(*, actor: Actor, patient: Patient) -> AccessRequest:
+    """A patient's "yes" to our message: a request for new entries from now on (what the message offered),
+    matched to them, waiting for their identity to be verified. An open request of theirs is used, not doubled."""
+    open_request = (
+        AccessRequest.objects.filter(patient=patient, wish=Wish.WANTS_ACCESS)
+        .exclude(status=RequestStatus.DECIDED)
+        .order_by("received_at")
+        .first()
+    )
+    if open_request is not None:
+        return open_request
+    request, _joined = submit(
+        practice=patient.practice,
+        details=_from_register(
+            patient, wish=Wish.WANTS_ACCESS, access_level=AccessLevel.PROSPECTIVE, declarations=False
+        ),
+        route=Route.REPLY,
+        actor=actor,
+        identity=IDENTITY_FROM_ANSWER,
+    )
+    if request.patient_id is None:  # the register changed under the message: it is still their answer
+        _set_match(request, patient, actor, how="from their own message")
+    return request
+
+
+def _from_register(patient: Patient, *, wish: str, access_level: str, declarations: bool) -> RequestDetails:
     lines = [
         line
         for line in (patient.address_line_1, patient.address_line_2, patient.address_line_3, patient.town)
         if line
     ]
-    details = RequestDetails(
+    return RequestDetails(
         wish=wish,
         given_name=patient.given_name,
         family_name=patient.family_name,
@@ -444,11 +493,3 @@ def capture_in_consultation(
         access_level=access_level if wish == "wants_access" else "",
         declarations=declarations,
     )
-    request, _joined = submit(
-        practice=patient.practice,
-        details=details,
-        route=Route.CONSULTATION,
-        actor=actor,
-        entered_by=actor.name,
-    )
-    return request

@@ -53,11 +53,20 @@ def reply(request: HttpRequest, code: str) -> HttpResponse:
     practice = message.campaign.practice
     form = PreferenceForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        replies.reply_by_link(code, form.cleaned_data["preference"])
+        answer = replies.reply_by_link(code, form.cleaned_data["preference"], form.cleaned_data["question"])
+        if answer is None:  # they left the register while the page was open
+            return render(request, "intake/reply_unknown.jinja", {"practice": None}, status=404)
+        if answer.request is not None:  # their request: NHS login may verify who they are from here
+            request.session[f"request:{practice.ods_code}:done_id"] = answer.request.pk
         return render(
             request,
             "intake/reply_done.jinja",
-            {"practice": practice, "preference": form.cleaned_data["preference"]},
+            {
+                "practice": practice,
+                "preference": answer.preference,
+                "access_request": answer.request,
+                "nhs_login": nhslogin.configured(),
+            },
         )
     return render(request, "intake/reply.jinja", {"practice": practice, "form": form})
 

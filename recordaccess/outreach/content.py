@@ -12,9 +12,14 @@ from dataclasses import dataclass
 
 from recordaccess.outreach.messages import placeholder_key, placeholders
 
-CHANNELS = ("sms", "email", "letter", "poster", "website", "social", "script")
-PRIVATE_CHANNELS = ("sms", "email")  # may be read on a shared phone or inbox
-LINKED_CHANNELS = ("email", "letter", "website")  # resources as a list of links
+CHANNELS = ("sms", "email", "letter", "poster", "website", "social", "script", "snippet")
+# May be read on a shared phone or inbox; a snippet goes into email signatures, newsletters and prescription slips.
+PRIVATE_CHANNELS = ("sms", "email", "snippet")
+LINKED_CHANNELS = (
+    "email",
+    "letter",
+    "website",
+)  # resources as a list of links; every other channel at least the short link
 # What a template is for: the general message for an approach, or one of the messages practices found they needed.
 PURPOSES = ("announcement", "enhanced_review", "pressure", "report_error", "turn_off")
 
@@ -85,7 +90,7 @@ def check(
         breaks.append(
             RuleBreak("resources", "Signpost the NHS resources: add ((resources)) for the list of links.")
         )
-    if channel == "sms" and not used & {RESOURCES_PLACEHOLDER, RESOURCES_SHORT_PLACEHOLDER}:
+    elif channel not in LINKED_CHANNELS and not used & {RESOURCES_PLACEHOLDER, RESOURCES_SHORT_PLACEHOLDER}:
         breaks.append(RuleBreak("resources", "Signpost the NHS resources in short: add ((resources link))."))
     if channel in PRIVATE_CHANNELS:
         found = sorted({m.group(0).lower() for m in PRIVATE_WORDS.finditer(text)})

@@ -87,6 +87,11 @@ def announcement(approach: str, higher_risk: bool = False) -> list[DefaultTempla
         ),
         make("social", "Social media post", f"{WHAT} {short}. Our DPIA: ((DPIA link)) ((resources link))"),
         make(
+            "snippet",
+            "Snippet for newsletters, prescription slips and email signatures",
+            f"{WHAT} {short}. Our DPIA: ((DPIA link)). NHS help: ((resources link))",
+        ),
+        make(
             "script",
             "What to say in a consultation",
             f"{WHAT} {choice} {CARE} Our DPIA is reference ((DPIA reference)). "

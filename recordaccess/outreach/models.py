@@ -11,6 +11,7 @@ class Channel(models.TextChoices):
     WEBSITE = "website", "Website notice"
     SOCIAL = "social", "Social media post"
     SCRIPT = "script", "Consultation script"
+    SNIPPET = "snippet", "Snippet for newsletters, prescription slips and email signatures"
 
 
 class Purpose(models.TextChoices):
@@ -262,6 +263,12 @@ class PatientReply(models.Model):
     from_number = models.CharField(max_length=20, blank=True)
     notify_id = models.CharField(max_length=40, unique=True, null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
+    # What the answer became (outreach/replies.py `follow`): a "yes" its request; a question, once answered.
+    request = models.ForeignKey(
+        "intake.AccessRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True, help_text="When staff answered the question.")
+    answered_by = models.CharField(max_length=150, blank=True)
 
     class Meta:
         ordering = ["-received_at"]

@@ -4,6 +4,10 @@ A preference is put on a record only when we know whose it is. A link carries a 
 one patient. A text message is matched by the number we texted; when that number belongs to more than one
 patient we messaged (a family sharing a phone), or the words are not a clear answer, the reply waits for a
 person to read it rather than be recorded against the wrong patient (hazard H18).
+
+A recorded answer becomes what it says (`follow`): "yes" a request on the list, matched to the patient and
+waiting for their identity to be verified (H55); "no" the decline code on the coding worklist, and their access
+status with it (H56); "questions" a question on reception's list of patients to call until someone answers it.
 """
 
 import datetime
@@ -15,9 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor, record
+from recordaccess.intake.services import request_from_answer
+from recordaccess.outreach import direct
 from recordaccess.outreach.models import Message, MessageStatus, PatientReply, ReplySource, ReplyStatus
+from recordaccess.outreach.selectors import resources_link
 from recordaccess.patients.contacts import ContactError, normalise_uk_mobile
 from recordaccess.patients.models import Patient, Preference
+from recordaccess.review.coding import patient_declined
 
 # How long after we text a patient a reply from their number is taken as an answer to us.
 SMS_REPLY_DAYS = 90
@@ -80,16 +88,94 @@ def record_preference(
         patient_id=patient.pk,
         detail={"preference": preference, "source": source, "message": message.reference if message else ""},
     )
+    follow(saved)
     return saved
 
 
-def reply_by_link(code: str, preference: str) -> PatientReply | None:
+def follow(reply: PatientReply) -> None:
+    """The answer becomes what it says. A question needs nothing more: unanswered, it is on the list to call."""
+    if reply.preference == Preference.WANTS_ACCESS:
+        reply.request = request_from_answer(actor=PATIENT, patient=reply.patient)
+        reply.save(update_fields=["request"])
+    elif reply.preference == Preference.NO_ACCESS:
+        patient_declined(patient=reply.patient, reply=reply)
+
+
+def tell_by_text(reply: PatientReply, mobile: str) -> None:
+    """A text answer is told by text what happens next, once (the link's page tells a link answer). A "yes" is
+    told by its request's acknowledgement, with the reference."""
+    practice = reply.patient.practice
+    if reply.preference == Preference.NO_ACCESS:
+        told = (
+            "You do not want to see your GP record online, so online access will not be turned on for you. "
+            "You can change your mind at any time."
+        )
+    elif reply.preference == Preference.HAS_QUESTIONS:
+        told = "We will call you on this number to answer your questions."
+    else:
+        return
+    direct.queue(
+        practice=practice,
+        reference=f"ANS-{reply.pk}",
+        channel="sms",
+        to=direct.address(channel="sms", mobile=mobile),
+        subject="",
+        body=f"{practice.name}: thank you, we have your answer. {told} NHS help: {resources_link(practice)}",
+    )
+
+
+def reply_by_link(code: str, preference: str, question: str = "") -> PatientReply | None:
     message = message_for_code(code)
     if message is None:
         return None
+    question = question.strip() if preference == Preference.HAS_QUESTIONS else ""
     return record_preference(
-        patient=message.patient, preference=preference, source=ReplySource.LINK, message=message
+        patient=message.patient,
+        preference=preference,
+        source=ReplySource.LINK,
+        message=message,
+        text=question,
     )
+
+
+def to_call(practice):
+    """Patients with a question nobody has answered yet, oldest first: reception's list until the question inbox
+    exists."""
+    return (
+        PatientReply.objects.filter(
+            practice=practice,
+            status=ReplyStatus.RECORDED,
+            preference=Preference.HAS_QUESTIONS,
+            answered_at=None,
+        )
+        .select_related("patient")
+        .order_by("received_at")
+    )
+
+
+class ReplyError(ValueError):
+    """Something that cannot be done to a reply, with a message for the person doing it."""
+
+
+@transaction.atomic
+def mark_answered(*, actor: Actor, practice, reply_id: int) -> PatientReply:
+    """Staff have answered the patient's question (by phone, usually): it leaves the list to call."""
+    reply = PatientReply.objects.select_for_update().filter(practice=practice, pk=reply_id).first()
+    if reply is None or reply.preference != Preference.HAS_QUESTIONS:
+        raise ReplyError("There is no question with that number for this practice.")
+    if reply.answered_at is not None:
+        raise ReplyError(f"{reply.answered_by} answered this question already.")
+    reply.answered_at, reply.answered_by = timezone.now(), actor.name
+    reply.save(update_fields=["answered_at", "answered_by"])
+    record(
+        actor=actor,
+        action="reply.answered",
+        practice_ods=practice.ods_code,
+        object_type="patient_reply",
+        object_id=reply.pk,
+        patient_id=reply.patient_id,
+    )
+    return reply
 
 
 def inbound_sms(notify_id: str, source_number: str, text: str) -> PatientReply:
@@ -121,13 +207,15 @@ def inbound_sms(notify_id: str, source_number: str, text: str) -> PatientReply:
     reply = {"text": text[:2000], "from_number": mobile or source_number[:20], "notify_id": notify_id}
     try:
         if len(patients) == 1 and preference:
-            return record_preference(
+            saved = record_preference(
                 patient=messages[0].patient,
                 preference=preference,
                 source=ReplySource.SMS,
                 message=messages[0],
                 **reply,
             )
+            tell_by_text(saved, mobile)
+            return saved
         practices = {m.campaign.practice_id for m in messages}
         return PatientReply.objects.create(
             practice_id=practices.pop() if len(practices) == 1 else None,

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import reverse
 
 from recordaccess.outreach.formatting import to_html
@@ -9,10 +10,17 @@ def practice_templates(practice):
     return MessageTemplate.objects.filter(practice=practice)
 
 
+def resources_link(practice, base_url: str | None = None) -> str:
+    """The short link every patient-facing item signposts: the practice's own start page, which lists the NHS
+    resources it chose (practices/defaults.py) and its DPIA."""
+    base = settings.PUBLIC_BASE_URL if base_url is None else base_url
+    return base + reverse("intake:start", kwargs={"ods": practice.ods_code})
+
+
 def sample_values(practice, base_url: str) -> dict[str, str]:
     """What a practice's placeholders hold, with a sample patient, for previews."""
     dpia = getattr(practice, "dpia", None)
-    start = base_url + reverse("intake:start", kwargs={"ods": practice.ods_code})
+    start = resources_link(practice, base_url)
     return {
         "first name": "Sam",
         "last name": "Patient",

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
+from recordaccess.outreach import replies as answers
 from recordaccess.outreach import selectors, services
 from recordaccess.outreach.campaigns import LEFT_OUT, sms_estimate
 from recordaccess.outreach.channels import Rendered
@@ -366,10 +367,13 @@ def outbox(request: HttpRequest, ods: str) -> HttpResponse:
 
 
 def reply_list(request: HttpRequest, ods: str) -> HttpResponse:
-    """Patients' answers: those recorded, and those a person must read (unclear words, a shared number)."""
+    """Patients' answers: those recorded, those a person must read (unclear words, a shared number), and the
+    patients with a question to call."""
     wanted = request.GET.get("show", "needs_review")
     replies = PatientReply.objects.filter(practice=request.practice).select_related("patient", "message")
-    if wanted in ReplyStatus.values:
+    if wanted == TO_CALL:
+        replies = answers.to_call(request.practice)
+    elif wanted in ReplyStatus.values:
         replies = replies.filter(status=wanted)
     page = Paginator(replies, 25).get_page(request.GET.get("page"))
     record_request(
@@ -390,5 +394,19 @@ def reply_list(request: HttpRequest, ods: str) -> HttpResponse:
             "counts": counts,
             "statuses": ReplyStatus,
             "preferences": dict(Preference.choices),
+            "to_call": answers.to_call(request.practice).count(),
         },
     )
+
+
+TO_CALL = "to_call"
+
+
+@require_POST
+def reply_answered(request: HttpRequest, ods: str, reply_id: int) -> HttpResponse:
+    try:
+        answers.mark_answered(actor=Actor.from_request(request), practice=request.practice, reply_id=reply_id)
+        messages.success(request, "Marked as answered.")
+    except answers.ReplyError as error:
+        messages.error(request, str(error))
+    return redirect(reverse("staff:replies", kwargs={"ods": ods}) + f"?show={TO_CALL}")

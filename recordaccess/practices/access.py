@@ -72,6 +72,7 @@ ACCESS: dict[str, Stage | frozenset[Role]] = {
     "staff:campaign_action": ADMIN,
     "staff:outbox": ADMIN,
     "staff:replies": PATIENT_DATA_ROLES,
+    "staff:reply_answered": PATIENT_DATA_ROLES,
     "staff:requests": PATIENT_DATA_ROLES,
     "staff:waiting_list": PATIENT_DATA_ROLES,
     "staff:request_need": PATIENT_DATA_ROLES,

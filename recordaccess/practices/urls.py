@@ -72,6 +72,9 @@ urlpatterns = [
     ),
     path("p/<str:ods>/outbox/", outreach_views.outbox, name="outbox"),
     path("p/<str:ods>/replies/", outreach_views.reply_list, name="replies"),
+    path(
+        "p/<str:ods>/replies/<int:reply_id>/answered/", outreach_views.reply_answered, name="reply_answered"
+    ),
     path("p/<str:ods>/requests/", intake_staff.request_list, name="requests"),
     path("p/<str:ods>/waiting-list/", review_views.waiting_list, name="waiting_list"),
     path("p/<str:ods>/requests/<int:request_id>/need/", review_views.mark_need, name="request_need"),

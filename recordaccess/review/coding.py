@@ -8,7 +8,9 @@ BMA's "Providing access to patient records" and NHS Digital's "Using Enhanced Re
 - declined by the practice, or deferred with automatic access stopped: 1364731000000104 "Enhanced review
   indicated…", which keeps access from starting by itself until a review decides. It is never bulk-applied:
   each row here comes from one reviewer's decision about one patient;
-- the patient does not want access: 1290331000000103 "Online access to own health record declined by patient".
+- the patient does not want access: 1290331000000103 "Online access to own health record declined by patient",
+  from a decision, or straight from the patient's own "no" to our message (outreach/replies.py), so that an
+  opt-out practice's go-live does not turn access on for them (H56).
 
 No code exists for third-party or harmful information: those are redactions made in the clinical system, and
 the worklist tracks them separately.
@@ -22,6 +24,7 @@ from django.utils import timezone
 from recordaccess import spreadsheet
 from recordaccess.audit.services import Actor, record
 from recordaccess.patients.flags import standard_code_list
+from recordaccess.patients.models import AccessStatus, Patient
 from recordaccess.review.models import CodingEntry, CodingExport, Decision, Outcome
 
 REVIEW_NOT_INDICATED = "1364751000000106"
@@ -55,6 +58,23 @@ def add_codes(decision: Decision) -> list[CodingEntry]:
         )
         for code in codes_for(decision)
     ]
+
+
+def patient_declined(*, patient, reply) -> CodingEntry | None:
+    """A patient's own "no" to our message: the 103 goes on the worklist and our copy of their access status
+    follows. Said again, it is coded once: a patient already declined has their code on the list or entered."""
+    patient = Patient.objects.select_for_update().get(pk=patient.pk)
+    if patient.access_status == AccessStatus.DECLINED:
+        return None
+    Patient.objects.filter(pk=patient.pk).update(access_status=AccessStatus.DECLINED)
+    return CodingEntry.objects.create(
+        practice_id=patient.practice_id,
+        reply=reply,
+        nhs_number=patient.nhs_number,
+        code=DECLINED_BY_PATIENT,
+        term=standard_code_list()[DECLINED_BY_PATIENT].term,
+        date=timezone.localdate(reply.received_at),
+    )
 
 
 def worklist(practice):

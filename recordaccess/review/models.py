@@ -152,10 +152,16 @@ class CodingExport(models.Model):
 
 
 class CodingEntry(models.Model):
-    """One SNOMED CT code a decision asks staff to record in the clinical system (review/coding.py)."""
+    """One SNOMED CT code to record in the clinical system (review/coding.py): asked for by a decision, or by a
+    patient's own "no" to our message."""
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="coding_entries")
-    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="codes")
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.CASCADE, related_name="codes"
+    )
+    reply = models.ForeignKey(
+        "outreach.PatientReply", null=True, blank=True, on_delete=models.CASCADE, related_name="codes"
+    )
     nhs_number = models.CharField(max_length=10)
     code = models.CharField(max_length=20)
     term = models.CharField(max_length=200)
@@ -169,6 +175,10 @@ class CodingEntry(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["decision", "code"], name="one_code_per_decision"),
+            models.CheckConstraint(
+                condition=models.Q(decision__isnull=False) | models.Q(reply__isnull=False),
+                name="coding_entry_has_a_source",
+            ),
         ]
         indexes = [models.Index(fields=["practice", "coded_at"], name="coding_worklist")]
 

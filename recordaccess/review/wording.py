@@ -1,6 +1,8 @@
 """What the patient is told about a decision: never the reason, the level or anything clinical (a text or an
-email can be read by someone else). The detail is for a conversation, and the progress page says no more."""
+email can be read by someone else). The detail is for a conversation, and the progress page says no more. Every
+message signposts the NHS resources by the short link (H57)."""
 
+from recordaccess.outreach.selectors import resources_link
 from recordaccess.review.models import Outcome
 
 SUBJECT = "About your request to see your GP record online"
@@ -25,4 +27,4 @@ def decision_body(decision, *, booking_link: str = "") -> str:
         text = f"We need a little longer. We will contact you again by {when}."
     else:
         text = f"We would like to talk with you about it. Please{call}."
-    return f"{opening} {text}"
+    return f"{opening} {text} NHS help: {resources_link(practice)}"

@@ -77,8 +77,12 @@ def test_a_campaign_to_the_demo_cohort_runs_end_to_end(page, live_server, sign_i
     patient_page.get_by_role("button", name="Send your answer").click()
     expect(patient_page.locator(".nhsuk-error-summary")).to_contain_text("Select what you would like to do")
     patient_page.get_by_label("I have questions: please contact me").check()
+    patient_page.get_by_label("If you have a question, what would you like to ask?").fill(
+        "Who else can see it?"
+    )
     patient_page.get_by_role("button", name="Send your answer").click()
     expect(patient_page.get_by_text("Thank you: we have your answer")).to_be_visible()
+    expect(patient_page.get_by_text("will contact you to answer your questions")).to_be_visible()
     patient_page.context.close()
 
     answered = OutboxItem.objects.get(body__contains=link).message.patient
@@ -87,3 +91,7 @@ def test_a_campaign_to_the_demo_cohort_runs_end_to_end(page, live_server, sign_i
     page.get_by_role("link", name=re.compile("Recorded on the patient's record")).click()
     expect(page.locator("#reply-list")).to_contain_text(str(answered))
     expect(page.locator("#reply-list")).to_contain_text("Has questions")
+    page.get_by_role("link", name=re.compile("Patients to call")).click()
+    expect(page.locator("#to-call")).to_contain_text("Who else can see it?")
+    page.get_by_role("button", name="Mark answered").click()
+    expect(page.locator("#to-call")).to_contain_text("None.")

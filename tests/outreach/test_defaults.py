@@ -58,6 +58,7 @@ def test_each_approach_has_every_channel_and_the_needed_messages():
             "poster",
             "social",
             "script",
+            "snippet",
         }
         assert {t.purpose for t in templates} == {
             "announcement",

@@ -99,3 +99,10 @@ def test_notify_formatting_becomes_safe_html():
     assert "<ul><li>one</li><li>two</li></ul>" in html and "<ol><li>first</li></ol>" in html
     assert "<blockquote>note</blockquote>" in html and 'class="page-break"' in html
     assert '<a href="https://nhs.uk/x">https://nhs.uk/x</a>.' in html
+
+
+def test_the_snippet_page_gives_the_text_to_paste_with_the_resources_link(admin, practice, settings):
+    settings.PUBLIC_BASE_URL = "https://riverside.example"
+    page = use_page(admin, practice, "snippet")
+    assert "Paste this into your newsletter" in page and 'id="snippet-text"' in page
+    assert "NHS help: https://riverside.example/p/A81001/" in page

@@ -7,13 +7,18 @@ import pytest
 from django.urls import reverse
 
 from recordaccess.audit.models import AuditEntry
+from recordaccess.intake.models import AccessRequest, IdentityMethod
+from recordaccess.intake.services import RequestError, verify_identity
 from recordaccess.outreach.channels import OutboxChannel
-from recordaccess.outreach.models import Message, OutboxItem, PatientReply, ReplyStatus
+from recordaccess.outreach.content import PRIVATE_WORDS
+from recordaccess.outreach.messages import sms_length
+from recordaccess.outreach.models import DirectMessage, Message, OutboxItem, PatientReply, ReplyStatus
 from recordaccess.outreach.replies import keyword
 from recordaccess.outreach.sending import send_batch
 from recordaccess.outreach.services import approve_campaign
 from recordaccess.patients.models import Patient
 from recordaccess.practices.roles import Role
+from recordaccess.review import coding
 from tests import factories
 from tests.outreach.conftest import APPROVER
 
@@ -181,3 +186,124 @@ def test_an_inbound_id_of_notifys_own_shape_is_accepted(client, sent):
 )
 def test_only_a_one_word_answer_counts(text, expected):
     assert keyword(text) == expected
+
+
+# What each answer becomes (issue 11, item 11; hazards H55, H56).
+
+
+def test_yes_by_link_puts_a_request_on_the_list_matched_to_the_patient_with_identity_still_to_check(
+    client, sent, people
+):
+    patient = people["email"]
+    link = own_link(patient)
+    done = client.post(link, {"preference": "wants_access"}).content.decode()
+    request = AccessRequest.objects.get()
+    assert (request.patient_id, request.route, request.status, request.wish) == (
+        patient.pk,
+        "reply",
+        "matched",
+        "wants_access",
+    )
+    assert request.access_level == "prospective" and not request.identity_checks.exists()
+    assert PatientReply.objects.get().request_id == request.pk
+    received = AuditEntry.objects.get(action="request.receive", object_id=str(request.pk))
+    assert json.loads(received.detail)["identity"] == (
+        "not verified: answered a message sent to their registered contact"
+    )
+    # Truthful: a request with its reference, and who they are still to be checked before anyone looks.
+    assert request.reference_display in done and "check it is you" in done
+    # The rules on identity still apply: remote vouching is not enough for this level.
+    with pytest.raises(RequestError, match="Remote vouching"):
+        verify_identity(
+            actor=APPROVER,
+            request=request,
+            method=IdentityMethod.VOUCHING,
+            remote=True,
+            evidence="knows them",
+        )
+    # Answering again joins the open request, it does not make a second.
+    client.post(link, {"preference": "wants_access"})
+    assert AccessRequest.objects.count() == 1
+
+
+def test_yes_by_text_makes_a_request_too(client, sent, people):
+    Patient.objects.filter(pk=people["prefers_letter"].pk).update(mobile="07700900004")
+    inbound(client, {"id": "in-9", "source_number": "07700900001", "message": "yes"})
+    request = AccessRequest.objects.get()
+    assert (request.patient_id, request.route) == (people["sms"].pk, "reply")
+
+
+def test_no_by_link_puts_the_103_on_the_coding_worklist_and_our_access_status_follows(client, sent, people):
+    patient = people["email"]
+    link = own_link(patient)
+    done = client.post(link, {"preference": "no_access"}).content.decode()
+    entries = list(coding.worklist(sent.practice))
+    assert [(e.nhs_number, e.code) for e in entries] == [(patient.nhs_number, coding.DECLINED_BY_PATIENT)]
+    assert entries[0].reply == PatientReply.objects.get()
+    assert Patient.objects.get(pk=patient.pk).access_status == "declined"
+    assert "will not be turned on" in done
+    client.post(link, {"preference": "no_access"})  # said twice, coded once
+    assert coding.worklist(sent.practice).count() == 1
+    assert not AccessRequest.objects.exists()
+
+
+def test_no_by_text_puts_the_103_on_the_coding_worklist(client, sent, people):
+    Patient.objects.filter(pk=people["prefers_letter"].pk).update(mobile="07700900004")
+    inbound(client, {"id": "in-10", "source_number": "07700900001", "message": "NO"})
+    assert [e.nhs_number for e in coding.worklist(sent.practice)] == [people["sms"].nhs_number]
+    assert Patient.objects.get(pk=people["sms"].pk).access_status == "declined"
+
+
+def test_questions_by_link_take_the_question_and_put_the_patient_on_receptions_list_to_call(
+    client, sent, people
+):
+    patient = people["sms"]
+    link = own_link(patient)
+    assert 'name="question"' in client.get(link).content.decode()
+    done = client.post(
+        link, {"preference": "has_questions", "question": "Can my daughter see it too?"}
+    ).content.decode()
+    assert "will contact you" in done
+    reply = PatientReply.objects.get()
+    assert (reply.preference, reply.text, reply.answered_at) == (
+        "has_questions",
+        "Can my daughter see it too?",
+        None,
+    )
+    staff = factories.staff(sent.practice, Role.RECEPTION)
+    factories.sign_in(client, staff)
+    to_call = reverse("staff:replies", kwargs={"ods": "A81001"}) + "?show=to_call"
+    page = client.get(to_call).content.decode()
+    assert "Can my daughter see it too?" in page and "07700 900001" in page
+    answered = client.post(
+        reverse("staff:reply_answered", kwargs={"ods": "A81001", "reply_id": reply.pk}), follow=True
+    )
+    assert answered.status_code == 200
+    reply.refresh_from_db()
+    assert reply.answered_at is not None and reply.answered_by == staff.username
+    assert "Can my daughter see it too?" not in client.get(to_call).content.decode()
+    assert AuditEntry.objects.filter(action="reply.answered", patient_id=patient.pk).exists()
+
+
+def test_a_question_too_long_is_refused_with_the_limit(client, sent, people):
+    link = own_link(people["sms"])
+    page = client.post(link, {"preference": "has_questions", "question": "x" * 1001}).content.decode()
+    assert "There is a problem" in page and "1,000 characters or fewer" in page
+    assert not PatientReply.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("word", "told"),
+    [("NO", "online access will not be turned on for you"), ("QUESTION", "We will call you on this number")],
+)
+def test_a_text_answer_is_told_once_by_text_what_happens_next_with_nothing_clinical(
+    client, sent, people, word, told
+):
+    Patient.objects.filter(pk=people["prefers_letter"].pk).update(mobile="07700900004")
+    payload = {"id": f"in-{word}", "source_number": "07700900001", "message": word}
+    inbound(client, payload)
+    inbound(client, payload)  # Notify sending it again tells them nothing twice
+    answer = DirectMessage.objects.get(reference=f"ANS-{PatientReply.objects.get().pk}")
+    assert (answer.channel, answer.to) == ("sms", "07700 900001")
+    assert told in answer.body and "NHS help: http://127.0.0.1:8000/p/A81001/" in answer.body
+    assert not PRIVATE_WORDS.search(answer.body) and sms_length(answer.body).fragments <= 3

@@ -29,6 +29,7 @@ SAMPLE_KWARGS = {
     "slot_id": 1,
     "booking_id": 1,
     "invitation_id": 1,
+    "reply_id": 1,
     "answer": "accept",
 }
 
