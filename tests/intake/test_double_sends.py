@@ -60,13 +60,16 @@ def concurrent(practice, settings):
     return practice
 
 
-def _stored_once_each(references: list[list[str]]) -> None:
+def _stored_once_each(references: list[list[str]], *, one_session: bool = False) -> None:
+    """Each pair shown one reference, stored once. From one session the second send may come after the first
+    has finished and be shown the sent page without sending again (no repeat to count), or join it."""
     for pair in references:
         assert pair[0] and pair[0] == pair[1], references
     assert AccessRequest.objects.count() == PAIRS
-    assert sorted(AccessRequest.objects.values_list("repeats", flat=True)) == [1] * PAIRS
+    repeats = sorted(AccessRequest.objects.values_list("repeats", flat=True))
+    assert set(repeats) <= {0, 1} if one_session else repeats == [1] * PAIRS
     assert AuditEntry.objects.filter(action="request.receive").count() == PAIRS
-    assert AuditEntry.objects.filter(action="request.repeat").count() == PAIRS
+    assert AuditEntry.objects.filter(action="request.repeat").count() == sum(repeats)
     acknowledgements = DirectMessage.objects.filter(reference__startswith="ACK-")
     assert acknowledgements.count() == PAIRS
 
@@ -78,7 +81,7 @@ def test_a_double_send_from_one_session_at_the_same_moment_is_stored_once(concur
         client = Client()
         answer_all(client, name={"given_name": "Sam", "family_name": f"Double{'abcdefgh'[i]}"})
         references.append(_send_together([client, _same_session(client)]))
-    _stored_once_each(references)
+    _stored_once_each(references, one_session=True)
 
 
 @pytest.mark.django_db(transaction=True)
