@@ -18,7 +18,8 @@ from recordaccess.outreach.messages import SmsLength, render, sms_cost_pence, sm
 from recordaccess.outreach.models import Campaign, Message, MessageStatus
 from recordaccess.outreach.selectors import sample_values
 from recordaccess.patients.cohorts import CohortFilters, cohort_patients, years_before
-from recordaccess.patients.models import COMMUNICATION_KINDS, Flag, FlagKind
+from recordaccess.patients.flags import access_status_from
+from recordaccess.patients.models import COMMUNICATION_KINDS, RISK_KINDS, AccessStatus, Flag, FlagKind
 
 LEFT_OUT = {
     "under_16": "Under 16: their parents or carers are a separate cohort",
@@ -27,7 +28,12 @@ LEFT_OUT = {
     "told_recently": "Told about online access recently",
     "no_contact": "No usable mobile, email address or postal address",
     "no_template": "No approved template for the only channel that reaches them",
+    "no_review_template": "Need enhanced review, and no review wording for a channel that reaches them",
 }
+# Which wording a patient gets: the campaign's default, or its review wording (patients needing enhanced review).
+WORDINGS = ("standard", "review")
+# Approaches whose default announcement must never reach a patient who needs enhanced review.
+REVIEW_WORDING_APPROACHES = ("hybrid", "opt_out")
 CHANNEL_ORDER = ("sms", "email", "letter")
 PREFERRED = {FlagKind.CONTACT_SMS: "sms", FlagKind.CONTACT_EMAIL: "email", FlagKind.CONTACT_LETTER: "letter"}
 # The format a printed or written message needs, strongest first (Accessible Information Standard).
@@ -46,6 +52,7 @@ class Recipient:
     patient_id: int
     channel: str
     format: str
+    review: bool = False
 
 
 @dataclass
@@ -55,12 +62,30 @@ class Plan:
 
     def counts(self) -> dict:
         by_channel = Counter(r.channel for r in self.recipients)
+        reviewed = sum(1 for r in self.recipients if r.review)
         return {
             "recipients": len(self.recipients),
             "by_channel": {channel: by_channel.get(channel, 0) for channel in CHANNEL_ORDER},
+            "by_wording": {"standard": len(self.recipients) - reviewed, "review": reviewed},
             "by_format": dict(Counter(r.format for r in self.recipients if r.format)),
             "left_out": {reason: self.left_out[reason] for reason in LEFT_OUT if self.left_out[reason]},
         }
+
+
+def needing_enhanced_review(patient_ids) -> set[int]:
+    """Of these patients, those whose codes call for enhanced review before access: a 104 not overridden by a
+    later 106, or a safeguarding or domestic-abuse flag. The one place campaigns ask the flag logic."""
+    by_patient: dict[int, list] = {}
+    for patient_id, kind, recorded_on in Flag.objects.filter(
+        patient_id__in=patient_ids, kind__in=RISK_KINDS | {FlagKind.REVIEW_NOT_INDICATED}
+    ).values_list("patient_id", "kind", "recorded_on"):
+        by_patient.setdefault(patient_id, []).append((kind, recorded_on))
+    return {
+        patient_id
+        for patient_id, codes in by_patient.items()
+        if access_status_from(codes) == AccessStatus.ENHANCED_REVIEW
+        or any(kind in RISK_KINDS - {FlagKind.ENHANCED_REVIEW} for kind, _ in codes)
+    }
 
 
 def plan_campaign(campaign: Campaign, *, today: datetime.date | None = None) -> Plan:
@@ -90,6 +115,12 @@ def plan_campaign(campaign: Campaign, *, today: datetime.date | None = None) -> 
         )
     )
     templates = {channel for channel in CHANNEL_ORDER if campaign.template_for(channel) is not None}
+    review_templates = {c for c in CHANNEL_ORDER if campaign.template_for(c, review=True) is not None}
+    needs_review = (
+        needing_enhanced_review(patient_ids)
+        if campaign.practice.approach in REVIEW_WORDING_APPROACHES
+        else set()
+    )
     adult_born_by = years_before(today, 16)
     told_since = timezone.now() - datetime.timedelta(days=campaign.skip_told_within_days)
     plan = Plan()
@@ -116,12 +147,13 @@ def plan_campaign(campaign: Campaign, *, today: datetime.date | None = None) -> 
         if not possible:
             plan.left_out["no_contact"] += 1
             continue
-        channel = next((c for c in possible if c in templates), None)
+        review = pk in needs_review
+        channel = next((c for c in possible if c in (review_templates if review else templates)), None)
         if channel is None:
-            plan.left_out["no_template"] += 1
+            plan.left_out["no_review_template" if review else "no_template"] += 1
             continue
         needs = next((name for kind, name in FORMATS if kind in kinds), "")
-        plan.recipients.append(Recipient(pk, channel, needs))
+        plan.recipients.append(Recipient(pk, channel, needs, review))
     return plan
 
 

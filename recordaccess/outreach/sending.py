@@ -68,7 +68,7 @@ def claim(campaign: Campaign, size: int, channels: Iterable[str] | None = None) 
 
 def rendered_for(message: Message, values: dict) -> Rendered:
     patient = message.patient
-    template = message.campaign.template_for(message.channel)
+    template = message.campaign.template_for(message.channel, review=message.review_wording)
     values = {**values, "first name": patient.given_name or "patient", "last name": patient.family_name}
     if message.reply_code:  # the patient's own link: their answer goes on their record
         values["preference link"] = preference_link(message.reply_code)

@@ -123,6 +123,24 @@ class CampaignError(ValueError):
     """A campaign action that cannot be carried out, with a message for the user."""
 
 
+def fits_wording(template: MessageTemplate, approach: str, *, review: bool) -> bool:
+    """Whether a template may be a campaign's default wording, or its wording for patients who need enhanced
+    review: hybrid's higher-risk announcement, or the enhanced-review message elsewhere."""
+    if not review:
+        return template.purpose == "announcement" and not template.higher_risk
+    if approach == "hybrid":
+        return template.purpose == "announcement" and template.higher_risk
+    return template.purpose == "enhanced_review"
+
+
+def wording_needed(channel: str, approach: str, *, review: bool) -> str:
+    if not review:
+        return f"The {channel} template must be a standard announcement."
+    if approach == "hybrid":
+        return f"The {channel} wording for patients who need enhanced review must be a higher-risk (opt-in) announcement."
+    return f"The {channel} wording for patients who need enhanced review must be an enhanced-review message."
+
+
 @transaction.atomic
 def create_campaign(
     *, actor: Actor, practice: Practice, name: str, cohort, templates: dict, skip_told_within_days: int = 30
@@ -131,9 +149,12 @@ def create_campaign(
         raise CampaignError(f"There is already a campaign called “{name.strip()}”.")
     if cohort.practice_id != practice.pk:
         raise CampaignError("That cohort belongs to another practice.")
-    for channel, template in templates.items():
+    for key, template in templates.items():
+        channel, review = key.removesuffix("_review"), key.endswith("_review")
         if template is not None and (template.practice_id != practice.pk or template.channel != channel):
             raise CampaignError(f"The {channel} template must be one of this practice's {channel} templates.")
+        if template is not None and not fits_wording(template, practice.approach, review=review):
+            raise CampaignError(wording_needed(channel, practice.approach, review=review))
     campaign = Campaign.objects.create(
         practice=practice,
         name=name.strip(),
@@ -142,6 +163,9 @@ def create_campaign(
         sms_template=templates.get("sms"),
         email_template=templates.get("email"),
         letter_template=templates.get("letter"),
+        sms_review_template=templates.get("sms_review"),
+        email_review_template=templates.get("email_review"),
+        letter_review_template=templates.get("letter_review"),
         skip_told_within_days=skip_told_within_days,
     )
     campaign.plan = plan_campaign(campaign).counts()
@@ -167,6 +191,7 @@ MESSAGE_COLUMNS = [
     "patient_id",
     "channel",
     "format",
+    "review_wording",
     "reference",
     "reply_code",
     "status",
@@ -187,6 +212,7 @@ def _write_messages(campaign: Campaign, recipients) -> None:
             r.patient_id,
             r.channel,
             r.format,
+            r.review,
             f"RA-{campaign.pk}-{r.patient_id}",
             new_reply_code(),
             MessageStatus.QUEUED.value,
@@ -214,11 +240,18 @@ def approve_campaign(*, actor: Actor, practice: Practice, campaign_id: int) -> C
         raise CampaignError("This campaign has already been approved.")
     if actor.name == campaign.created_by:
         raise CampaignError("Another administrator must approve this campaign: you wrote it.")
-    for channel in ("sms", "email", "letter"):
-        template = campaign.template_for(channel)
+    for channel, review in itertools.product(("sms", "email", "letter"), (False, True)):
+        template = campaign.template_for(channel, review=review)
         if template is not None and template.status != TemplateStatus.APPROVED:
             raise CampaignError(f"The {channel} template “{template.name}” is not approved yet.")
     plan = plan_campaign(campaign)
+    unworded = plan.left_out["no_review_template"]
+    if unworded:
+        raise CampaignError(
+            f"{unworded} patient{'s' if unworded != 1 else ''} in this cohort {'need' if unworded != 1 else 'needs'} enhanced review, and the "
+            "campaign has no wording for them on a channel that reaches them: "
+            + wording_needed("text message, email or letter", practice.approach, review=True)
+        )
     _write_messages(campaign, plan.recipients)
     campaign.plan = plan.counts()
     campaign.status, campaign.approved_by, campaign.approved_at = (

@@ -160,7 +160,10 @@ def campaign_new(request: HttpRequest, ods: str) -> HttpResponse:
                 practice=request.practice,
                 name=data["name"],
                 cohort=data["cohort"],
-                templates={c: data[f"{c}_template"] for c in ("sms", "email", "letter")},
+                templates={
+                    key: data[f"{key}_template"]
+                    for key in ("sms", "email", "letter", "sms_review", "email_review", "letter_review")
+                },
                 skip_told_within_days=data["skip_told_within_days"],
             )
             return redirect("staff:campaign", ods=ods, campaign_id=campaign.pk)
