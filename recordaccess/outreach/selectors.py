@@ -22,7 +22,8 @@ def sample_values(practice, base_url: str) -> dict[str, str]:
         "preference link": start,
         "resources link": start,
         "start date": "the day we turn it on",
-        "DPIA reference": (dpia.reference if dpia else "") or "(not recorded yet)",
+        # Blank until recorded, so nothing naming it can be rendered for a patient (render refuses a blank).
+        "DPIA reference": dpia.reference if dpia else "",
         "DPIA link": (dpia.url if dpia else "") or start,
         "resources": "\n".join(f"- {r.title}: {r.url}" for r in practice.resources.all()),
     }
@@ -38,6 +39,7 @@ def preview_patient(practice, number: str):
 
 def preview_values(practice, base_url: str, patient=None) -> dict[str, str]:
     values = sample_values(practice, base_url)
+    values["DPIA reference"] = values["DPIA reference"] or "(DPIA not recorded yet)"  # staff's preview only
     if patient is not None:
         values |= {"first name": patient.given_name or "patient", "last name": patient.family_name}
     return values

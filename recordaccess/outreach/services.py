@@ -26,6 +26,7 @@ from recordaccess.outreach.models import (
     TemplateStatus,
 )
 from recordaccess.practices.models import Practice
+from recordaccess.practices.readiness import not_ready_reason
 from recordaccess.privatefiles import open_private, private_folder
 
 
@@ -99,6 +100,8 @@ def approve_template(*, actor: Actor, practice: Practice, template_id: int) -> M
     template = MessageTemplate.objects.select_for_update().filter(practice=practice, pk=template_id).first()
     if template is None:
         raise TemplateError("That template no longer exists.")
+    if not_ready := not_ready_reason(practice):
+        raise TemplateError(not_ready)
     breaks = rule_breaks(template, practice.approach)
     if breaks:
         raise TemplateError("This template cannot be approved yet. " + " ".join(b.message for b in breaks))
@@ -240,6 +243,8 @@ def approve_campaign(*, actor: Actor, practice: Practice, campaign_id: int) -> C
         raise CampaignError("This campaign has already been approved.")
     if actor.name == campaign.created_by:
         raise CampaignError("Another administrator must approve this campaign: you wrote it.")
+    if not_ready := not_ready_reason(practice):
+        raise CampaignError(not_ready)
     for channel, review in itertools.product(("sms", "email", "letter"), (False, True)):
         template = campaign.template_for(channel, review=review)
         if template is not None and template.status != TemplateStatus.APPROVED:
@@ -283,6 +288,8 @@ def set_campaign_sending(*, actor: Actor, practice: Practice, campaign_id: int, 
         raise CampaignError(
             f"A campaign that is {campaign.get_status_display().lower()} cannot be {'sent' if sending else 'paused'}."
         )
+    if sending and (not_ready := not_ready_reason(practice)):
+        raise CampaignError(not_ready)
     campaign.status = CampaignStatus.SENDING if sending else CampaignStatus.PAUSED
     campaign.save(update_fields=["status"])
     record(

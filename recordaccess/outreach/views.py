@@ -29,11 +29,17 @@ from recordaccess.outreach.models import (
     TemplateStatus,
 )
 from recordaccess.patients.models import Preference
+from recordaccess.practices.readiness import missing_before_patients
 
 
 def template_list(request: HttpRequest, ods: str) -> HttpResponse:
     return render(
-        request, "outreach/templates.jinja", {"templates": selectors.practice_templates(request.practice)}
+        request,
+        "outreach/templates.jinja",
+        {
+            "templates": selectors.practice_templates(request.practice),
+            "missing": missing_before_patients(request.practice),
+        },
     )
 
 
@@ -146,7 +152,10 @@ def campaign_list(request: HttpRequest, ods: str) -> HttpResponse:
     return render(
         request,
         "outreach/campaigns.jinja",
-        {"campaigns": request.practice.campaigns.select_related("cohort")},
+        {
+            "campaigns": request.practice.campaigns.select_related("cohort"),
+            "missing": missing_before_patients(request.practice),
+        },
     )
 
 
@@ -182,6 +191,7 @@ def campaign_detail(request: HttpRequest, ods: str, campaign_id: int) -> HttpRes
         "outreach/campaign.jinja",
         {
             "campaign": campaign,
+            "missing": missing_before_patients(request.practice),
             "progress": progress,
             "left_out_labels": LEFT_OUT,
             "statuses": MessageStatus,

@@ -27,7 +27,16 @@ from recordaccess.practices.models import (
 )
 from recordaccess.practices.roles import Role
 
-PRACTICE_FIELDS = ("name", "address", "phone", "website", "approach", "store_identity_documents")
+PRACTICE_FIELDS = (
+    "name",
+    "address",
+    "phone",
+    "website",
+    "approach",
+    "approach_agreed_on",
+    "go_live_on",
+    "store_identity_documents",
+)
 DPIA_FIELDS = (
     "reference",
     "completed_on",
@@ -64,6 +73,7 @@ def create_practice(
     ods_code: str,
     name: str,
     approach: str = Approach.OPT_OUT,
+    approach_agreed_on: datetime.date | None = None,
     address: str = "",
     phone: str = "",
     website: str = "",
@@ -76,7 +86,13 @@ def create_practice(
     if Practice.objects.filter(ods_code=ods_code).exists():
         raise PracticeError(f"A practice with ODS code {ods_code} already exists.")
     practice = Practice(
-        ods_code=ods_code, name=name.strip(), approach=approach, address=address, phone=phone, website=website
+        ods_code=ods_code,
+        name=name.strip(),
+        approach=approach,
+        approach_agreed_on=approach_agreed_on,
+        address=address,
+        phone=phone,
+        website=website,
     )
     try:
         practice.full_clean()

@@ -29,6 +29,7 @@ from recordaccess.practices.forms import (
     SignInForm,
     TokenForm,
 )
+from recordaccess.practices.readiness import missing_before_patients
 
 
 def _next_url(request: HttpRequest, default: str = "staff:home"):
@@ -160,6 +161,7 @@ def dashboard(request: HttpRequest, ods: str) -> HttpResponse:
         "practices/dashboard.jinja",
         {
             "dpia": getattr(request.practice, "dpia", None),
+            "missing": missing_before_patients(request.practice),
             "invitations": selectors.pending_invitations_for(request.user).count(),
         },
     )
