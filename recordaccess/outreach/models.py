@@ -40,6 +40,9 @@ class MessageTemplate(models.Model):
     updated_by = models.CharField(max_length=150)
     approved_by = models.CharField(max_length=150, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_note = models.TextField(
+        blank=True, help_text="Why approval was withdrawn when the practice changed its approach."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

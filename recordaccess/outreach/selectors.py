@@ -1,17 +1,33 @@
 from django.urls import reverse
 
 from recordaccess.outreach.formatting import to_html
-from recordaccess.outreach.messages import render
+from recordaccess.outreach.messages import TemplateError, render
 from recordaccess.outreach.models import MessageTemplate
+from recordaccess.practices.models import Dpia
 
 
 def practice_templates(practice):
     return MessageTemplate.objects.filter(practice=practice)
 
 
+def unapproved_templates(campaign) -> list[str]:
+    """The campaign's templates that are not approved now (approval withdrawn since it was approved)."""
+    ids = [
+        getattr(campaign, f"{channel}{suffix}_template_id")
+        for channel in ("sms", "email", "letter")
+        for suffix in ("", "_review")
+    ]
+    return list(
+        MessageTemplate.objects.filter(pk__in=[i for i in ids if i])
+        .exclude(status="approved")
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+
+
 def sample_values(practice, base_url: str) -> dict[str, str]:
     """What a practice's placeholders hold, with a sample patient, for previews."""
-    dpia = getattr(practice, "dpia", None)
+    dpia = Dpia.objects.filter(practice_id=practice.pk).first()  # as recorded now, never a stale copy
     start = base_url + reverse("intake:start", kwargs={"ods": practice.ods_code})
     return {
         "first name": "Sam",
@@ -55,4 +71,7 @@ def published_notice(practice, base_url: str):
     )
     if template is None:
         return None
-    return to_html(render(template.body, sample_values(practice, base_url)))
+    try:
+        return to_html(render(template.body, sample_values(practice, base_url)))
+    except TemplateError:  # its DPIA reference was cleared since: nothing rather than a notice with a gap
+        return None

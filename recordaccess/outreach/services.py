@@ -25,6 +25,7 @@ from recordaccess.outreach.models import (
     PrintStatus,
     TemplateStatus,
 )
+from recordaccess.outreach.selectors import unapproved_templates
 from recordaccess.practices.models import Practice
 from recordaccess.practices.readiness import not_ready_reason
 from recordaccess.privatefiles import open_private, private_folder
@@ -41,9 +42,61 @@ def rule_breaks(template: MessageTemplate, approach: str) -> list:
     )
 
 
+def recheck_templates(*, actor: Actor, practice: Practice, before: str, after: str, **kwargs) -> str:
+    """On a change of approach (practices.signals.approach_changed, inside its transaction): every approved
+    template is checked against the new approach and loses its approval if it now breaks a rule, with the
+    reason kept on it for the administrator. Returns what the administrator must be told."""
+    withdrawn = {}
+    for template in practice.message_templates.select_for_update().filter(status=TemplateStatus.APPROVED):
+        breaks = rule_breaks(template, after)
+        if not breaks:
+            continue
+        template.status, template.approved_by, template.approved_at = TemplateStatus.DRAFT, "", None
+        template.withdrawn_note = (
+            f"Approval withdrawn when the approach changed from {_approach_name(before)} to "
+            f"{_approach_name(after)}: " + " ".join(b.message for b in breaks)
+        )
+        template.save(update_fields=["status", "approved_by", "approved_at", "withdrawn_note", "updated_at"])
+        withdrawn[template.name] = [b.rule for b in breaks]
+    if not withdrawn:
+        return ""
+    record(
+        actor=actor,
+        action="templates.withdraw_approval",
+        practice_ods=practice.ods_code,
+        object_type="message_template",
+        detail={"before": before, "after": after, "withdrawn": withdrawn},
+    )
+    count = len(withdrawn)
+    return (
+        f"{count} template{'s' if count != 1 else ''} lost {'their' if count != 1 else 'its'} approval: they "
+        "break the rules for your new approach. See Message templates, where “Add the default templates” "
+        "restores the defaults for it."
+    )
+
+
+def _approach_name(approach: str) -> str:
+    return {"opt_out": "opt-out", "opt_in": "opt-in", "hybrid": "hybrid"}.get(approach, approach)
+
+
 @transaction.atomic
 def install_default_templates(*, actor: Actor, practice: Practice) -> int:
-    """Add the default templates for the practice's approach that it does not have yet (by name)."""
+    """Add the default templates for the practice's approach that it does not have yet (by name), and put back
+    the default words in any unapproved template of a default's name that breaks the rules for the approach
+    (after a change of approach, the old defaults). Approved and passing templates are left as they are."""
+    defaults = {d.name: d for d in defaults_for(practice.approach)}
+    restored = []
+    for template in practice.message_templates.select_for_update().filter(
+        name__in=defaults, status=TemplateStatus.DRAFT
+    ):
+        if not rule_breaks(template, practice.approach):
+            continue
+        d = defaults[template.name]
+        template.channel, template.purpose, template.higher_risk = d.channel, d.purpose, d.higher_risk
+        template.subject, template.body, template.withdrawn_note = d.subject, d.body, ""
+        template.updated_by = actor.name
+        template.save()
+        restored.append(template.name)
     have = set(practice.message_templates.values_list("name", flat=True))
     new = [
         MessageTemplate(
@@ -60,15 +113,15 @@ def install_default_templates(*, actor: Actor, practice: Practice) -> int:
         if d.name not in have
     ]
     MessageTemplate.objects.bulk_create(new)
-    if new:
+    if new or restored:
         record(
             actor=actor,
             action="templates.install_defaults",
             practice_ods=practice.ods_code,
             object_type="message_template",
-            detail={"added": [t.name for t in new]},
+            detail={"added": [t.name for t in new], "restored": restored},
         )
-    return len(new)
+    return len(new) + len(restored)
 
 
 @transaction.atomic
@@ -82,7 +135,7 @@ def save_template(
     before = {"subject": template.subject, "body": template.body}
     template.subject, template.body = subject, body
     template.status, template.approved_by, template.approved_at = TemplateStatus.DRAFT, "", None
-    template.updated_by = actor.name
+    template.updated_by, template.withdrawn_note = actor.name, ""
     template.save()
     record(
         actor=actor,
@@ -110,6 +163,7 @@ def approve_template(*, actor: Actor, practice: Practice, template_id: int) -> M
         actor.name,
         timezone.now(),
     )
+    template.withdrawn_note = ""
     template.save()
     record(
         actor=actor,
@@ -290,6 +344,11 @@ def set_campaign_sending(*, actor: Actor, practice: Practice, campaign_id: int, 
         )
     if sending and (not_ready := not_ready_reason(practice)):
         raise CampaignError(not_ready)
+    if sending and (unapproved := unapproved_templates(campaign)):
+        raise CampaignError(
+            f"Approval was withdrawn from {', '.join(unapproved)} when your approach changed: "
+            "this campaign cannot be sent. Create a new one with approved templates."
+        )
     campaign.status = CampaignStatus.SENDING if sending else CampaignStatus.PAUSED
     campaign.save(update_fields=["status"])
     record(

@@ -38,6 +38,7 @@ def template_list(request: HttpRequest, ods: str) -> HttpResponse:
         "outreach/templates.jinja",
         {
             "templates": selectors.practice_templates(request.practice),
+            "withdrawn": selectors.practice_templates(request.practice).exclude(withdrawn_note=""),
             "missing": missing_before_patients(request.practice),
         },
     )

@@ -26,6 +26,7 @@ from recordaccess.practices.models import (
     validate_ods_code,
 )
 from recordaccess.practices.roles import Role
+from recordaccess.practices.signals import approach_changed
 
 PRACTICE_FIELDS = (
     "name",
@@ -137,8 +138,13 @@ def _update_audited(*, actor: Actor, practice: Practice, instance, field_names, 
 
 
 @transaction.atomic
-def update_practice(*, actor: Actor, practice: Practice, **values) -> Practice:
-    return _update_audited(
+def update_practice(
+    *, actor: Actor, practice: Practice, notices: list[str] | None = None, **values
+) -> Practice:
+    """A change of approach is announced to the apps that depend on it (templates are re-checked); what they
+    say the administrator must know is added to `notices`."""
+    before = Practice.objects.get(pk=practice.pk).approach
+    practice = _update_audited(
         actor=actor,
         practice=practice,
         instance=practice,
@@ -146,6 +152,13 @@ def update_practice(*, actor: Actor, practice: Practice, **values) -> Practice:
         values=values,
         action="practice.update",
     )
+    if practice.approach != before:
+        responses = approach_changed.send(
+            sender=Practice, actor=actor, practice=practice, before=before, after=practice.approach
+        )
+        if notices is not None:
+            notices.extend(notice for _, notice in responses if notice)
+    return practice
 
 
 @transaction.atomic
