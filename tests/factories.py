@@ -21,7 +21,7 @@ _counter = itertools.count(1)
 def practice(
     ods_code: str | None = None, *, name: str = "Test Surgery", approach: str = "opt_out"
 ) -> Practice:
-    """A practice ready to reach its patients: approach agreed and DPIA recorded (practices/readiness.py)."""
+    """A practice ready to reach its patients: approach agreed, DPIA and go-live date recorded."""
     ods_code = ods_code or f"T{next(_counter):05d}"
     actor = Actor.system("tests")
     made = create_practice(
@@ -30,6 +30,7 @@ def practice(
         name=name,
         approach=approach,
         approach_agreed_on=datetime.date(2026, 1, 5),
+        go_live_on=datetime.date(2026, 3, 2),
     )
     update_dpia(actor=actor, practice=made, reference="DPIA-TEST-1", completed_on=datetime.date(2026, 1, 6))
     return made

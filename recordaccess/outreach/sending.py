@@ -22,7 +22,7 @@ from recordaccess.outreach.messages import render
 from recordaccess.outreach.models import Campaign, Message, MessageStatus
 from recordaccess.outreach.ratelimit import next_day, take, take_daily, used_today
 from recordaccess.outreach.replies import preference_link
-from recordaccess.outreach.selectors import sample_values, unapproved_templates
+from recordaccess.outreach.selectors import missing_values, sample_values, unapproved_templates
 from recordaccess.patients.contacts import format_uk_mobile
 from recordaccess.patients.models import Patient
 from recordaccess.practices.readiness import not_ready_reason
@@ -149,6 +149,8 @@ def send_batch(campaign: Campaign, channel, *, size: int = 100) -> int | None:
     the practice may not send to patients (checked every batch: a DPIA can be withdrawn mid-campaign)."""
     if not_ready := not_ready_reason(campaign.practice):
         raise NotReadyToSend(not_ready)
+    if needed := missing_values(campaign, settings.PUBLIC_BASE_URL):
+        raise NotReadyToSend(" ".join(needed))
     if unapproved := unapproved_templates(campaign):
         raise NotReadyToSend(f"Approval was withdrawn from {', '.join(unapproved)}: nothing more is sent.")
     values = sample_values(campaign.practice, settings.PUBLIC_BASE_URL)

@@ -25,7 +25,7 @@ from recordaccess.outreach.models import (
     PrintStatus,
     TemplateStatus,
 )
-from recordaccess.outreach.selectors import unapproved_templates
+from recordaccess.outreach.selectors import missing_values, unapproved_templates
 from recordaccess.practices.models import Practice
 from recordaccess.practices.readiness import not_ready_reason
 from recordaccess.privatefiles import open_private, private_folder
@@ -299,6 +299,8 @@ def approve_campaign(*, actor: Actor, practice: Practice, campaign_id: int) -> C
         raise CampaignError("Another administrator must approve this campaign: you wrote it.")
     if not_ready := not_ready_reason(practice):
         raise CampaignError(not_ready)
+    if needed := missing_values(campaign, settings.PUBLIC_BASE_URL):
+        raise CampaignError("This campaign cannot be approved yet. " + " ".join(needed))
     for channel, review in itertools.product(("sms", "email", "letter"), (False, True)):
         template = campaign.template_for(channel, review=review)
         if template is not None and template.status != TemplateStatus.APPROVED:

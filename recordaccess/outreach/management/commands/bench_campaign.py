@@ -257,9 +257,16 @@ class Command(BaseCommand):
             name="Benchmark practice",
             approach="opt_out",
         )
-        if missing_before_patients(practice):  # a benchmark practice is ready to send, as a real one must be
+        if (
+            missing_before_patients(practice) or practice.go_live_on is None
+        ):  # ready to send, as a real one must be
             bench = Actor.system("command:bench_campaign")
-            update_practice(actor=bench, practice=practice, approach_agreed_on=datetime.date(2026, 1, 5))
+            update_practice(
+                actor=bench,
+                practice=practice,
+                approach_agreed_on=datetime.date(2026, 1, 5),
+                go_live_on=datetime.date(2026, 3, 2),
+            )
             update_dpia(
                 actor=bench, practice=practice, reference="BENCH-DPIA", completed_on=datetime.date(2026, 1, 6)
             )
