@@ -20,9 +20,15 @@ class CampaignForm(forms.Form):
     sms_template = forms.ModelChoiceField(queryset=None, required=False, label="Text message template")
     email_template = forms.ModelChoiceField(queryset=None, required=False, label="Email template")
     letter_template = forms.ModelChoiceField(queryset=None, required=False, label="Letter template")
-    sms_review_template = forms.ModelChoiceField(queryset=None, required=False, label="Text message")
-    email_review_template = forms.ModelChoiceField(queryset=None, required=False, label="Email")
-    letter_review_template = forms.ModelChoiceField(queryset=None, required=False, label="Letter")
+    sms_review_template = forms.ModelChoiceField(
+        queryset=None, required=False, label="Text message for patients who need enhanced review"
+    )
+    email_review_template = forms.ModelChoiceField(
+        queryset=None, required=False, label="Email for patients who need enhanced review"
+    )
+    letter_review_template = forms.ModelChoiceField(
+        queryset=None, required=False, label="Letter for patients who need enhanced review"
+    )
     skip_told_within_days = forms.IntegerField(
         label="Leave out patients told in the last … days",
         initial=30,
