@@ -17,6 +17,7 @@ from recordaccess.outreach.services import (
     install_default_templates,
     set_campaign_sending,
 )
+from recordaccess.outreach.tasks import send_campaign
 from recordaccess.practices.readiness import missing_before_patients
 from recordaccess.practices.roles import Role
 from recordaccess.practices.services import create_practice, update_dpia, update_practice
@@ -85,3 +86,17 @@ def test_the_pages_say_what_is_missing_and_link_to_it(client, new_practice):
         assert "Record the DPIA&#39;s reference" in missing or "Record the DPIA's reference" in missing
         assert reverse("staff:dpia_edit", kwargs={"ods": new_practice.ods_code}) in missing
         assert reverse("staff:practice_edit", kwargs={"ods": new_practice.ods_code}) in missing
+
+
+def test_a_campaign_sending_when_the_dpia_is_withdrawn_is_paused_by_its_worker(practice, campaign):
+    approve_campaign(actor=APPROVER, practice=practice, campaign_id=campaign.pk)
+    Campaign.objects.filter(pk=campaign.pk).update(
+        status="sending",
+        window_start=datetime.time(0, 0),
+        window_end=datetime.time(23, 59, 59),
+        send_on_sundays=True,
+    )
+    update_dpia(actor=SYSTEM, practice=practice, completed_on=None)
+    assert "Record the date the DPIA was completed" in send_campaign.call(campaign.pk)
+    assert Campaign.objects.get(pk=campaign.pk).status == "paused"
+    assert not OutboxItem.objects.exists()
