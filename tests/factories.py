@@ -1,12 +1,18 @@
 """Building test data through the same services the application uses."""
 
+import datetime
 import itertools
 
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from recordaccess.audit.services import Actor
 from recordaccess.practices.models import Practice, StaffUser
-from recordaccess.practices.services import add_staff_member, add_to_practice_by_operator, create_practice
+from recordaccess.practices.services import (
+    add_staff_member,
+    add_to_practice_by_operator,
+    create_practice,
+    update_dpia,
+)
 
 TEST_PASSWORD = "a long test passphrase 42"
 _counter = itertools.count(1)
@@ -15,8 +21,19 @@ _counter = itertools.count(1)
 def practice(
     ods_code: str | None = None, *, name: str = "Test Surgery", approach: str = "opt_out"
 ) -> Practice:
+    """A practice ready to reach its patients: approach agreed, DPIA and go-live date recorded."""
     ods_code = ods_code or f"T{next(_counter):05d}"
-    return create_practice(actor=Actor.system("tests"), ods_code=ods_code, name=name, approach=approach)
+    actor = Actor.system("tests")
+    made = create_practice(
+        actor=actor,
+        ods_code=ods_code,
+        name=name,
+        approach=approach,
+        approach_agreed_on=datetime.date(2026, 1, 5),
+        go_live_on=datetime.date(2026, 3, 2),
+    )
+    update_dpia(actor=actor, practice=made, reference="DPIA-TEST-1", completed_on=datetime.date(2026, 1, 6))
+    return made
 
 
 def staff(

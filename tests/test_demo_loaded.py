@@ -68,6 +68,13 @@ def test_the_demo_templates_are_installed_and_approved(demo):
     assert set(templates.values_list("status", flat=True)) == {"approved"}
 
 
+def test_the_demo_has_a_hybrid_campaign_whose_plan_splits_the_wording(demo):
+    campaign = demo.campaigns.get(name="Launch: adults with a mobile")
+    assert campaign.status == "draft"
+    assert campaign.plan["by_wording"]["review"] > 0 and campaign.plan["by_wording"]["standard"] > 0
+    assert not campaign.plan["left_out"].get("no_review_template")
+
+
 def test_demo_patients_are_synthetic_and_cannot_reach_anyone(demo):
     numbers = list(demo.patients.values_list("nhs_number", flat=True))
     assert len(set(numbers)) == len(numbers)
@@ -98,6 +105,7 @@ def test_loading_the_demo_twice_changes_nothing(demo, capsys):
             "flags": 0,
             "cohorts": 0,
             "templates": 0,
+            "campaigns": 0,
         },
     }
     assert Practice.objects.count() == 1

@@ -30,7 +30,12 @@ LEFT_OUT = {
     "no_contact": "No usable mobile, email address or postal address",
     "no_template": "No approved template for the only channel that reaches them",
     "needs_staff": "Only a letter reaches them but they need braille or British Sign Language: staff arrange it",
+    "no_review_template": "Need enhanced review, and no review wording for a channel that reaches them",
 }
+# Which wording a patient gets: the campaign's default, or its review wording (patients needing enhanced review).
+WORDINGS = ("standard", "review")
+# Approaches whose default announcement must never reach a patient who needs enhanced review.
+REVIEW_WORDING_APPROACHES = ("hybrid", "opt_out")
 CHANNEL_ORDER = ("sms", "email", "letter")
 PREFERRED = {FlagKind.CONTACT_SMS: "sms", FlagKind.CONTACT_EMAIL: "email", FlagKind.CONTACT_LETTER: "letter"}
 FAILED = (MessageStatus.PERMANENT_FAILURE,)
@@ -42,6 +47,7 @@ class Recipient:
     channel: str
     format: str
     needs_review: bool = False  # patients/flags.py needs_enhanced_review: the same answer as the decision
+    review: bool = False  # gets the campaign's review wording (hybrid and opt-out practices)
 
 
 @dataclass
@@ -51,9 +57,11 @@ class Plan:
 
     def counts(self) -> dict:
         by_channel = Counter(r.channel for r in self.recipients)
+        reviewed = sum(1 for r in self.recipients if r.review)
         return {
             "recipients": len(self.recipients),
             "by_channel": {channel: by_channel.get(channel, 0) for channel in CHANNEL_ORDER},
+            "by_wording": {"standard": len(self.recipients) - reviewed, "review": reviewed},
             "by_format": dict(Counter(r.format for r in self.recipients if r.format)),
             "left_out": {reason: self.left_out[reason] for reason in LEFT_OUT if self.left_out[reason]},
         }
@@ -89,6 +97,9 @@ def plan_campaign(campaign: Campaign, *, today: datetime.date | None = None) -> 
         )
     )
     templates = {channel for channel in CHANNEL_ORDER if campaign.template_for(channel) is not None}
+    review_templates = {c for c in CHANNEL_ORDER if campaign.template_for(c, review=True) is not None}
+    # Who gets the review wording: those the one rule says need enhanced review, where the approach asks.
+    needs_review = needing_review if campaign.practice.approach in REVIEW_WORDING_APPROACHES else set()
     adult_born_by = years_before(today, 16)
     told_since = timezone.now() - datetime.timedelta(days=campaign.skip_told_within_days)
     plan = Plan()
@@ -115,15 +126,18 @@ def plan_campaign(campaign: Campaign, *, today: datetime.date | None = None) -> 
         if not possible:
             plan.left_out["no_contact"] += 1
             continue
-        channel = next((c for c in possible if c in templates), None)
+        review = pk in needs_review
+        channel = next((c for c in possible if c in (review_templates if review else templates)), None)
         if channel is None:
-            plan.left_out["no_template"] += 1
+            plan.left_out["no_review_template" if review else "no_template"] += 1
             continue
         needs = written_format(flags.get(pk, ()))
         if channel == "letter" and needs_staff(needs):  # on the communication worklist instead
             plan.left_out["needs_staff"] += 1
             continue
-        plan.recipients.append(Recipient(pk, channel, needs, pk in needing_review))
+        plan.recipients.append(
+            Recipient(pk, channel, needs, needs_review=pk in needing_review, review=review)
+        )
     return plan
 
 

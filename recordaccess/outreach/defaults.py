@@ -46,7 +46,10 @@ def _choice(approach: str, higher_risk: bool) -> str:
 def _short_choice(approach: str, higher_risk: bool) -> str:
     if approach == "opt_in" or (approach == "hybrid" and higher_risk):
         return "To see your GP record online you need to ask us. Please ask soon: ((request link))"
-    return "You can now see new entries in your GP record online. If you do not want this, tell us soon: ((preference link))"
+    return (
+        "You can see new entries in your GP record online from ((start date)). If you do not want this, "
+        "tell us soon: ((preference link))"
+    )
 
 
 def announcement(approach: str, higher_risk: bool = False) -> list[DefaultTemplate]:

@@ -20,6 +20,15 @@ class CampaignForm(forms.Form):
     sms_template = forms.ModelChoiceField(queryset=None, required=False, label="Text message template")
     email_template = forms.ModelChoiceField(queryset=None, required=False, label="Email template")
     letter_template = forms.ModelChoiceField(queryset=None, required=False, label="Letter template")
+    sms_review_template = forms.ModelChoiceField(
+        queryset=None, required=False, label="Text message for patients who need enhanced review"
+    )
+    email_review_template = forms.ModelChoiceField(
+        queryset=None, required=False, label="Email for patients who need enhanced review"
+    )
+    letter_review_template = forms.ModelChoiceField(
+        queryset=None, required=False, label="Letter for patients who need enhanced review"
+    )
     skip_told_within_days = forms.IntegerField(
         label="Leave out patients told in the last … days",
         initial=30,
@@ -34,8 +43,15 @@ class CampaignForm(forms.Form):
 
         self.fields["cohort"].queryset = practice.cohorts.all()
         approved = MessageTemplate.objects.filter(practice=practice, status=TemplateStatus.APPROVED)
+        standard = approved.filter(purpose="announcement", higher_risk=False)
+        review = (
+            approved.filter(purpose="announcement", higher_risk=True)
+            if practice.approach == "hybrid"
+            else approved.filter(purpose="enhanced_review")
+        )
         for channel in ("sms", "email", "letter"):
-            self.fields[f"{channel}_template"].queryset = approved.filter(channel=channel)
+            self.fields[f"{channel}_template"].queryset = standard.filter(channel=channel)
+            self.fields[f"{channel}_review_template"].queryset = review.filter(channel=channel)
 
     def clean(self):
         cleaned = super().clean()

@@ -41,6 +41,9 @@ class MessageTemplate(models.Model):
     updated_by = models.CharField(max_length=150)
     approved_by = models.CharField(max_length=150, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_note = models.TextField(
+        blank=True, help_text="Why approval was withdrawn when the practice changed its approach."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -76,6 +79,17 @@ class Campaign(models.Model):
     letter_template = models.ForeignKey(
         MessageTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The wording for patients who need enhanced review: hybrid's higher-risk (opt-in) announcement, or in an
+    # opt-out practice the enhanced-review message ("you can still ask"). Never the default announcement.
+    sms_review_template = models.ForeignKey(
+        MessageTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    email_review_template = models.ForeignKey(
+        MessageTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    letter_review_template = models.ForeignKey(
+        MessageTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     skip_told_within_days = models.PositiveIntegerField(
         default=30, help_text="Leave out patients told this recently."
     )
@@ -104,7 +118,13 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def template_for(self, channel: str) -> MessageTemplate | None:
+    def template_for(self, channel: str, *, review: bool = False) -> MessageTemplate | None:
+        if review:
+            return {
+                "sms": self.sms_review_template,
+                "email": self.email_review_template,
+                "letter": self.letter_review_template,
+            }.get(channel)
         return {"sms": self.sms_template, "email": self.email_template, "letter": self.letter_template}.get(
             channel
         )
@@ -139,6 +159,10 @@ class Message(models.Model):
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="messages")
     channel = models.CharField(max_length=10, choices=Channel.choices)
     format = models.CharField(max_length=20, blank=True, help_text="large_print, easy_read or interpreter.")
+    review_wording = models.BooleanField(  # a database default too: campaign approval writes rows in bulk
+        db_default=False,
+        help_text="The patient needs enhanced review: sent the campaign's review template, not the default.",
+    )
     reference = models.CharField(
         max_length=40, unique=True, help_text="Our idempotent reference, sent to Notify."
     )

@@ -2,8 +2,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from recordaccess.outreach.formatting import to_html
-from recordaccess.outreach.messages import render
+from recordaccess.outreach.messages import TemplateError, placeholder_key, placeholders, render
 from recordaccess.outreach.models import MessageTemplate
+from recordaccess.practices.models import Dpia
 
 
 def practice_templates(practice):
@@ -17,9 +18,48 @@ def resources_link(practice, base_url: str | None = None) -> str:
     return base + reverse("intake:start", kwargs={"ods": practice.ods_code})
 
 
+def unapproved_templates(campaign) -> list[str]:
+    """The campaign's templates that are not approved now (approval withdrawn since it was approved)."""
+    ids = [
+        getattr(campaign, f"{channel}{suffix}_template_id")
+        for channel in ("sms", "email", "letter")
+        for suffix in ("", "_review")
+    ]
+    return list(
+        MessageTemplate.objects.filter(pk__in=[i for i in ids if i])
+        .exclude(status="approved")
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+
+
+# What to record when a campaign's templates use a placeholder the practice has left blank.
+TO_RECORD = {
+    "start date": "Record the date online access starts in the practice's details: the messages name it.",
+    "dpia reference": "Record the DPIA's reference: the messages name it.",
+    "resources": "Add the NHS resources the messages list (Practice and DPIA, Resources).",
+}
+
+
+def missing_values(campaign, base_url: str) -> list[str]:
+    """What the practice must record before this campaign's templates can be filled in for a patient."""
+    values = {placeholder_key(k): v for k, v in sample_values(campaign.practice, base_url).items()}
+    needed = []
+    for channel in ("sms", "email", "letter"):
+        for review in (False, True):
+            template = campaign.template_for(channel, review=review)
+            if template is None:
+                continue
+            for name in placeholders(f"{template.subject}\n{template.body}"):
+                key = placeholder_key(name)
+                if key in values and values[key] == "":
+                    needed.append(TO_RECORD.get(key, f"Record a value for (({name})): the messages use it."))
+    return list(dict.fromkeys(needed))
+
+
 def sample_values(practice, base_url: str) -> dict[str, str]:
     """What a practice's placeholders hold, with a sample patient, for previews."""
-    dpia = getattr(practice, "dpia", None)
+    dpia = Dpia.objects.filter(practice_id=practice.pk).first()  # as recorded now, never a stale copy
     start = resources_link(practice, base_url)
     return {
         "first name": "Sam",
@@ -29,8 +69,10 @@ def sample_values(practice, base_url: str) -> dict[str, str]:
         "request link": start,
         "preference link": start,
         "resources link": start,
-        "start date": "the day we turn it on",
-        "DPIA reference": (dpia.reference if dpia else "") or "(not recorded yet)",
+        # The go-live date the practice recorded; blank until then, so no message guesses when access starts.
+        "start date": f"{practice.go_live_on.day} {practice.go_live_on:%B %Y}" if practice.go_live_on else "",
+        # Blank until recorded, so nothing naming it can be rendered for a patient (render refuses a blank).
+        "DPIA reference": dpia.reference if dpia else "",
         "DPIA link": (dpia.url if dpia else "") or start,
         "resources": "\n".join(f"- {r.title}: {r.url}" for r in practice.resources.all()),
     }
@@ -46,6 +88,9 @@ def preview_patient(practice, number: str):
 
 def preview_values(practice, base_url: str, patient=None) -> dict[str, str]:
     values = sample_values(practice, base_url)
+    # Staff's previews only: a patient's message is never rendered with these.
+    values["DPIA reference"] = values["DPIA reference"] or "(DPIA not recorded yet)"
+    values["start date"] = values["start date"] or "(start date not recorded yet)"
     if patient is not None:
         values |= {"first name": patient.given_name or "patient", "last name": patient.family_name}
     return values
@@ -61,4 +106,7 @@ def published_notice(practice, base_url: str):
     )
     if template is None:
         return None
-    return to_html(render(template.body, sample_values(practice, base_url)))
+    try:
+        return to_html(render(template.body, sample_values(practice, base_url)))
+    except TemplateError:  # its DPIA reference was cleared since: nothing rather than a notice with a gap
+        return None

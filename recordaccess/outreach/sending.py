@@ -22,9 +22,10 @@ from recordaccess.outreach.messages import render
 from recordaccess.outreach.models import Campaign, Message, MessageStatus
 from recordaccess.outreach.ratelimit import next_day, take, take_daily, used_today
 from recordaccess.outreach.replies import preference_link
-from recordaccess.outreach.selectors import sample_values
+from recordaccess.outreach.selectors import missing_values, sample_values, unapproved_templates
 from recordaccess.patients.contacts import format_uk_mobile
 from recordaccess.patients.models import Patient
+from recordaccess.practices.readiness import not_ready_reason
 
 
 def stuck_after() -> datetime.timedelta:
@@ -36,6 +37,10 @@ def within_window(campaign: Campaign, moment: datetime.datetime) -> bool:
     if local.weekday() == 6 and not campaign.send_on_sundays:
         return False
     return campaign.window_start <= local.time().replace(tzinfo=None) < campaign.window_end
+
+
+class NotReadyToSend(Exception):
+    """The practice's DPIA or agreed approach is not recorded (any more): nothing goes to its patients."""
 
 
 class DailyLimitReached(Exception):
@@ -68,7 +73,7 @@ def claim(campaign: Campaign, size: int, channels: Iterable[str] | None = None) 
 
 def rendered_for(message: Message, values: dict) -> Rendered:
     patient = message.patient
-    template = message.campaign.template_for(message.channel)
+    template = message.campaign.template_for(message.channel, review=message.review_wording)
     values = {**values, "first name": patient.given_name or "patient", "last name": patient.family_name}
     if message.reply_code:  # the patient's own link: their answer goes on their record
         values["preference link"] = preference_link(message.reply_code)
@@ -140,7 +145,14 @@ def _record_sent(sent: list[tuple[Message, Outcome]]) -> None:
 def send_batch(campaign: Campaign, channel, *, size: int = 100) -> int | None:
     """Claim and deliver one batch; returns how many were claimed (0 when nothing is ready), or None when the
     shared rate limit has nothing left in this window and the caller should wait for the next. Raises
-    DailyLimitReached when today's allowance of every channel still needed is used up."""
+    DailyLimitReached when today's allowance of every channel still needed is used up, and NotReadyToSend when
+    the practice may not send to patients (checked every batch: a DPIA can be withdrawn mid-campaign)."""
+    if not_ready := not_ready_reason(campaign.practice):
+        raise NotReadyToSend(not_ready)
+    if needed := missing_values(campaign, settings.PUBLIC_BASE_URL):
+        raise NotReadyToSend(" ".join(needed))
+    if unapproved := unapproved_templates(campaign):
+        raise NotReadyToSend(f"Approval was withdrawn from {', '.join(unapproved)}: nothing more is sent.")
     values = sample_values(campaign.practice, settings.PUBLIC_BASE_URL)
     if not getattr(channel, "rate_limited", False):
         ids = claim(campaign, size)

@@ -25,7 +25,9 @@ from recordaccess.outreach.models import (
     PrintStatus,
     TemplateStatus,
 )
+from recordaccess.outreach.selectors import missing_values, unapproved_templates
 from recordaccess.practices.models import Practice
+from recordaccess.practices.readiness import not_ready_reason
 from recordaccess.privatefiles import open_private, private_folder
 
 
@@ -40,9 +42,61 @@ def rule_breaks(template: MessageTemplate, approach: str) -> list:
     )
 
 
+def recheck_templates(*, actor: Actor, practice: Practice, before: str, after: str, **kwargs) -> str:
+    """On a change of approach (practices.signals.approach_changed, inside its transaction): every approved
+    template is checked against the new approach and loses its approval if it now breaks a rule, with the
+    reason kept on it for the administrator. Returns what the administrator must be told."""
+    withdrawn = {}
+    for template in practice.message_templates.select_for_update().filter(status=TemplateStatus.APPROVED):
+        breaks = rule_breaks(template, after)
+        if not breaks:
+            continue
+        template.status, template.approved_by, template.approved_at = TemplateStatus.DRAFT, "", None
+        template.withdrawn_note = (
+            f"Approval withdrawn when the approach changed from {_approach_name(before)} to "
+            f"{_approach_name(after)}: " + " ".join(b.message for b in breaks)
+        )
+        template.save(update_fields=["status", "approved_by", "approved_at", "withdrawn_note", "updated_at"])
+        withdrawn[template.name] = [b.rule for b in breaks]
+    if not withdrawn:
+        return ""
+    record(
+        actor=actor,
+        action="templates.withdraw_approval",
+        practice_ods=practice.ods_code,
+        object_type="message_template",
+        detail={"before": before, "after": after, "withdrawn": withdrawn},
+    )
+    count = len(withdrawn)
+    return (
+        f"{count} template{'s' if count != 1 else ''} lost {'their' if count != 1 else 'its'} approval: they "
+        "break the rules for your new approach. See Message templates, where “Add the default templates” "
+        "restores the defaults for it."
+    )
+
+
+def _approach_name(approach: str) -> str:
+    return {"opt_out": "opt-out", "opt_in": "opt-in", "hybrid": "hybrid"}.get(approach, approach)
+
+
 @transaction.atomic
 def install_default_templates(*, actor: Actor, practice: Practice) -> int:
-    """Add the default templates for the practice's approach that it does not have yet (by name)."""
+    """Add the default templates for the practice's approach that it does not have yet (by name), and put back
+    the default words in any unapproved template of a default's name that breaks the rules for the approach
+    (after a change of approach, the old defaults). Approved and passing templates are left as they are."""
+    defaults = {d.name: d for d in defaults_for(practice.approach)}
+    restored = []
+    for template in practice.message_templates.select_for_update().filter(
+        name__in=defaults, status=TemplateStatus.DRAFT
+    ):
+        if not rule_breaks(template, practice.approach):
+            continue
+        d = defaults[template.name]
+        template.channel, template.purpose, template.higher_risk = d.channel, d.purpose, d.higher_risk
+        template.subject, template.body, template.withdrawn_note = d.subject, d.body, ""
+        template.updated_by = actor.name
+        template.save()
+        restored.append(template.name)
     have = set(practice.message_templates.values_list("name", flat=True))
     new = [
         MessageTemplate(
@@ -59,15 +113,15 @@ def install_default_templates(*, actor: Actor, practice: Practice) -> int:
         if d.name not in have
     ]
     MessageTemplate.objects.bulk_create(new)
-    if new:
+    if new or restored:
         record(
             actor=actor,
             action="templates.install_defaults",
             practice_ods=practice.ods_code,
             object_type="message_template",
-            detail={"added": [t.name for t in new]},
+            detail={"added": [t.name for t in new], "restored": restored},
         )
-    return len(new)
+    return len(new) + len(restored)
 
 
 @transaction.atomic
@@ -81,7 +135,7 @@ def save_template(
     before = {"subject": template.subject, "body": template.body}
     template.subject, template.body = subject, body
     template.status, template.approved_by, template.approved_at = TemplateStatus.DRAFT, "", None
-    template.updated_by = actor.name
+    template.updated_by, template.withdrawn_note = actor.name, ""
     template.save()
     record(
         actor=actor,
@@ -99,6 +153,8 @@ def approve_template(*, actor: Actor, practice: Practice, template_id: int) -> M
     template = MessageTemplate.objects.select_for_update().filter(practice=practice, pk=template_id).first()
     if template is None:
         raise TemplateError("That template no longer exists.")
+    if not_ready := not_ready_reason(practice):
+        raise TemplateError(not_ready)
     breaks = rule_breaks(template, practice.approach)
     if breaks:
         raise TemplateError("This template cannot be approved yet. " + " ".join(b.message for b in breaks))
@@ -107,6 +163,7 @@ def approve_template(*, actor: Actor, practice: Practice, template_id: int) -> M
         actor.name,
         timezone.now(),
     )
+    template.withdrawn_note = ""
     template.save()
     record(
         actor=actor,
@@ -123,6 +180,24 @@ class CampaignError(ValueError):
     """A campaign action that cannot be carried out, with a message for the user."""
 
 
+def fits_wording(template: MessageTemplate, approach: str, *, review: bool) -> bool:
+    """Whether a template may be a campaign's default wording, or its wording for patients who need enhanced
+    review: hybrid's higher-risk announcement, or the enhanced-review message elsewhere."""
+    if not review:
+        return template.purpose == "announcement" and not template.higher_risk
+    if approach == "hybrid":
+        return template.purpose == "announcement" and template.higher_risk
+    return template.purpose == "enhanced_review"
+
+
+def wording_needed(channel: str, approach: str, *, review: bool) -> str:
+    if not review:
+        return f"The {channel} template must be a standard announcement."
+    if approach == "hybrid":
+        return f"The {channel} wording for patients who need enhanced review must be a higher-risk (opt-in) announcement."
+    return f"The {channel} wording for patients who need enhanced review must be an enhanced-review message."
+
+
 @transaction.atomic
 def create_campaign(
     *, actor: Actor, practice: Practice, name: str, cohort, templates: dict, skip_told_within_days: int = 30
@@ -131,9 +206,12 @@ def create_campaign(
         raise CampaignError(f"There is already a campaign called “{name.strip()}”.")
     if cohort.practice_id != practice.pk:
         raise CampaignError("That cohort belongs to another practice.")
-    for channel, template in templates.items():
+    for key, template in templates.items():
+        channel, review = key.removesuffix("_review"), key.endswith("_review")
         if template is not None and (template.practice_id != practice.pk or template.channel != channel):
             raise CampaignError(f"The {channel} template must be one of this practice's {channel} templates.")
+        if template is not None and not fits_wording(template, practice.approach, review=review):
+            raise CampaignError(wording_needed(channel, practice.approach, review=review))
     campaign = Campaign.objects.create(
         practice=practice,
         name=name.strip(),
@@ -142,6 +220,9 @@ def create_campaign(
         sms_template=templates.get("sms"),
         email_template=templates.get("email"),
         letter_template=templates.get("letter"),
+        sms_review_template=templates.get("sms_review"),
+        email_review_template=templates.get("email_review"),
+        letter_review_template=templates.get("letter_review"),
         skip_told_within_days=skip_told_within_days,
     )
     campaign.plan = plan_campaign(campaign).counts()
@@ -167,6 +248,7 @@ MESSAGE_COLUMNS = [
     "patient_id",
     "channel",
     "format",
+    "review_wording",
     "reference",
     "reply_code",
     "status",
@@ -187,6 +269,7 @@ def _write_messages(campaign: Campaign, recipients) -> None:
             r.patient_id,
             r.channel,
             r.format,
+            r.review,
             f"RA-{campaign.pk}-{r.patient_id}",
             new_reply_code(),
             MessageStatus.QUEUED.value,
@@ -214,11 +297,22 @@ def approve_campaign(*, actor: Actor, practice: Practice, campaign_id: int) -> C
         raise CampaignError("This campaign has already been approved.")
     if actor.name == campaign.created_by:
         raise CampaignError("Another administrator must approve this campaign: you wrote it.")
-    for channel in ("sms", "email", "letter"):
-        template = campaign.template_for(channel)
+    if not_ready := not_ready_reason(practice):
+        raise CampaignError(not_ready)
+    if needed := missing_values(campaign, settings.PUBLIC_BASE_URL):
+        raise CampaignError("This campaign cannot be approved yet. " + " ".join(needed))
+    for channel, review in itertools.product(("sms", "email", "letter"), (False, True)):
+        template = campaign.template_for(channel, review=review)
         if template is not None and template.status != TemplateStatus.APPROVED:
             raise CampaignError(f"The {channel} template “{template.name}” is not approved yet.")
     plan = plan_campaign(campaign)
+    unworded = plan.left_out["no_review_template"]
+    if unworded:
+        raise CampaignError(
+            f"{unworded} patient{'s' if unworded != 1 else ''} in this cohort {'need' if unworded != 1 else 'needs'} enhanced review, and the "
+            "campaign has no wording for them on a channel that reaches them: "
+            + wording_needed("text message, email or letter", practice.approach, review=True)
+        )
     _write_messages(campaign, plan.recipients)
     campaign.plan = plan.counts()
     campaign.status, campaign.approved_by, campaign.approved_at = (
@@ -249,6 +343,13 @@ def set_campaign_sending(*, actor: Actor, practice: Practice, campaign_id: int, 
     if campaign.status not in allowed_from:
         raise CampaignError(
             f"A campaign that is {campaign.get_status_display().lower()} cannot be {'sent' if sending else 'paused'}."
+        )
+    if sending and (not_ready := not_ready_reason(practice)):
+        raise CampaignError(not_ready)
+    if sending and (unapproved := unapproved_templates(campaign)):
+        raise CampaignError(
+            f"Approval was withdrawn from {', '.join(unapproved)} when your approach changed: "
+            "this campaign cannot be sent. Create a new one with approved templates."
         )
     campaign.status = CampaignStatus.SENDING if sending else CampaignStatus.PAUSED
     campaign.save(update_fields=["status"])

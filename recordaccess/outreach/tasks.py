@@ -19,6 +19,7 @@ from recordaccess.outreach.models import (
 from recordaccess.outreach.ratelimit import seconds_to_next_window
 from recordaccess.outreach.sending import (
     DailyLimitReached,
+    NotReadyToSend,
     reconcile,
     send_batch,
     stuck_after,
@@ -83,6 +84,11 @@ def _send(campaign_id: int, sender_id: int | None) -> tuple[str, bool]:
             sent = send_batch(campaign, channel, size=settings.SEND_BATCH_SIZE)
         except DailyLimitReached as limit:
             return _again(campaign_id, sender_id, limit.resume_at, str(limit)), False
+        except NotReadyToSend as not_ready:  # paused: an administrator resumes it once the DPIA is recorded
+            Campaign.objects.filter(pk=campaign_id, status=CampaignStatus.SENDING).update(
+                status=CampaignStatus.PAUSED, next_run_at=None
+            )
+            return str(not_ready), True
         if sent is None:  # the shared rate limit is used up for this window
             time.sleep(seconds_to_next_window())
             continue

@@ -37,11 +37,18 @@ from recordaccess.outreach.models import (
 )
 from recordaccess.patients.models import Preference
 from recordaccess.patients.selectors import written_format_for
+from recordaccess.practices.readiness import missing_before_patients
 
 
 def template_list(request: HttpRequest, ods: str) -> HttpResponse:
     return render(
-        request, "outreach/templates.jinja", {"templates": selectors.practice_templates(request.practice)}
+        request,
+        "outreach/templates.jinja",
+        {
+            "templates": selectors.practice_templates(request.practice),
+            "withdrawn": selectors.practice_templates(request.practice).exclude(withdrawn_note=""),
+            "missing": missing_before_patients(request.practice),
+        },
     )
 
 
@@ -158,7 +165,10 @@ def campaign_list(request: HttpRequest, ods: str) -> HttpResponse:
     return render(
         request,
         "outreach/campaigns.jinja",
-        {"campaigns": request.practice.campaigns.select_related("cohort")},
+        {
+            "campaigns": request.practice.campaigns.select_related("cohort"),
+            "missing": missing_before_patients(request.practice),
+        },
     )
 
 
@@ -172,7 +182,10 @@ def campaign_new(request: HttpRequest, ods: str) -> HttpResponse:
                 practice=request.practice,
                 name=data["name"],
                 cohort=data["cohort"],
-                templates={c: data[f"{c}_template"] for c in ("sms", "email", "letter")},
+                templates={
+                    key: data[f"{key}_template"]
+                    for key in ("sms", "email", "letter", "sms_review", "email_review", "letter_review")
+                },
                 skip_told_within_days=data["skip_told_within_days"],
             )
             return redirect("staff:campaign", ods=ods, campaign_id=campaign.pk)
@@ -191,6 +204,7 @@ def campaign_detail(request: HttpRequest, ods: str, campaign_id: int) -> HttpRes
         "outreach/campaign.jinja",
         {
             "campaign": campaign,
+            "missing": missing_before_patients(request.practice),
             "progress": progress,
             "left_out_labels": LEFT_OUT,
             "statuses": MessageStatus,

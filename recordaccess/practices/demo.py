@@ -8,6 +8,7 @@ import datetime
 import hashlib
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from recordaccess.audit.services import Actor
@@ -124,6 +125,13 @@ def load(*, practice: Practice | None, report) -> Practice:
             residual_risk="medium",
             review_on=datetime.date(2026, 10, 6),
             url="https://riverside-surgery.example/dpia",
+        )
+    if practice.approach_agreed_on is None:
+        services.update_practice(
+            actor=ACTOR,
+            practice=practice,
+            approach_agreed_on=datetime.date(2023, 10, 20),
+            go_live_on=timezone.localdate() + datetime.timedelta(days=28),  # messages say when access starts
         )
     created = 0
     for account in DEMO_ACCOUNTS:

@@ -34,8 +34,22 @@ class TokenForm(forms.Form):
 class PracticeForm(forms.ModelForm):
     class Meta:
         model = Practice
-        fields = ["name", "address", "phone", "website", "approach", "store_identity_documents"]
-        widgets = {"approach": forms.RadioSelect, "address": forms.Textarea(attrs={"rows": 4})}
+        fields = [
+            "name",
+            "address",
+            "phone",
+            "website",
+            "approach",
+            "approach_agreed_on",
+            "go_live_on",
+            "store_identity_documents",
+        ]
+        widgets = {
+            "approach": forms.RadioSelect,
+            "address": forms.Textarea(attrs={"rows": 4}),
+            "approach_agreed_on": forms.DateInput(attrs={"type": "date"}),
+            "go_live_on": forms.DateInput(attrs={"type": "date"}),
+        }
         labels = {
             "name": "Practice name",
             "phone": "Phone number",
@@ -45,6 +59,10 @@ class PracticeForm(forms.ModelForm):
         error_messages = {
             "name": {"required": "Enter the practice's name"},
             "website": {"invalid": "Enter the website's full address, starting with https://"},
+            "approach_agreed_on": {
+                "invalid": "Enter the date the approach was agreed as a real date, like 2026-01-05"
+            },
+            "go_live_on": {"invalid": "Enter the date online access starts as a real date, like 2026-03-02"},
         }
 
 

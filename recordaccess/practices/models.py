@@ -34,6 +34,18 @@ class Practice(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     website = models.URLField(blank=True)
     approach = models.CharField(max_length=10, choices=Approach.choices, default=Approach.OPT_OUT)
+    approach_agreed_on = models.DateField(
+        "Date the practice agreed its approach",
+        null=True,
+        blank=True,
+        help_text="Nothing is approved or sent to patients until the approach is agreed and the DPIA recorded.",
+    )
+    go_live_on = models.DateField(
+        "Date online access starts",
+        null=True,
+        blank=True,
+        help_text="Messages sent before it tell patients the date access starts.",
+    )
     store_identity_documents = models.BooleanField(
         "Keep copies of identity documents",
         default=False,

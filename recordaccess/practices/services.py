@@ -26,8 +26,18 @@ from recordaccess.practices.models import (
     validate_ods_code,
 )
 from recordaccess.practices.roles import Role
+from recordaccess.practices.signals import approach_changed
 
-PRACTICE_FIELDS = ("name", "address", "phone", "website", "approach", "store_identity_documents")
+PRACTICE_FIELDS = (
+    "name",
+    "address",
+    "phone",
+    "website",
+    "approach",
+    "approach_agreed_on",
+    "go_live_on",
+    "store_identity_documents",
+)
 DPIA_FIELDS = (
     "reference",
     "completed_on",
@@ -64,6 +74,8 @@ def create_practice(
     ods_code: str,
     name: str,
     approach: str = Approach.OPT_OUT,
+    approach_agreed_on: datetime.date | None = None,
+    go_live_on: datetime.date | None = None,
     address: str = "",
     phone: str = "",
     website: str = "",
@@ -76,7 +88,14 @@ def create_practice(
     if Practice.objects.filter(ods_code=ods_code).exists():
         raise PracticeError(f"A practice with ODS code {ods_code} already exists.")
     practice = Practice(
-        ods_code=ods_code, name=name.strip(), approach=approach, address=address, phone=phone, website=website
+        ods_code=ods_code,
+        name=name.strip(),
+        approach=approach,
+        approach_agreed_on=approach_agreed_on,
+        go_live_on=go_live_on,
+        address=address,
+        phone=phone,
+        website=website,
     )
     try:
         practice.full_clean()
@@ -121,8 +140,13 @@ def _update_audited(*, actor: Actor, practice: Practice, instance, field_names, 
 
 
 @transaction.atomic
-def update_practice(*, actor: Actor, practice: Practice, **values) -> Practice:
-    return _update_audited(
+def update_practice(
+    *, actor: Actor, practice: Practice, notices: list[str] | None = None, **values
+) -> Practice:
+    """A change of approach is announced to the apps that depend on it (templates are re-checked); what they
+    say the administrator must know is added to `notices`."""
+    before = Practice.objects.get(pk=practice.pk).approach
+    practice = _update_audited(
         actor=actor,
         practice=practice,
         instance=practice,
@@ -130,6 +154,13 @@ def update_practice(*, actor: Actor, practice: Practice, **values) -> Practice:
         values=values,
         action="practice.update",
     )
+    if practice.approach != before:
+        responses = approach_changed.send(
+            sender=Practice, actor=actor, practice=practice, before=before, after=practice.approach
+        )
+        if notices is not None:
+            notices.extend(notice for _, notice in responses if notice)
+    return practice
 
 
 @transaction.atomic

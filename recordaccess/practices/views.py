@@ -29,6 +29,7 @@ from recordaccess.practices.forms import (
     SignInForm,
     TokenForm,
 )
+from recordaccess.practices.readiness import missing_before_patients
 
 
 def _next_url(request: HttpRequest, default: str = "staff:home"):
@@ -160,6 +161,7 @@ def dashboard(request: HttpRequest, ods: str) -> HttpResponse:
         "practices/dashboard.jinja",
         {
             "dpia": getattr(request.practice, "dpia", None),
+            "missing": missing_before_patients(request.practice),
             "invitations": selectors.pending_invitations_for(request.user).count(),
         },
     )
@@ -176,10 +178,13 @@ def practice(request: HttpRequest, ods: str) -> HttpResponse:
 def practice_edit(request: HttpRequest, ods: str) -> HttpResponse:
     form = PracticeForm(request.POST or None, instance=selectors.practice_by_ods(ods))
     if request.method == "POST" and form.is_valid():
+        notices: list[str] = []
         services.update_practice(
-            actor=Actor.from_request(request), practice=request.practice, **form.cleaned_data
+            actor=Actor.from_request(request), practice=request.practice, notices=notices, **form.cleaned_data
         )
         messages.success(request, "Practice details saved.")
+        for notice in notices:
+            messages.warning(request, notice)
         return redirect("staff:practice", ods=ods)
     return render(request, "practices/practice_edit.jinja", {"form": form})
 

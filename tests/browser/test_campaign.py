@@ -37,6 +37,20 @@ def test_a_campaign_to_the_demo_cohort_runs_end_to_end(page, live_server, sign_i
     page.get_by_label("Text message template").select_option(label="Text message")
     page.get_by_role("button", name="Check who it reaches").click()
     expect(page.get_by_role("heading", name="Online access launch")).to_be_visible()
+    # The cohort is "not under review" (no 104), yet holds patients with safeguarding flags: they must not get
+    # the opt-out text, so this campaign cannot be approved until it has the higher-risk wording for them.
+    expect(page.locator("#review-wording-missing")).to_contain_text("patients need enhanced review")
+    page.get_by_role("link", name="Campaigns").first.click()
+    page.get_by_role("link", name="Create a campaign").click()
+    page.get_by_label("Name").fill("Online access launch, both wordings")
+    page.get_by_label("Cohort").select_option(label=cohort)
+    page.get_by_label("Text message template").select_option(label="Text message")
+    page.get_by_label("Text message for patients who need enhanced review").select_option(
+        label="Text message (higher risk)"
+    )
+    page.get_by_role("button", name="Check who it reaches").click()
+    expect(page.get_by_role("heading", name="Online access launch, both wordings")).to_be_visible()
+    expect(page.locator("#campaign-wording")).to_contain_text("Higher-risk (opt-in) wording")
     reached = int(
         page.locator("#campaign-plan tr", has_text="Everyone reached")
         .locator("td")
@@ -53,7 +67,7 @@ def test_a_campaign_to_the_demo_cohort_runs_end_to_end(page, live_server, sign_i
     page.goto(campaign_url)
     page.get_by_role("button", name="Approve this campaign").click()
     expect(page.get_by_text("Campaign approved")).to_be_visible()
-    campaign = Campaign.objects.get(name="Online access launch")
+    campaign = Campaign.objects.get(name="Online access launch, both wordings")
     Campaign.objects.filter(pk=campaign.pk).update(  # whatever the time of day the tests run
         window_start=datetime.time(0, 0), window_end=datetime.time(23, 59, 59), send_on_sundays=True
     )

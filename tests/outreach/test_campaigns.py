@@ -30,6 +30,7 @@ def test_the_plan_counts_every_channel_and_every_reason_left_out(campaign):
     assert campaign.plan == {
         "recipients": 6,
         "by_channel": {"sms": 1, "email": 2, "letter": 3},
+        "by_wording": {"standard": 6, "review": 0},
         "by_format": {"large_print_24": 1},
         "left_out": {"under_16": 1, "told_recently": 1, "no_contact": 1},
     }

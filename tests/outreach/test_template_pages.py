@@ -27,7 +27,7 @@ def test_a_default_text_shows_its_preview_length_and_can_be_approved(admin, prac
     sms = _sms(practice)
     url = reverse("staff:template", kwargs={"ods": practice.ods_code, "template_id": sms.pk})
     page = admin.get(url).content.decode()
-    assert "Riverside Surgery: You can now see new entries" in page
+    assert "Riverside Surgery: You can see new entries in your GP record online from 2 March 2026" in page
     assert 'id="sms-length"' in page and "(GSM-7)" in page
     assert "Before this can be approved" not in page
     admin.post(reverse("staff:template_approve", kwargs={"ods": practice.ods_code, "template_id": sms.pk}))
