@@ -38,7 +38,8 @@ def hybrid():
 def test_switching_hybrid_to_opt_in_withdraws_every_approval_that_now_breaks_the_rules(hybrid):
     update_practice(actor=MANAGER, practice=hybrid, approach="opt_in")
     withdrawn = MessageTemplate.objects.filter(practice=hybrid, status="draft")
-    # The seven opt-out announcements (text, email, letter, website, poster, social, script) now break the rules.
+    # The eight opt-out announcements (text, email, letter, website, poster, social, script, snippet) now break
+    # the rules.
     assert sorted(withdrawn.values_list("name", flat=True)) == sorted(
         [
             "Text message",
@@ -48,6 +49,7 @@ def test_switching_hybrid_to_opt_in_withdraws_every_approval_that_now_breaks_the
             "Waiting-room poster",
             "Social media post",
             "What to say in a consultation",
+            "Snippet for newsletters, prescription slips and email signatures",
         ]
     )
     assert all("opt-in" in t.withdrawn_note and "must ask" in t.withdrawn_note for t in withdrawn)
@@ -63,7 +65,7 @@ def test_the_website_notice_follows_the_approach(hybrid):
     )
     update_practice(actor=MANAGER, practice=hybrid, approach="opt_in")
     assert published_notice(hybrid, settings.PUBLIC_BASE_URL) is None
-    assert install_default_templates(actor=MANAGER, practice=hybrid) == 7  # restored for opt-in
+    assert install_default_templates(actor=MANAGER, practice=hybrid) == 8  # restored for opt-in
     notice = MessageTemplate.objects.get(practice=hybrid, name="Website notice")
     assert "you need to ask us" in notice.body and notice.withdrawn_note == ""
     approve_template(actor=AUTHOR, practice=hybrid, template_id=notice.pk)
@@ -84,7 +86,7 @@ def test_the_administrator_sees_which_templates_lost_their_approval_and_why(clie
         {"name": hybrid.name, "approach": "opt_in", "approach_agreed_on": "2026-02-01"},
         follow=True,
     )
-    assert "7 templates lost their approval" in response.content.decode()
+    assert "8 templates lost their approval" in response.content.decode()
     page = client.get(reverse("staff:templates", kwargs={"ods": hybrid.ods_code})).content.decode()
     withdrawn = page.split('id="withdrawn"')[1].split("</div>")[0]
     assert "Website notice" in withdrawn and "must ask" in withdrawn

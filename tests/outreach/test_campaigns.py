@@ -110,5 +110,8 @@ def test_the_plan_marks_who_needs_enhanced_review_by_the_one_rule(campaign, peop
         Flag.objects.create(
             patient=people[who], kind=then, code="2", term="x", recorded_on=datetime.date(2024, 1, 1)
         )
-    marked = {r.patient_id for r in plan_campaign(campaign).recipients if r.needs_review}
-    assert marked == {people["sms"].pk}
+    plan = plan_campaign(campaign)
+    recipients = {r.patient_id: r for r in plan.recipients}
+    # The campaign has no review wording, so the patient who needs review gets no announcement at all.
+    assert people["sms"].pk not in recipients and plan.left_out["no_review_template"] == 1
+    assert recipients[people["email"].pk].needs_review is False
