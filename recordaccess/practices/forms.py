@@ -3,7 +3,7 @@ from django.core.validators import RegexValidator
 
 from recordaccess.practices.models import Dpia, Practice, SignpostingResource
 from recordaccess.practices.roles import Role
-from recordaccess.practices.services import DPIA_FIELDS
+from recordaccess.practices.services import DPIA_FIELDS, PRACTICE_FIELDS
 
 
 class SignInForm(forms.Form):
@@ -34,16 +34,7 @@ class TokenForm(forms.Form):
 class PracticeForm(forms.ModelForm):
     class Meta:
         model = Practice
-        fields = [
-            "name",
-            "address",
-            "phone",
-            "website",
-            "approach",
-            "approach_agreed_on",
-            "go_live_on",
-            "store_identity_documents",
-        ]
+        fields = list(PRACTICE_FIELDS)
         widgets = {
             "approach": forms.RadioSelect,
             "address": forms.Textarea(attrs={"rows": 4}),
