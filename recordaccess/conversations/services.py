@@ -12,7 +12,7 @@ from recordaccess.audit.services import Actor, record
 from recordaccess.codes import normalise, random_code
 from recordaccess.conversations.models import Booking, Invitation, Kind, Mode, Slot
 from recordaccess.outreach import direct
-from recordaccess.outreach.selectors import resources_link
+from recordaccess.outreach.selectors import nhs_help
 
 MAX_MINUTES = 240
 MAX_PLACES = 50
@@ -191,7 +191,7 @@ def tell(booking: Booking, prefix: str, verb: str) -> None:
         parts.append(f"To change or cancel it: {invitation_link(booking.invitation)}")
     if practice.phone:
         parts.append(f"If you cannot make it, call us on {practice.phone}.")
-    parts.append(f"NHS help: {resources_link(practice)}")  # signposted like every patient-facing item (H57)
+    parts.append(nhs_help(practice))
     body = " ".join(parts)
     direct.queue(
         practice=practice,

@@ -5,7 +5,7 @@ signposts the NHS resources, by the short link (H57)."""
 
 from recordaccess.intake.models import AccessRequest
 from recordaccess.outreach import direct
-from recordaccess.outreach.selectors import resources_link
+from recordaccess.outreach.selectors import nhs_help
 
 SUBJECT = "We have your request about your GP record online"
 
@@ -16,7 +16,7 @@ def wording(request: AccessRequest) -> str:
         f"{practice.name}: we have your request about seeing your GP record online. "
         f"Your reference is {request.reference_display}. We will contact you about it. "
         f"If you did not ask, call us{' on ' + practice.phone if practice.phone else ''}. "
-        f"NHS help: {resources_link(practice)}"
+        f"{nhs_help(practice)}"
     )
 
 

@@ -22,7 +22,7 @@ from recordaccess.audit.services import Actor, record
 from recordaccess.intake.services import request_from_answer
 from recordaccess.outreach import direct
 from recordaccess.outreach.models import Message, MessageStatus, PatientReply, ReplySource, ReplyStatus
-from recordaccess.outreach.selectors import resources_link
+from recordaccess.outreach.selectors import nhs_help
 from recordaccess.patients.contacts import ContactError, normalise_uk_mobile
 from recordaccess.patients.models import Patient, Preference
 from recordaccess.review.coding import patient_declined
@@ -120,7 +120,7 @@ def tell_by_text(reply: PatientReply, mobile: str) -> None:
         channel="sms",
         to=direct.address(channel="sms", mobile=mobile),
         subject="",
-        body=f"{practice.name}: thank you, we have your answer. {told} NHS help: {resources_link(practice)}",
+        body=f"{practice.name}: thank you, we have your answer. {told} {nhs_help(practice)}",
     )
 
 

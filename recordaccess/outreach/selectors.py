@@ -18,6 +18,12 @@ def resources_link(practice, base_url: str | None = None) -> str:
     return base + reverse("intake:start", kwargs={"ods": practice.ods_code})
 
 
+def nhs_help(practice) -> str:
+    """The line that ends every message the service writes itself (acknowledgements, decisions, bookings,
+    answers to replies): the short link to the practice's resources (H57)."""
+    return f"NHS help: {resources_link(practice)}"
+
+
 def unapproved_templates(campaign) -> list[str]:
     """The campaign's templates that are not approved now (approval withdrawn since it was approved)."""
     ids = [

@@ -2,7 +2,7 @@
 email can be read by someone else). The detail is for a conversation, and the progress page says no more. Every
 message signposts the NHS resources by the short link (H57)."""
 
-from recordaccess.outreach.selectors import resources_link
+from recordaccess.outreach.selectors import nhs_help
 from recordaccess.review.models import Outcome
 
 SUBJECT = "About your request to see your GP record online"
@@ -27,4 +27,4 @@ def decision_body(decision, *, booking_link: str = "") -> str:
         text = f"We need a little longer. We will contact you again by {when}."
     else:
         text = f"We would like to talk with you about it. Please{call}."
-    return f"{opening} {text} NHS help: {resources_link(practice)}"
+    return f"{opening} {text} {nhs_help(practice)}"
