@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from recordaccess.audit.chain import checkpoint_signature, same
+from recordaccess.privatefiles import private_folder
 
 
 class CheckpointFolderError(Exception):
@@ -102,9 +103,8 @@ def write_checkpoint(*, entries: int, head_hash: str) -> Checkpoint:
     path = folder / f"{now.astimezone(UTC):%Y%m%dT%H%M%S.%fZ}-{entries}.json"
     partial = folder / f".{path.name}.partial"
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        folder.chmod(0o700)
-        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        private_folder(folder)
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, settings.FILE_UPLOAD_PERMISSIONS)
         with os.fdopen(descriptor, "w") as file:
             json.dump(body, file)
             file.flush()
