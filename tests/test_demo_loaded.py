@@ -13,11 +13,15 @@ from django_otp import match_token
 
 from recordaccess.audit.models import AuditEntry
 from recordaccess.audit.services import Actor
+from recordaccess.intake.models import AccessRequest
+from recordaccess.outreach import replies
+from recordaccess.outreach.models import OutboxItem, PatientReply
 from recordaccess.patients import nhs_number
 from recordaccess.patients.models import Patient
 from recordaccess.practices import services
 from recordaccess.practices.models import Membership, Practice, StaffUser
 from recordaccess.practices.roles import Role
+from recordaccess.review.models import CodingEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +63,7 @@ def test_the_demo_practice_has_an_account_per_role_two_administrators_and_2000_p
 def test_the_demo_has_flags_that_put_some_patients_under_review_and_two_cohorts(demo):
     assert demo.patients.filter(access_status="enhanced_review").count() > 20
     assert demo.patients.filter(flags__kind="large_print").exists()
-    assert demo.cohorts.count() == 2
+    assert demo.cohorts.count() == 3
 
 
 def test_the_demo_templates_are_installed_and_approved(demo):
@@ -73,6 +77,20 @@ def test_the_demo_has_a_hybrid_campaign_whose_plan_splits_the_wording(demo):
     assert campaign.status == "draft"
     assert campaign.plan["by_wording"]["review"] > 0 and campaign.plan["by_wording"]["standard"] > 0
     assert not campaign.plan["left_out"].get("no_review_template")
+
+
+def test_the_demo_has_letters_in_each_patients_format_and_answers_that_became_what_they_said(demo):
+    campaign = demo.campaigns.get(name="Letters in the format each patient needs")
+    assert campaign.status == "completed"
+    formats = set(campaign.messages.values_list("format", flat=True))
+    assert {"easy_read", "large_print_24"} <= formats
+    assert OutboxItem.objects.filter(message__campaign=campaign, message__format="easy_read").exists()
+    answers = dict(PatientReply.objects.filter(practice=demo).values_list("preference", "patient_id"))
+    assert set(answers) == {"wants_access", "no_access", "has_questions"}
+    assert AccessRequest.objects.filter(patient_id=answers["wants_access"], route="reply").exists()
+    no = Patient.objects.get(pk=answers["no_access"])
+    assert CodingEntry.objects.filter(nhs_number=no.nhs_number, code="1290331000000103", reply__isnull=False)
+    assert [r.patient_id for r in replies.to_call(demo)] == [answers["has_questions"]]
 
 
 def test_demo_patients_are_synthetic_and_cannot_reach_anyone(demo):
@@ -121,6 +139,7 @@ def test_each_load_is_one_audit_entry_for_the_demo_not_one_per_patient(demo):
         not AuditEntry.objects.filter(patient_id__isnull=False)
         .exclude(action__startswith="request.")
         .exclude(action__startswith="review.")
+        .exclude(action="patient.preference")
         .exists()
     )
 
@@ -200,13 +219,13 @@ def test_demo_logins_refuse_in_production(demo, settings):
 
 
 def test_the_demo_has_requests_in_every_state_and_some_to_match_by_hand(demo):
-    from recordaccess.intake.models import AccessRequest, RequestStatus
+    from recordaccess.intake.models import AccessRequest, RequestStatus, Route
 
     requests = AccessRequest.objects.filter(practice=demo)
     assert requests.count() >= 250
     assert set(requests.values_list("status", flat=True)) == set(RequestStatus.values)
     assert requests.filter(match_status="needs_staff").exists()
-    assert set(requests.values_list("route", flat=True)) == {"online", "paper", "phone", "consultation"}
+    assert set(requests.values_list("route", flat=True)) == set(Route.values)
 
 
 def test_the_demo_has_children_asking_for_their_own_record_with_the_assessment_each_needs(demo):

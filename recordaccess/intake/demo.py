@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from recordaccess.audit.services import Actor
 from recordaccess.intake import acknowledge, services
-from recordaccess.intake.models import AccessRequest, IdentityMethod, RequestStatus
+from recordaccess.intake.models import AccessRequest, IdentityMethod, RequestStatus, Route
 from recordaccess.outreach.models import DirectMessage, DirectStatus
 
 DEMO_REQUESTS = 300
@@ -26,7 +26,8 @@ ORDER = [s for s, _ in SPREAD]
 
 
 def load(*, practice, report) -> None:
-    if AccessRequest.objects.filter(practice=practice).exists():
+    # Requests made by the demo patients' answers to their letters (outreach/demo.py) are not the demo's own.
+    if AccessRequest.objects.filter(practice=practice).exclude(route=Route.REPLY).exists():
         return
     rng = random.Random(6)  # noqa: S311 - reproducible demo data
     patients = list(

@@ -12,6 +12,7 @@ from recordaccess.intake.models import AccessLevel, AccessRequest, ProxyBasis, R
 from recordaccess.intake.security import limit_body, too_many, within_limits
 from recordaccess.outreach import replies
 from recordaccess.outreach.selectors import published_notice
+from recordaccess.patients.models import Preference
 from recordaccess.practices.selectors import practice_by_ods
 
 
@@ -56,7 +57,8 @@ def reply(request: HttpRequest, code: str) -> HttpResponse:
         answer = replies.reply_by_link(code, form.cleaned_data["preference"], form.cleaned_data["question"])
         if answer is None:  # they left the register while the page was open
             return render(request, "intake/reply_unknown.jinja", {"practice": None}, status=404)
-        if answer.request is not None:  # their request: NHS login may verify who they are from here
+        if answer.request is not None and answer.preference == Preference.WANTS_ACCESS:
+            # their request: NHS login may verify who they are from here
             request.session[f"request:{practice.ods_code}:done_id"] = answer.request.pk
         return render(
             request,

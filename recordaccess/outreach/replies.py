@@ -7,7 +7,7 @@ person to read it rather than be recorded against the wrong patient (hazard H18)
 
 A recorded answer becomes what it says (`follow`): "yes" a request on the list, matched to the patient and
 waiting for their identity to be verified (H55); "no" the decline code on the coding worklist, and their access
-status with it (H56); "questions" a question on reception's list of patients to call until someone answers it.
+status with it (H56), closing any request of theirs still open (H63); "questions" a question on reception's list of patients to call until someone answers it.
 """
 
 import datetime
@@ -26,6 +26,7 @@ from recordaccess.outreach.selectors import nhs_help
 from recordaccess.patients.contacts import ContactError, normalise_uk_mobile
 from recordaccess.patients.models import Patient, Preference
 from recordaccess.review.coding import patient_declined
+from recordaccess.review.decisions import patient_said_no
 
 # How long after we text a patient a reply from their number is taken as an answer to us.
 SMS_REPLY_DAYS = 90
@@ -98,6 +99,10 @@ def follow(reply: PatientReply) -> None:
         reply.request = request_from_answer(actor=PATIENT, patient=reply.patient)
         reply.save(update_fields=["request"])
     elif reply.preference == Preference.NO_ACCESS:
+        closed = patient_said_no(patient=reply.patient, reply=reply)
+        if closed:
+            reply.request = closed[0].request
+            reply.save(update_fields=["request"])
         patient_declined(patient=reply.patient, reply=reply)
 
 
@@ -110,6 +115,8 @@ def tell_by_text(reply: PatientReply, mobile: str) -> None:
             "You do not want to see your GP record online, so online access will not be turned on for you. "
             "You can change your mind at any time."
         )
+        if reply.request_id:
+            told += f" We have closed your request {reply.request.reference_display}."
     elif reply.preference == Preference.HAS_QUESTIONS:
         told = "We will call you on this number to answer your questions."
     else:

@@ -1,4 +1,4 @@
-"""The demo practice's register: 2,000 synthetic patients, some flags and two cohorts, all loaded through the
+"""The demo practice's register: 2,000 synthetic patients, some flags and three cohorts, all loaded through the
 same import and services a practice uses."""
 
 import random
@@ -28,6 +28,10 @@ DEMO_COHORTS = {
     "Turning 16 in the next 7 days": CohortFilters(turning_16_within_days=7),
     "Adults with a mobile, not under review": CohortFilters(
         has_mobile="yes", flags_absent=["enhanced_review"]
+    ),
+    # Patients whose written information must come in a format of its own: easy read, large print.
+    "Need easy read or large print": CohortFilters(
+        has_address="yes", flags_present=["easy_read", "large_print"]
     ),
 }
 

@@ -298,6 +298,48 @@ def decide(*, actor: Actor, role: str, request: AccessRequest, given: DecisionIn
     return decision
 
 
+def patient_said_no(*, patient: Patient, reply) -> list[Decision]:
+    """A patient's own "no" to our message (outreach/replies.py) while a request of theirs for access is still
+    open: their latest word stands, so each such request is closed as "the patient does not want access" and no
+    one can grant what they no longer want (H63). They are told on the page or by the text they answered with;
+    the decline code comes once, from the reply (coding.patient_declined)."""
+    open_requests = (
+        AccessRequest.objects.select_for_update(of=("self",))
+        .select_related("practice", "patient")
+        .filter(patient=patient, wish=Wish.WANTS_ACCESS)
+        .exclude(status=RequestStatus.DECIDED)
+        .order_by("received_at")
+    )
+    day = timezone.localdate(reply.received_at)
+    answered = f"{day.day} {day:%B %Y}"
+    source = f" {reply.message.reference}" if reply.message_id else ""
+    actor = Actor.system("patient")
+    closed = []
+    for request in open_requests:
+        decision = Decision.objects.create(
+            request=request,
+            practice=request.practice,
+            patient=patient,
+            outcome=Outcome.PATIENT_DECLINED,
+            reason=f"The patient answered no to our message{source} on {answered}.",
+            message=PatientMessage.ANSWERED,
+            minutes_spent=0,
+            decided_by="The patient, by their answer",
+            decided_role="patient",
+        )
+        request.status = RequestStatus.DECIDED
+        request.save(update_fields=["status", "updated_at"])
+        Review.objects.filter(request=request).update(reviewer="")
+        audit_request(
+            actor,
+            request,
+            "review.decide",
+            {"outcome": decision.outcome, "message": decision.message, "reply": reply.pk},
+        )
+        closed.append(decision)
+    return closed
+
+
 def measured_minutes(review: Review) -> int:
     """Claim to decision, capped: a stand-in when the reviewer does not say how long it took."""
     if review.claimed_at is None:

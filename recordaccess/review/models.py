@@ -97,6 +97,7 @@ class PatientMessage(models.TextChoices):
     QUEUED = "queued", "Sent"
     WITHHELD = "withheld", "Withheld for safety"
     NO_CONTACT = "no_contact", "No way to contact them: tell them in person"
+    ANSWERED = "answered", "Told on the page or by the text they answered with"
 
 
 class Decision(models.Model):

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from recordaccess.audit.models import AuditEntry
 from recordaccess.intake.models import AccessRequest, IdentityMethod
@@ -18,12 +19,17 @@ from recordaccess.outreach.sending import send_batch
 from recordaccess.outreach.services import approve_campaign
 from recordaccess.patients.models import Patient
 from recordaccess.practices.roles import Role
-from recordaccess.review import coding
+from recordaccess.review import coding, decisions
+from recordaccess.review.decisions import DecisionInput
+from recordaccess.review.models import Decision, Review
+from recordaccess.review.services import ReviewError
 from tests import factories
 from tests.outreach.conftest import APPROVER
+from tests.review.conftest import REVIEWER
 
 pytestmark = pytest.mark.django_db
 TOKEN = "receipts-token-for-tests"
+TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -245,6 +251,52 @@ def test_no_by_link_puts_the_103_on_the_coding_worklist_and_our_access_status_fo
     client.post(link, {"preference": "no_access"})  # said twice, coded once
     assert coding.worklist(sent.practice).count() == 1
     assert not AccessRequest.objects.exists()
+
+
+def test_no_after_yes_closes_the_open_request_so_no_one_grants_what_the_patient_no_longer_wants(
+    client, sent, people
+):
+    """H63: their latest word stands. A request in a reviewer's hands is closed too, coded once."""
+    patient = people["email"]
+    link = own_link(patient)
+    client.post(link, {"preference": "wants_access"})
+    request = AccessRequest.objects.get()
+    verify_identity(
+        actor=APPROVER, request=request, method=IdentityMethod.DOCUMENTS, remote=False, evidence="passport"
+    )
+    request.refresh_from_db()
+    decisions.claim(actor=REVIEWER, request=request)
+    done = client.post(link, {"preference": "no_access"}).content.decode()
+    request.refresh_from_db()
+    assert request.status == "decided"
+    decision = Decision.objects.get(request=request)
+    assert (decision.outcome, decision.message, decision.decided_role) == (
+        "patient_declined",
+        "answered",
+        "patient",
+    )
+    assert Review.objects.get(request=request).reviewer == ""
+    assert [e.code for e in coding.worklist(sent.practice)] == [coding.DECLINED_BY_PATIENT]
+    assert PatientReply.objects.filter(preference="no_access").get().request_id == request.pk
+    assert f"closed your request {request.reference_display}" in done
+    assert "check it is you" not in done
+    grant = DecisionInput(
+        outcome="granted", nhs_number=patient.nhs_number, access_level="prospective", access_from=TODAY
+    )
+    with pytest.raises(ReviewError):
+        decisions.decide(actor=REVIEWER, role=Role.REVIEWER, request=request, given=grant)
+    assert Decision.objects.count() == 1
+    assert Patient.objects.get(pk=patient.pk).access_status == "declined"
+
+
+def test_no_by_text_after_yes_is_told_the_request_is_closed(client, sent, people):
+    Patient.objects.filter(pk=people["prefers_letter"].pk).update(mobile="07700900004")
+    inbound(client, {"id": "in-20", "source_number": "07700900001", "message": "yes"})
+    inbound(client, {"id": "in-21", "source_number": "07700900001", "message": "no"})
+    request = AccessRequest.objects.get()
+    assert request.decision.outcome == "patient_declined"
+    told = DirectMessage.objects.get(reference__startswith="ANS-", body__contains="do not want")
+    assert f"closed your request {request.reference_display}" in told.body
 
 
 def test_no_by_text_puts_the_103_on_the_coding_worklist(client, sent, people):
