@@ -41,7 +41,7 @@ def _select_item(choice, current) -> dict:
 
 
 def _nhs_number(value: str) -> str:
-    from recordaccess.patients.nhs_number import formatted
+    from recordaccess.core.nhs_number import formatted
 
     return formatted(value) if value else ""
 

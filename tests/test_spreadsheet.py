@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from recordaccess import spreadsheet
+from recordaccess.core import spreadsheet
 
 PACKAGE = Path(spreadsheet.__file__).parent
 

@@ -1,6 +1,6 @@
 from django import forms
 
-from recordaccess.patients import nhs_number
+from recordaccess.core import nhs_number
 
 
 class AuditSearchForm(forms.Form):

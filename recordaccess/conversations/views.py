@@ -8,13 +8,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
-from recordaccess.codes import normalise
 from recordaccess.conversations import services
 from recordaccess.conversations.forms import SlotForm, StaffBookingForm
 from recordaccess.conversations.models import Booking, Kind, Slot
+from recordaccess.core.codes import normalise
+from recordaccess.core.network import client_address
 from recordaccess.intake.models import AccessRequest
 from recordaccess.intake.security import too_many, within_limits
-from recordaccess.network import client_address
 
 
 def slots(request: HttpRequest, ods: str) -> HttpResponse:

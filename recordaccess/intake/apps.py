@@ -6,4 +6,4 @@ class IntakeConfig(AppConfig):
     verbose_name = "Requests from patients"
 
     def ready(self):
-        from recordaccess import privatefiles  # noqa: F401 - registers the check for identity copies' modes
+        from recordaccess.core import privatefiles  # noqa: F401 - registers the check for identity copies' modes

@@ -15,8 +15,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor, record
-from recordaccess.codes import normalise as normalise_code
-from recordaccess.codes import random_code
+from recordaccess.core.codes import normalise as normalise_code
+from recordaccess.core.codes import random_code
 from recordaccess.intake import acknowledge
 from recordaccess.intake.children import NHS_LOGIN_AGE, age_on
 from recordaccess.intake.models import (

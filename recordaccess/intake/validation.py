@@ -5,7 +5,7 @@ import datetime
 import re
 import unicodedata
 
-from recordaccess.patients import nhs_number
+from recordaccess.core import nhs_number
 from recordaccess.patients.contacts import (
     ContactError,
     normalise_email,

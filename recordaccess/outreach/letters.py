@@ -1,4 +1,4 @@
-"""Letters and posters as PDF, with WeasyPrint.
+"""Letters and posters as PDF (laid out by core/pdf.py, with WeasyPrint).
 
 A letter meets GOV.UK Notify's letter specification (A4; the address in the envelope window; nothing in the
 margins), so the same PDF goes to Notify as a precompiled letter or is printed in-house. A letter is made in
@@ -22,11 +22,12 @@ from django.urls import reverse
 from django.utils import timezone
 from markupsafe import Markup
 
+from recordaccess.core import pdf
+from recordaccess.core.pdf import FONT
 from recordaccess.outreach.formatting import to_html
 from recordaccess.outreach.messages import TemplateError, render
 from recordaccess.patients.needs import LARGE_PRINT_DEFAULT_POINTS, parse_format
 
-FONT = '"Frutiger W01", Arial, "Liberation Sans", "DejaVu Sans", sans-serif'
 # Notify prints at most 7 address lines, the last a UK postcode or a country, and refuses fewer than 3.
 MIN_ADDRESS_LINES, MAX_ADDRESS_LINES = 3, 7
 STANDARD_POINTS = 11
@@ -163,27 +164,8 @@ BLANK_PAGE = (
 )
 
 
-@functools.cache
-def _fetcher():
-    """Our PDFs fetch nothing (pictures are drawn inline): refusing every address also keeps each document
-    from setting up its own TLS context, which took half the time of laying out a letter."""
-    from weasyprint.urls import URLFetcher
-
-    return URLFetcher(allowed_protocols=("data",))
-
-
-def _html(html: str):
-    from weasyprint import HTML  # imported when used: it loads Pango, which most processes never need
-
-    return HTML(string=html, url_fetcher=_fetcher())
-
-
-def render_pdf(html: str) -> bytes:
-    return _html(html).write_pdf()
-
-
 def letter_pdf(practice, letter: Letter) -> bytes:
-    return _html(letters_html(practice, [letter])).write_pdf()
+    return pdf.document(letters_html(practice, [letter])).write_pdf()
 
 
 def combined_pdf(
@@ -197,11 +179,11 @@ def combined_pdf(
     fonts = FontConfiguration()  # one for the whole print: a letter then lays out in about half the time
     pages, first, blank, done = [], None, None, 0
     for letter in letters:
-        document = _html(letters_html(practice, [letter])).render(font_config=fonts)
+        document = pdf.document(letters_html(practice, [letter])).render(font_config=fonts)
         first = first or document
         pages.extend(document.pages)
         if len(document.pages) % 2:
-            blank = blank or _html(BLANK_PAGE).render(font_config=fonts).pages[0]
+            blank = blank or pdf.document(BLANK_PAGE).render(font_config=fonts).pages[0]
             pages.append(blank)
         done += 1
         if done % chunk == 0:
@@ -238,4 +220,4 @@ def poster_pdf(practice, template, values: dict) -> bytes:
             "title": template.name,
         },
     )
-    return _html(html).write_pdf()
+    return pdf.document(html).write_pdf()

@@ -4,7 +4,7 @@ import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from recordaccess.patients import nhs_number
+from recordaccess.core import nhs_number
 from recordaccess.patients.models import COMMUNICATION_KINDS, Flag, Patient
 from recordaccess.patients.names import search_key
 from recordaccess.patients.needs import STAFF_KINDS, written_format

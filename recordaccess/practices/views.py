@@ -16,7 +16,7 @@ from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from recordaccess.audit.services import Actor, record, record_request
-from recordaccess.network import client_address
+from recordaccess.core.network import client_address
 from recordaccess.practices import selectors, services
 from recordaccess.practices.forms import (
     AddStaffForm,

@@ -21,8 +21,8 @@ import io
 from django.db import transaction
 from django.utils import timezone
 
-from recordaccess import spreadsheet
 from recordaccess.audit.services import Actor, record
+from recordaccess.core import spreadsheet
 from recordaccess.patients.flags import standard_code_list
 from recordaccess.patients.models import AccessStatus, Patient
 from recordaccess.review.models import CodingEntry, CodingExport, Decision, Outcome

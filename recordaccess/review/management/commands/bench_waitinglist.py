@@ -20,8 +20,8 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor
-from recordaccess.bulk import BulkInsert
-from recordaccess.codes import random_code
+from recordaccess.core.bulk import BulkInsert
+from recordaccess.core.codes import random_code
 from recordaccess.intake.models import AccessRequest
 from recordaccess.practices.models import Membership, StaffUser
 from recordaccess.practices.roles import Role
