@@ -22,6 +22,7 @@ from recordaccess.audit.services import Actor
 from recordaccess.conversations import services as conversations
 from recordaccess.intake.models import AccessLevel, AccessRequest, RequestStatus, Wish
 from recordaccess.intake.services import audit_request
+from recordaccess.intake.waiting_list import policy_for
 from recordaccess.outreach import direct
 from recordaccess.outreach.letters import letter_address
 from recordaccess.outreach.messages import TemplateError
@@ -30,7 +31,7 @@ from recordaccess.patients.models import AccessStatus, Patient, Preference
 from recordaccess.practices.roles import Role
 from recordaccess.review import checklist, coding, wording
 from recordaccess.review.models import Answer, Decision, Outcome, PatientMessage, Review
-from recordaccess.review.services import ReviewError, policy_for
+from recordaccess.review.services import ReviewError
 
 CHECKLIST_FIELDS = [
     "flags_considered",

@@ -9,14 +9,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
-from recordaccess.intake import children
-from recordaccess.intake.models import AccessLevel, AccessRequest, RequestStatus
+from recordaccess.intake import children, priority
+from recordaccess.intake.models import AccessLevel, AccessRequest, RequestStatus, WaitingListPolicy
+from recordaccess.intake.waiting_list import save_policy
 from recordaccess.patients.flags import patient_needs_review
 from recordaccess.patients.models import Flag
 from recordaccess.practices.roles import Role
-from recordaccess.review import capacity, checklist, coding, decisions, priority, services
+from recordaccess.review import capacity, checklist, coding, decisions, services
 from recordaccess.review.forms import ChecklistForm, DecisionForm, PolicyForm
-from recordaccess.review.models import CodingExport, Decision, Outcome, Review, WaitingListPolicy
+from recordaccess.review.models import CodingExport, Decision, Outcome, Review
 
 FILTERS = {
     "": "Everyone waiting",
@@ -290,9 +291,7 @@ def policy_edit(request: HttpRequest, ods: str) -> HttpResponse:
     policy = WaitingListPolicy.objects.filter(practice=request.practice).first() or WaitingListPolicy()
     form = PolicyForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():
-        services.save_policy(
-            actor=Actor.from_request(request), practice=request.practice, **form.cleaned_data
-        )
+        save_policy(actor=Actor.from_request(request), practice=request.practice, **form.cleaned_data)
         messages.success(request, "Saved: every request on the waiting list is in its new place.")
         return redirect("staff:waiting_list", ods=ods)
     return render(request, "review/policy.jinja", {"form": form}, status=400 if form.errors else 200)
