@@ -110,6 +110,9 @@ INSTALLED_APPS = [
     "recordaccess.practices",
     "recordaccess.patients",
     "recordaccess.outreach",
+    # Listed here, not last, for `recordaccess demo` alone: it loads each app's demo in this order, and the
+    # patients' answers come straight after the letters they answer. Layers are in docs/architecture.md.
+    "recordaccess.replies",
     "recordaccess.intake",
     "recordaccess.review",
     "recordaccess.conversations",

@@ -9,7 +9,7 @@ BMA's "Providing access to patient records" and NHS Digital's "Using Enhanced Re
   indicated…", which keeps access from starting by itself until a review decides. It is never bulk-applied:
   each row here comes from one reviewer's decision about one patient;
 - the patient does not want access: 1290331000000103 "Online access to own health record declined by patient",
-  from a decision, or straight from the patient's own "no" to our message (outreach/replies.py), so that an
+  from a decision, or straight from the patient's own "no" to our message (replies/services.py), so that an
   opt-out practice's go-live does not turn access on for them (H56).
 
 No code exists for third-party or harmful information: those are redactions made in the clinical system, and

@@ -300,7 +300,7 @@ def decide(*, actor: Actor, role: str, request: AccessRequest, given: DecisionIn
 
 
 def patient_said_no(*, patient: Patient, reply) -> list[Decision]:
-    """A patient's own "no" to our message (outreach/replies.py) while a request of theirs for access is still
+    """A patient's own "no" to our message (replies/services.py) while a request of theirs for access is still
     open: their latest word stands, so each such request is closed as "the patient does not want access" and no
     one can grant what they no longer want (H63). They are told on the page or by the text they answered with;
     the decline code comes once, from the reply (coding.patient_declined)."""
