@@ -5,12 +5,11 @@ from django.shortcuts import render
 from recordaccess.audit import selectors
 from recordaccess.audit.forms import AuditSearchForm
 from recordaccess.audit.services import record_request
-from recordaccess.practices.selectors import practice_staff
 
 
 def audit_search(request: HttpRequest, ods: str) -> HttpResponse:
     practice = request.practice
-    staff = [(str(m.user_id), m.user.display_name) for m in practice_staff(practice)]
+    staff = [(str(m.user_id), m.user.display_name) for m in selectors.trail_staff(practice)]
     form = AuditSearchForm(request.GET or None, staff_choices=staff)
     page = None
     patient_unknown = False
