@@ -9,7 +9,7 @@ import pytest
 
 from recordaccess.core import spreadsheet
 
-PACKAGE = Path(spreadsheet.__file__).parent
+PACKAGE = Path(spreadsheet.__file__).parent.parent  # all of recordaccess/, not only the core
 
 
 def written(*rows) -> str:
