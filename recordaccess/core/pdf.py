@@ -1,6 +1,6 @@
 """PDFs from HTML, with WeasyPrint: letters and posters (outreach/letters.py) and the paper request form
-(intake/staff_views.py) are laid out here, so every PDF fetches nothing from outside and shares one font stack.
-"""
+(intake/staff_views.py) are laid out here, so no PDF fetches anything from outside and all share one font
+stack."""
 
 import functools
 
