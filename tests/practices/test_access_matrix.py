@@ -145,3 +145,12 @@ def test_a_member_of_two_practices_chooses_between_them(client, practice, other_
     page = client.get(reverse("staff:home")).content.decode()
     assert practice.name in page and other_practice.name in page
     assert client.get(reverse("staff:audit", kwargs={"ods": other_practice.ods_code})).status_code == 403
+
+
+@pytest.mark.urls("tests.practices.undeclared_urls")
+def test_a_staff_page_that_no_app_declared_is_refused_to_everyone(client, practice, caplog):
+    factories.sign_in(client, factories.staff(practice, Role.ADMINISTRATOR))
+    response = client.get(f"/staff/p/{practice.ods_code}/undeclared/")
+    assert response.status_code == 403
+    assert "You cannot open this page" in response.content.decode()
+    assert "staff:undeclared" in caplog.text
