@@ -58,8 +58,9 @@ _menus: dict[Menu, dict[str, MenuItem]] = {menu: {} for menu in Menu}
 def staff_page(
     route: str, view, name: str, *, allow: Stage | frozenset[Role], menu: Sequence[MenuItem] = ()
 ) -> URLPattern:
-    """The URL pattern of a staff page, with who may open it and where it sits in the menus recorded for the
-    middleware and the layout. A name declared twice must keep one rule, and a menu position one page."""
+    """The URL pattern of a staff page. Who may open it (for the middleware) and its menu items (for the layout)
+    are recorded beside the route, so no central list can miss a page. A name declared twice must keep one rule,
+    and a menu position belongs to one page."""
     view_name = f"{NAMESPACE}:{name}"
     if _rules.setdefault(view_name, allow) != allow:
         raise ImproperlyConfigured(f"{view_name} is declared with two different access rules")
