@@ -11,6 +11,7 @@ from django.utils import timezone
 from recordaccess.audit.services import Actor, record
 from recordaccess.codes import normalise, random_code
 from recordaccess.conversations.models import Booking, Invitation, Kind, Mode, Slot
+from recordaccess.core.errors import DomainError
 from recordaccess.outreach import direct
 from recordaccess.outreach.selectors import nhs_help
 
@@ -18,7 +19,7 @@ MAX_MINUTES = 240
 MAX_PLACES = 50
 
 
-class BookingError(ValueError):
+class BookingError(DomainError):
     """Why a slot could not be set up or booked, for the person doing it."""
 
 

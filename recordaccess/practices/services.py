@@ -11,6 +11,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor, changes, record
+from recordaccess.core.errors import DomainError
 from recordaccess.practices import notices
 from recordaccess.practices.defaults import SIGNPOSTING_RESOURCES
 from recordaccess.practices.models import (
@@ -52,7 +53,7 @@ DPIA_FIELDS = (
 )
 
 
-class PracticeError(ValueError):
+class PracticeError(DomainError):
     """A request to change practices or staff that cannot be carried out, with a message for the user."""
 
 
