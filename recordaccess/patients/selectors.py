@@ -4,6 +4,7 @@ import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from recordaccess.core.scoping import one_for_practice
 from recordaccess.patients import nhs_number
 from recordaccess.patients.models import COMMUNICATION_KINDS, Flag, Patient
 from recordaccess.patients.names import search_key
@@ -17,8 +18,8 @@ def practice_patients(practice) -> QuerySet[Patient]:
     return Patient.objects.filter(practice=practice)
 
 
-def patient_in_practice(practice, patient_id: int) -> Patient | None:
-    return practice_patients(practice).filter(pk=patient_id).first()
+def patient_in_practice(practice, patient_id: int) -> Patient:
+    return one_for_practice(Patient.objects.all(), practice, patient_id)
 
 
 def _prefix(**field_prefix) -> Q:

@@ -37,8 +37,6 @@ def patient_detail(
     request: HttpRequest, ods: str, patient_id: int, flag_form=None, end_form=None, status=200
 ) -> HttpResponse:
     patient = selectors.patient_in_practice(request.practice, patient_id)
-    if patient is None:
-        raise Http404("No such patient")
     record_request(
         request, "patient.view", object_type="patient", object_id=patient.pk, patient_id=patient.pk
     )
