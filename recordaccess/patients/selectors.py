@@ -82,6 +82,11 @@ def needing_staff_to_communicate(practice) -> QuerySet[Patient]:
     )
 
 
+def current_flags(patient_id: int) -> QuerySet[Flag]:
+    """The patient's flags that have not ended: the reviewer sees them beside the request."""
+    return Flag.objects.current().filter(patient_id=patient_id)
+
+
 def written_format_for(patient: Patient) -> str:
     """The format the patient's communication needs ask written messages to be in (patients/needs.py)."""
     return written_format(
