@@ -19,7 +19,7 @@ from recordaccess.practices.models import Practice
 from recordaccess.privatefiles import open_private, private_folder
 
 
-class ImportBusy(Exception):
+class ImportBusy(DomainError):
     """Another import for the same practice is still running."""
 
 
