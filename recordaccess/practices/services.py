@@ -215,6 +215,15 @@ def remove_resource(*, actor: Actor, practice: Practice, resource_id: int) -> No
 # the command line, may do it; and every action is written to the trail of every practice the account is in.
 
 
+def authenticator_to_pair(user: StaffUser):
+    """The authenticator app the user is pairing at their first sign-in, made on their first visit. Not audited
+    here: nothing is paired until they prove a code from it, and that is."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
 def _practice_codes(user: StaffUser) -> set[str]:
     return set(Membership.objects.filter(user=user).values_list("practice__ods_code", flat=True))
 
