@@ -2,6 +2,7 @@ import pytest
 from django import forms
 from django.http import Http404
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from recordaccess.core.errors import DomainError, DomainErrorMiddleware, NotFound, show_on_form
 from recordaccess.practices.roles import Role
@@ -50,3 +51,26 @@ def test_a_refusal_is_shown_on_the_page_its_view_declared(staff_client, practice
     )
     assert response.redirect_chain == [(reverse("staff:resources", kwargs={"ods": practice.ods_code}), 302)]
     assert "That resource has already been removed." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "recordaccess.conversations.services.BookingError",
+        "recordaccess.intake.services.RequestError",
+        "recordaccess.intake.validation.Invalid",
+        "recordaccess.outreach.messages.TemplateError",
+        "recordaccess.outreach.replies.ReplyError",
+        "recordaccess.outreach.services.CampaignError",
+        "recordaccess.patients.contacts.ContactError",
+        "recordaccess.patients.services.CohortError",
+        "recordaccess.patients.services.FlagError",
+        "recordaccess.patients.services.ImportBusy",
+        "recordaccess.patients.services.NotOnWorklist",
+        "recordaccess.practices.services.PracticeError",
+        "recordaccess.review.coding.CodingError",
+        "recordaccess.review.services.ReviewError",
+    ],
+)
+def test_every_refusal_a_person_reads_is_a_domain_error(path):
+    assert issubclass(import_string(path), DomainError)
