@@ -5,6 +5,7 @@ import datetime
 import re
 import unicodedata
 
+from recordaccess.core.errors import DomainError
 from recordaccess.patients import nhs_number
 from recordaccess.patients.contacts import (
     ContactError,
@@ -31,7 +32,7 @@ def _is_name(value: str) -> bool:
     return previous not in SEPARATORS or previous == "."
 
 
-class Invalid(ValueError):
+class Invalid(DomainError):
     """A value that cannot be accepted, with the message to show next to the field."""
 
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor, record
+from recordaccess.core.errors import DomainError
 from recordaccess.intake.services import request_from_answer
 from recordaccess.outreach import direct
 from recordaccess.outreach.models import Message, MessageStatus, PatientReply, ReplySource, ReplyStatus
@@ -160,7 +161,7 @@ def to_call(practice):
     )
 
 
-class ReplyError(ValueError):
+class ReplyError(DomainError):
     """Something that cannot be done to a reply, with a message for the person doing it."""
 
 

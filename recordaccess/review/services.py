@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor, record
+from recordaccess.core.errors import DomainError
 from recordaccess.intake.models import AccessRequest, RequestStatus
 from recordaccess.intake.services import audit_request
 from recordaccess.patients.flags import patient_needs_review
@@ -11,7 +12,7 @@ from recordaccess.review import priority
 from recordaccess.review.models import WaitingListPolicy
 
 
-class ReviewError(ValueError):
+class ReviewError(DomainError):
     """Something that cannot be done in review, with a message for the person doing it."""
 
 
