@@ -135,6 +135,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "recordaccess.practices.access.StaffAccessMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so it is the first to see a view's exception: a service's refusal becomes a page a person reads.
+    "recordaccess.core.errors.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "recordaccess.urls"

@@ -1,9 +1,27 @@
+"""The one place that knows every app's pages. Each app writes its own staff pages, with the roles that may open
+each one, in its staff_urls.py; here they are put under /staff/p/<ods>/ and all in the `staff` namespace."""
+
 from django.urls import include, path
 
 from recordaccess.conversations import views as conversation_views
 from recordaccess.health import views as health_views
 from recordaccess.outreach import callbacks
+from recordaccess.practices.access import NAMESPACE
 from recordaccess.replies import views as reply_views
+
+# A practice's pages, each app's routes written relative to /staff/p/<ods>/.
+practice_pages = [
+    path("", include("recordaccess.practices.staff_urls")),
+    path("", include("recordaccess.patients.staff_urls")),
+    path("", include("recordaccess.outreach.staff_urls")),
+    path("", include("recordaccess.intake.staff_urls")),
+    path("", include("recordaccess.review.staff_urls")),
+    path("", include("recordaccess.conversations.staff_urls")),
+]
+staff_pages = [
+    path("", include("recordaccess.practices.urls")),
+    path("p/<str:ods>/", include(practice_pages)),
+]
 
 urlpatterns = [
     path("healthz", health_views.healthz, name="healthz"),
@@ -11,6 +29,6 @@ urlpatterns = [
     path("notify/inbound", reply_views.inbound_sms, name="notify_inbound"),
     path("r/<str:code>/", reply_views.reply, name="reply"),
     path("p/<str:ods>/book/<str:code>/", conversation_views.book, name="book"),
-    path("staff/", include("recordaccess.practices.urls")),
+    path("staff/", include((staff_pages, NAMESPACE))),
     path("p/<str:ods>/", include("recordaccess.intake.urls")),
 ]

@@ -12,9 +12,8 @@ import grimp
 
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
-# Modules that wire pages to URLs may name any app's views: the project's URL table, and (until the staff URLs
-# live in each app, issue 12) the staff URL table in practices.
-URL_TABLES = {"recordaccess.urls", "recordaccess.practices.urls"}
+# The project's URL table wires every app's public pages (each app's staff_urls.py names only its own views).
+URL_TABLES = {"recordaccess.urls"}
 VIEW_MODULES = {"views", "staff_views"}
 
 

@@ -8,12 +8,6 @@ from django.utils import timezone
 from recordaccess.audit.models import AuditEntry
 
 
-def trail_staff(practice) -> QuerySet:
-    """The practice's staff memberships, by username, to search its trail by. Read through the practice's own
-    relation: audit sits below practices and imports nothing of it (docs/architecture.md)."""
-    return practice.memberships.select_related("user").order_by("user__username")
-
-
 def practice_trail(
     practice,
     *,

@@ -25,3 +25,6 @@ def checkpoint_audit_trail() -> str:
         logger.error("Audit checkpoint refused, run `recordaccess audit_verify`: %s", refusal)
         return f"refused: {refusal}"
     return checkpoint.file.name
+
+
+PERIODIC_TASKS = [checkpoint_audit_trail]  # enqueued with every heartbeat of the worker

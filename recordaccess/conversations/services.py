@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from recordaccess.audit.services import Actor, record
 from recordaccess.conversations.models import Booking, Invitation, Kind, Mode, Slot
-from recordaccess.core.codes import normalise, random_code
+from recordaccess.core.codes import random_code
+from recordaccess.core.errors import DomainError
 from recordaccess.outreach import direct
 from recordaccess.outreach.selectors import nhs_help
 
@@ -18,7 +19,7 @@ MAX_MINUTES = 240
 MAX_PLACES = 50
 
 
-class BookingError(ValueError):
+class BookingError(DomainError):
     """Why a slot could not be set up or booked, for the person doing it."""
 
 
@@ -70,13 +71,6 @@ def create_slot(
     return slot
 
 
-def free_slots(practice, *, now: datetime.datetime | None = None):
-    now = now or timezone.now()
-    return Slot.objects.filter(
-        practice=practice, cancelled=False, starts_at__gt=now, booked__lt=F("places")
-    ).order_by("starts_at", "id")
-
-
 def invite(practice, request=None) -> Invitation:
     return Invitation.objects.create(practice=practice, request=request, code=random_code(12))
 
@@ -84,18 +78,6 @@ def invite(practice, request=None) -> Invitation:
 def invitation_link(invitation: Invitation) -> str:
     path = reverse("book", kwargs={"ods": invitation.practice.ods_code, "code": invitation.code})
     return settings.PUBLIC_BASE_URL.rstrip("/") + path
-
-
-def find_invitation(ods: str, code: str) -> Invitation | None:
-    return (
-        Invitation.objects.select_related("practice", "request")
-        .filter(practice__ods_code=ods.upper(), code=normalise(code))
-        .first()
-    )
-
-
-def live_booking(invitation: Invitation) -> Booking | None:
-    return invitation.bookings.select_related("slot").filter(cancelled_at=None).first()
 
 
 def book(

@@ -19,3 +19,6 @@ def remind_bookings() -> int:
             services.tell(booking, "REM", "is on")
         sent += 1
     return sent
+
+
+PERIODIC_TASKS = [remind_bookings]  # enqueued with every heartbeat of the worker

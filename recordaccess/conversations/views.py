@@ -2,19 +2,18 @@
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
-from recordaccess.conversations import services
+from recordaccess.conversations import selectors, services
 from recordaccess.conversations.forms import SlotForm, StaffBookingForm
-from recordaccess.conversations.models import Booking, Kind, Slot
-from recordaccess.core.codes import normalise
+from recordaccess.conversations.models import Kind, Slot
+from recordaccess.core.errors import show_on_form
 from recordaccess.core.network import client_address
-from recordaccess.intake.models import AccessRequest
 from recordaccess.intake.security import too_many, within_limits
+from recordaccess.intake.selectors import request_by_reference
 
 
 def slots(request: HttpRequest, ods: str) -> HttpResponse:
@@ -38,10 +37,8 @@ def slots(request: HttpRequest, ods: str) -> HttpResponse:
             messages.success(request, f"{len(made)} time{'s' if len(made) != 1 else ''} set aside.")
             return redirect("staff:slots", ods=ods)
         except services.BookingError as error:
-            form.add_error(None, str(error))
-    upcoming = Slot.objects.filter(
-        practice=request.practice, starts_at__gte=timezone.now() - timezone.timedelta(hours=1)
-    ).order_by("starts_at", "id")[:200]
+            show_on_form(form, error)
+    upcoming = selectors.upcoming_slots(request.practice)
     return render(
         request,
         "conversations/slots.jinja",
@@ -51,10 +48,7 @@ def slots(request: HttpRequest, ods: str) -> HttpResponse:
 
 
 def _slot(request: HttpRequest, slot_id: int) -> Slot:
-    slot = Slot.objects.filter(practice=request.practice, pk=slot_id).first()
-    if slot is None:
-        raise Http404("No such slot")
-    return slot
+    return selectors.slot_for_practice(request.practice, slot_id)
 
 
 def slot_detail(request: HttpRequest, ods: str, slot_id: int, form=None) -> HttpResponse:
@@ -74,9 +68,7 @@ def slot_book(request: HttpRequest, ods: str, slot_id: int) -> HttpResponse:
     slot = _slot(request, slot_id)
     form = StaffBookingForm(request.POST)
     if form.is_valid():
-        item = AccessRequest.objects.filter(
-            practice=request.practice, reference=normalise(form.cleaned_data["reference"])
-        ).first()
+        item = request_by_reference(request.practice, form.cleaned_data["reference"])
         if item is None:
             form.add_error("reference", "There is no request with that reference at this practice")
         else:
@@ -94,15 +86,13 @@ def slot_book(request: HttpRequest, ods: str, slot_id: int) -> HttpResponse:
                 messages.success(request, f"Booked for {item.given_name} {item.family_name}.")
                 return redirect("staff:slot", ods=ods, slot_id=slot.pk)
             except services.BookingError as error:
-                form.add_error(None, str(error))
+                show_on_form(form, error)
     return slot_detail(request, ods, slot_id, form=form)
 
 
 @require_POST
 def booking_cancel(request: HttpRequest, ods: str, booking_id: int) -> HttpResponse:
-    booking = Booking.objects.filter(practice=request.practice, pk=booking_id).first()
-    if booking is None:
-        raise Http404("No such booking")
+    booking = selectors.booking_for_practice(request.practice, booking_id)
     try:
         services.cancel(actor=Actor.from_request(request), practice=request.practice, booking_id=booking.pk)
         messages.success(request, "Booking cancelled: the place is free again.")
@@ -114,7 +104,7 @@ def booking_cancel(request: HttpRequest, ods: str, booking_id: int) -> HttpRespo
 def book(request: HttpRequest, ods: str, code: str) -> HttpResponse:
     """A patient books (or cancels) their conversation from the link in their message. The page shows times
     and the booking, never who the patient is; a wrong code looks like any page not found."""
-    invitation = services.find_invitation(ods, code)
+    invitation = selectors.find_invitation(ods, code)
     if invitation is None:
         return render(request, "intake/reply_unknown.jinja", {"practice": None}, status=404)
     practice = invitation.practice
@@ -125,7 +115,7 @@ def book(request: HttpRequest, ods: str, code: str) -> HttpResponse:
         actor = Actor(id=None, name="patient", ip_address=client_address(request) or None)
         try:
             if request.POST.get("action") == "cancel":
-                booking = services.live_booking(invitation)
+                booking = selectors.live_booking(invitation)
                 if booking:
                     services.cancel(actor=actor, practice=practice, booking_id=booking.pk)
                 return redirect("book", ods=ods, code=invitation.code)
@@ -146,8 +136,8 @@ def book(request: HttpRequest, ods: str, code: str) -> HttpResponse:
             return redirect("book", ods=ods, code=invitation.code)
         except services.BookingError as problem:
             error, status = str(problem), 400
-    booking = services.live_booking(invitation)
-    free = [] if booking else services.free_slots(practice)[:40]
+    booking = selectors.live_booking(invitation)
+    free = [] if booking else selectors.free_slots(practice)[:40]
     return render(
         request,
         "conversations/book.jinja",

@@ -195,7 +195,7 @@ class WaitingListPolicy(models.Model):
     )
 
     class Meta:
-        db_table = "review_waitinglistpolicy"  # made in review; moved here with its columns' code (ADR 0006)
+        db_table = "review_waitinglistpolicy"  # made in review; moved here with its columns' code (ADR 0007)
 
     def __str__(self) -> str:
         return f"Waiting-list policy of {self.practice}"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from recordaccess.audit.services import Actor, record
 from recordaccess.core.codes import normalise as normalise_code
 from recordaccess.core.codes import random_code
+from recordaccess.core.errors import DomainError
 from recordaccess.intake import acknowledge
 from recordaccess.intake.children import NHS_LOGIN_AGE, age_on
 from recordaccess.intake.models import (
@@ -62,7 +63,7 @@ def manual_moves(request: AccessRequest) -> list[RequestStatus]:
     ]
 
 
-class RequestError(ValueError):
+class RequestError(DomainError):
     """Something that cannot be done to a request, with a message for the person doing it."""
 
 

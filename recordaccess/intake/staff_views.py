@@ -6,41 +6,28 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
+from recordaccess.core.errors import refusals_go_to
 from recordaccess.core.pdf import FONT, render_pdf
-from recordaccess.intake import children, services
+from recordaccess.intake import children, selectors, services
 from recordaccess.intake.forms import DECLARATIONS, IdentityForm, ProxyAuthorityForm, StaffRequestForm
 from recordaccess.intake.models import AccessLevel, AccessRequest, MatchStatus, ProxyBasis, RequestStatus
+from recordaccess.patients.selectors import patient_in_practice
 
 
 def _request(request: HttpRequest, request_id: int) -> AccessRequest:
-    found = (
-        AccessRequest.objects.filter(practice=request.practice, pk=request_id)
-        .select_related("patient")
-        .first()
-    )
-    if found is None:
-        raise Http404("No such request")
-    return found
+    return selectors.request_for_practice(request.practice, request_id)
 
 
 def request_list(request: HttpRequest, ods: str) -> HttpResponse:
     show = request.GET.get("show", "")
-    everything = AccessRequest.objects.filter(practice=request.practice)
-    counts = dict(everything.values_list("status").annotate(n=Count("pk")))
-    needs_matching = everything.filter(match_status=MatchStatus.NEEDS_STAFF).count()
-    chosen = everything
-    if show in RequestStatus.values:
-        chosen = chosen.filter(status=show)
-    elif show == "needs_matching":
-        chosen = chosen.filter(match_status=MatchStatus.NEEDS_STAFF)
-    page = Paginator(chosen.select_related("patient"), 25).get_page(request.GET.get("page"))
+    counts, needs_matching, chosen = selectors.request_list(request.practice, show)
+    page = Paginator(chosen, 25).get_page(request.GET.get("page"))
     record_request(
         request,
         "requests.view",
@@ -81,21 +68,21 @@ def request_detail(request: HttpRequest, ods: str, request_id: int) -> HttpRespo
     )
 
 
+@refusals_go_to("staff:request", "request_id")
 @require_POST
 def request_match(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
     item = _request(request, request_id)
     try:
-        services.confirm_match(
-            actor=Actor.from_request(request), request=item, patient_id=int(request.POST["patient"])
-        )
+        patient_id = int(request.POST["patient"])
+    except (KeyError, ValueError):
+        messages.error(request, "Choose a patient.")
+    else:
+        services.confirm_match(actor=Actor.from_request(request), request=item, patient_id=patient_id)
         messages.success(request, "Matched to the patient.")
-    except (KeyError, ValueError) as error:
-        messages.error(
-            request, str(error) if isinstance(error, services.RequestError) else "Choose a patient."
-        )
     return redirect("staff:request", ods=ods, request_id=item.pk)
 
 
+@refusals_go_to("staff:request", "request_id")
 @require_POST
 def request_identity(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
     item = _request(request, request_id)
@@ -103,14 +90,12 @@ def request_identity(request: HttpRequest, ods: str, request_id: int) -> HttpRes
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("staff:request", ods=ods, request_id=item.pk)
-    try:
-        services.verify_identity(actor=Actor.from_request(request), request=item, **form.cleaned_data)
-        messages.success(request, "Identity verification recorded.")
-    except services.RequestError as error:
-        messages.error(request, str(error))
+    services.verify_identity(actor=Actor.from_request(request), request=item, **form.cleaned_data)
+    messages.success(request, "Identity verification recorded.")
     return redirect("staff:request", ods=ods, request_id=item.pk)
 
 
+@refusals_go_to("staff:request", "request_id")
 @require_POST
 def request_proxy(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
     item = _request(request, request_id)
@@ -118,20 +103,15 @@ def request_proxy(request: HttpRequest, ods: str, request_id: int) -> HttpRespon
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("staff:request", ods=ods, request_id=item.pk)
-    try:
-        services.record_proxy_authority(actor=Actor.from_request(request), request=item, **form.cleaned_data)
-        messages.success(request, f"Authority recorded: proxy access ends on {item.proxy_ends_on:%-d %B %Y}.")
-    except services.RequestError as error:
-        messages.error(request, str(error))
+    services.record_proxy_authority(actor=Actor.from_request(request), request=item, **form.cleaned_data)
+    messages.success(request, f"Authority recorded: proxy access ends on {item.proxy_ends_on:%-d %B %Y}.")
     return redirect("staff:request", ods=ods, request_id=item.pk)
 
 
 def identity_document(request: HttpRequest, ods: str, request_id: int, check_id: int) -> FileResponse:
     """A kept copy of identity documents: staff of the practice only, and every opening audited."""
     item = _request(request, request_id)
-    check = item.identity_checks.filter(pk=check_id).exclude(document="").first()
-    if check is None:
-        raise Http404("No such document")
+    check = selectors.identity_document(item, check_id)
     record_request(
         request,
         "identity.document_view",
@@ -199,21 +179,16 @@ def paper_form(request: HttpRequest, ods: str) -> HttpResponse:
     )
 
 
+@refusals_go_to("staff:patient", "patient_id")
 @require_POST
 def request_capture(request: HttpRequest, ods: str, patient_id: int) -> HttpResponse:
-    patient = request.practice.patients.filter(pk=patient_id).first()
-    if patient is None:
-        raise Http404("No such patient")
-    try:
-        saved = services.capture_in_consultation(
-            actor=Actor.from_request(request),
-            patient=patient,
-            wish=request.POST.get("wish", ""),
-            access_level=request.POST.get("access_level", ""),
-            declarations=request.POST.get("declarations") == "on",
-        )
-    except services.RequestError as error:
-        messages.error(request, str(error))
-        return redirect("staff:patient", ods=ods, patient_id=patient.pk)
+    patient = patient_in_practice(request.practice, patient_id)
+    saved = services.capture_in_consultation(
+        actor=Actor.from_request(request),
+        patient=patient,
+        wish=request.POST.get("wish", ""),
+        access_level=request.POST.get("access_level", ""),
+        declarations=request.POST.get("declarations") == "on",
+    )
     messages.success(request, f"Request recorded: reference {saved.reference_display}.")
     return redirect("staff:request", ods=ods, request_id=saved.pk)

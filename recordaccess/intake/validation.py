@@ -6,6 +6,7 @@ import re
 import unicodedata
 
 from recordaccess.core import nhs_number
+from recordaccess.core.errors import DomainError
 from recordaccess.patients.contacts import (
     ContactError,
     normalise_email,
@@ -31,7 +32,7 @@ def _is_name(value: str) -> bool:
     return previous not in SEPARATORS or previous == "."
 
 
-class Invalid(ValueError):
+class Invalid(DomainError):
     """A value that cannot be accepted, with the message to show next to the field."""
 
 

@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from recordaccess.audit.services import Actor
-from recordaccess.intake import children, nhslogin, security, services, wizard
+from recordaccess.intake import children, nhslogin, security, selectors, services, wizard
 from recordaccess.intake.forms import StatusForm
-from recordaccess.intake.models import AccessLevel, AccessRequest, ProxyBasis, Route, Wish
+from recordaccess.intake.models import AccessLevel, ProxyBasis, Route, Wish
 from recordaccess.intake.security import limit_body, too_many, within_limits
 from recordaccess.outreach.selectors import published_notice
 from recordaccess.practices.selectors import practice_by_ods
@@ -169,7 +169,7 @@ def nhs_login_return(request: HttpRequest, ods: str) -> HttpResponse:
     pending = request.session.pop(f"nhs_login:{ods}", None)
     outcome = "failed"
     if pending and request.GET.get("state") == pending["state"] and "code" in request.GET:
-        access_request = AccessRequest.objects.filter(pk=pending["request_id"], practice=practice).first()
+        access_request = selectors.request_or_none(practice, pending["request_id"])
         try:
             verified = nhslogin.finish(
                 redirect_uri=_return_url(ods),

@@ -4,12 +4,12 @@ The text messages patients send back arrive at replies/views.py `inbound_sms`; b
 import json
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from recordaccess.core.callbacks import authorised, malformed
-from recordaccess.outreach.models import Message, MessageStatus
+from recordaccess.outreach.models import MessageStatus
+from recordaccess.outreach.sending import record_receipt
 
 # Notify's final statuses; "sending" and "created" are not sent as receipts.
 RECEIPT_STATUSES = {
@@ -35,11 +35,5 @@ def delivery_receipt(request: HttpRequest) -> HttpResponse:
     )
     if refused:
         return refused
-    # A receipt for a message we do not know (or sent without our reference) changes nothing, and says nothing
-    # about who exists.
-    Message.objects.filter(reference=reference).exclude(status=MessageStatus.DELIVERED).update(
-        status=status,
-        updated_at=timezone.now(),
-        error="" if status == MessageStatus.DELIVERED else receipt["status"],
-    )
+    record_receipt(reference, status, "" if status == MessageStatus.DELIVERED else receipt["status"])
     return HttpResponse(status=204)

@@ -10,6 +10,8 @@ their GSM forms, so one smart quote does not double the cost of a campaign.
 import re
 from dataclasses import dataclass
 
+from recordaccess.core.errors import DomainError
+
 # Notify refuses text messages longer than this (characters, after placeholders are filled).
 SMS_MAX_CHARACTERS = 918
 GSM_BASIC = set(
@@ -45,7 +47,7 @@ DOWNGRADES = str.maketrans(
 PLACEHOLDER = re.compile(r"\(\(([^()]+?)\)\)")
 
 
-class TemplateError(ValueError):
+class TemplateError(DomainError):
     """A template that cannot be rendered or sent, with a message for the person writing it."""
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor, record
+from recordaccess.core.errors import DomainError
 from recordaccess.outreach.models import PatientReply, ReplyStatus
 from recordaccess.patients.models import Preference
 
@@ -32,7 +33,7 @@ def to_call(practice):
     )
 
 
-class ReplyError(ValueError):
+class ReplyError(DomainError):
     """Something that cannot be done to a reply, with a message for the person doing it."""
 
 

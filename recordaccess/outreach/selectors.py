@@ -1,14 +1,55 @@
 from django.conf import settings
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 
+from recordaccess.core.scoping import one_for_practice
 from recordaccess.outreach.formatting import to_html
 from recordaccess.outreach.messages import TemplateError, placeholder_key, placeholders, render
-from recordaccess.outreach.models import MessageTemplate
+from recordaccess.outreach.models import Campaign, LetterPrint, MessageTemplate, OutboxItem, PatientReply
 from recordaccess.practices.models import Dpia
 
 
 def practice_templates(practice):
     return MessageTemplate.objects.filter(practice=practice)
+
+
+def template_for_practice(practice, template_id: int, channel: str | None = None) -> MessageTemplate:
+    """One of the practice's templates (of this channel, when a page only shows one), or NotFound."""
+    templates = MessageTemplate.objects.filter(channel=channel) if channel else MessageTemplate.objects.all()
+    return one_for_practice(templates, practice, template_id)
+
+
+def campaign_for_practice(practice, campaign_id: int) -> Campaign:
+    return one_for_practice(Campaign.objects.all(), practice, campaign_id)
+
+
+def letter_print_for_practice(practice, campaign_id: int, print_id: int) -> LetterPrint:
+    prints = LetterPrint.objects.select_related("campaign").filter(campaign_id=campaign_id)
+    return one_for_practice(prints, practice, print_id, through="campaign__practice")
+
+
+def outbox_letter_for_practice(practice, item_id: int) -> OutboxItem:
+    """A letter in the outbox of one of the practice's campaigns, or NotFound."""
+    letters = OutboxItem.objects.select_related("message__campaign").filter(message__channel="letter")
+    return one_for_practice(letters, practice, item_id, through="message__campaign__practice")
+
+
+def outbox_items(practice) -> QuerySet[OutboxItem]:
+    """Everything the practice has waiting to send by hand: its campaigns' and its own direct messages."""
+    return (
+        OutboxItem.objects.filter(Q(message__campaign__practice=practice) | Q(practice=practice))
+        .select_related("message__patient", "message__campaign")
+        .order_by("-pk")
+    )
+
+
+def practice_replies(practice) -> QuerySet[PatientReply]:
+    return PatientReply.objects.filter(practice=practice).select_related("patient", "message")
+
+
+def reply_counts(practice) -> dict[str, int]:
+    """How many of the practice's replies are in each state."""
+    return dict(PatientReply.objects.filter(practice=practice).values_list("status").annotate(n=Count("pk")))
 
 
 def resources_link(practice, base_url: str | None = None) -> str:

@@ -193,3 +193,11 @@ def reconcile(campaign: Campaign, *, now: datetime.datetime | None = None) -> in
     return Message.objects.filter(
         campaign=campaign, status=MessageStatus.SENDING, updated_at__lt=now - stuck_after()
     ).update(status=MessageStatus.QUEUED, look_up_first=True, next_attempt_at=None, updated_at=timezone.now())
+
+
+def record_receipt(reference: str | None, status: str, error: str) -> None:
+    """Notify's delivery receipt: one more state transition. A message already delivered stays so, and a
+    receipt for a message we do not know changes nothing (and says nothing about who exists)."""
+    Message.objects.filter(reference=reference).exclude(status=MessageStatus.DELIVERED).update(
+        status=status, updated_at=timezone.now(), error=error
+    )

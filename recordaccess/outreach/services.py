@@ -9,6 +9,7 @@ from django.utils import timezone
 from recordaccess.audit.services import Actor, record
 from recordaccess.core.bulk import BulkInsert
 from recordaccess.core.codes import random_code
+from recordaccess.core.errors import DomainError
 from recordaccess.core.privatefiles import open_private, private_folder
 from recordaccess.outreach.campaigns import plan_campaign
 from recordaccess.outreach.content import check
@@ -176,7 +177,7 @@ def approve_template(*, actor: Actor, practice: Practice, template_id: int) -> M
     return template
 
 
-class CampaignError(ValueError):
+class CampaignError(DomainError):
     """A campaign action that cannot be carried out, with a message for the user."""
 
 

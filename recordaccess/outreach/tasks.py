@@ -9,6 +9,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from recordaccess.outreach.direct import settle_direct_messages
 from recordaccess.outreach.models import (
     Campaign,
     CampaignSender,
@@ -135,3 +136,8 @@ def make_letter_print(print_id: int) -> str:
     """One PDF of a campaign's letters; the print page follows its progress on the LetterPrint row."""
     job = LetterPrint.objects.select_related("campaign__practice").get(pk=print_id)
     return make_letter_print_now(job).status
+
+
+# Enqueued with every heartbeat of the worker: campaigns whose senders died are resumed, and direct messages
+# whose hand-over was unclear are looked up again.
+PERIODIC_TASKS = [resume_stalled_campaigns, settle_direct_messages]

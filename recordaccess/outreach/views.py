@@ -5,13 +5,14 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
+from recordaccess.core.errors import refusals_go_to, show_on_form
 from recordaccess.outreach import replies as answers
 from recordaccess.outreach import selectors, services
 from recordaccess.outreach.campaigns import LEFT_OUT, sms_estimate
@@ -30,8 +31,6 @@ from recordaccess.outreach.messages import render as render_message
 from recordaccess.outreach.models import (
     LetterPrint,
     MessageStatus,
-    OutboxItem,
-    PatientReply,
     ReplyStatus,
     TemplateStatus,
 )
@@ -63,9 +62,7 @@ def template_install(request: HttpRequest, ods: str) -> HttpResponse:
 
 
 def template_edit(request: HttpRequest, ods: str, template_id: int) -> HttpResponse:
-    template = selectors.practice_templates(request.practice).filter(pk=template_id).first()
-    if template is None:
-        raise Http404("No such template")
+    template = selectors.template_for_practice(request.practice, template_id)
     form = TemplateForm(request.POST or None, initial={"subject": template.subject, "body": template.body})
     if request.method == "POST" and form.is_valid():
         template = services.save_template(
@@ -149,15 +146,13 @@ def template_letter(request: HttpRequest, ods: str, template_id: int) -> HttpRes
     )
 
 
+@refusals_go_to("staff:template", "template_id")
 @require_POST
 def template_approve(request: HttpRequest, ods: str, template_id: int) -> HttpResponse:
-    try:
-        services.approve_template(
-            actor=Actor.from_request(request), practice=request.practice, template_id=template_id
-        )
-        messages.success(request, "Template approved: it can now be used in campaigns.")
-    except TemplateError as error:
-        messages.error(request, str(error))
+    services.approve_template(
+        actor=Actor.from_request(request), practice=request.practice, template_id=template_id
+    )
+    messages.success(request, "Template approved: it can now be used in campaigns.")
     return redirect("staff:template", ods=ods, template_id=template_id)
 
 
@@ -190,14 +185,12 @@ def campaign_new(request: HttpRequest, ods: str) -> HttpResponse:
             )
             return redirect("staff:campaign", ods=ods, campaign_id=campaign.pk)
         except services.CampaignError as error:
-            form.add_error("name", str(error))
+            show_on_form(form, error, field="name")
     return render(request, "outreach/campaign_new.jinja", {"form": form})
 
 
 def campaign_detail(request: HttpRequest, ods: str, campaign_id: int) -> HttpResponse:
-    campaign = request.practice.campaigns.filter(pk=campaign_id).first()
-    if campaign is None:
-        raise Http404("No such campaign")
+    campaign = selectors.campaign_for_practice(request.practice, campaign_id)
     progress = dict(campaign.messages.values_list("status").annotate(n=Count("pk")))
     return render(
         request,
@@ -216,27 +209,17 @@ def campaign_detail(request: HttpRequest, ods: str, campaign_id: int) -> HttpRes
     )
 
 
+@refusals_go_to("staff:campaign", "campaign_id")
 @require_POST
 def letter_print_new(request: HttpRequest, ods: str, campaign_id: int) -> HttpResponse:
-    try:
-        job = services.request_letter_print(
-            actor=Actor.from_request(request), practice=request.practice, campaign_id=campaign_id
-        )
-    except services.CampaignError as error:
-        messages.error(request, str(error))
-        return redirect("staff:campaign", ods=ods, campaign_id=campaign_id)
+    job = services.request_letter_print(
+        actor=Actor.from_request(request), practice=request.practice, campaign_id=campaign_id
+    )
     return redirect("staff:letter_print", ods=ods, campaign_id=campaign_id, print_id=job.pk)
 
 
 def _practice_print(request, campaign_id: int, print_id: int) -> LetterPrint:
-    job = (
-        LetterPrint.objects.select_related("campaign")
-        .filter(campaign__practice=request.practice, campaign_id=campaign_id, pk=print_id)
-        .first()
-    )
-    if job is None:
-        raise Http404("No such print")
-    return job
+    return selectors.letter_print_for_practice(request.practice, campaign_id, print_id)
 
 
 def letter_print(request: HttpRequest, ods: str, campaign_id: int, print_id: int) -> HttpResponse:
@@ -267,13 +250,7 @@ def letter_print_pdf(request: HttpRequest, ods: str, campaign_id: int, print_id:
 
 
 def outbox_letter(request: HttpRequest, ods: str, item_id: int) -> HttpResponse:
-    item = (
-        OutboxItem.objects.select_related("message__campaign")
-        .filter(pk=item_id, message__campaign__practice=request.practice, message__channel="letter")
-        .first()
-    )
-    if item is None:
-        raise Http404("No such letter")
+    item = selectors.outbox_letter_for_practice(request.practice, item_id)
     record_request(
         request,
         "outbox.letter_view",
@@ -290,11 +267,7 @@ def outbox_letter(request: HttpRequest, ods: str, item_id: int) -> HttpResponse:
 
 
 def _approved_template(request, template_id: int, channel: str | None = None):
-    templates = selectors.practice_templates(request.practice).filter(pk=template_id)
-    template = templates.filter(channel=channel).first() if channel else templates.first()
-    if template is None:
-        raise Http404("No such template")
-    return template
+    return selectors.template_for_practice(request.practice, template_id, channel)
 
 
 def template_use(request: HttpRequest, ods: str, template_id: int) -> HttpResponse:
@@ -323,54 +296,39 @@ def template_use(request: HttpRequest, ods: str, template_id: int) -> HttpRespon
     )
 
 
+@refusals_go_to("staff:template_use", "template_id")
 def template_poster(request: HttpRequest, ods: str, template_id: int) -> HttpResponse:
     template = _approved_template(request, template_id, channel="poster")
     values = selectors.sample_values(request.practice, settings.PUBLIC_BASE_URL)
-    try:
-        pdf = poster_pdf(request.practice, template, values)
-    except TemplateError as error:
-        messages.error(request, str(error))
-        return redirect("staff:template_use", ods=ods, template_id=template.pk)
     return HttpResponse(
-        pdf,
+        poster_pdf(request.practice, template, values),
         content_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="poster-{request.practice.ods_code}.pdf"'},
     )
 
 
+@refusals_go_to("staff:campaign", "campaign_id")
 @require_POST
 def campaign_action(request: HttpRequest, ods: str, campaign_id: int, action: str) -> HttpResponse:
     actor, practice = Actor.from_request(request), request.practice
-    try:
-        if action == "approve":
-            services.approve_campaign(actor=actor, practice=practice, campaign_id=campaign_id)
-            messages.success(
-                request, "Campaign approved. Its recipients are fixed: send it when you are ready."
-            )
-        elif action in ("send", "pause"):
-            services.set_campaign_sending(
-                actor=actor, practice=practice, campaign_id=campaign_id, sending=action == "send"
-            )
-            messages.success(
-                request,
-                "Sending: messages go out inside the sending window." if action == "send" else "Paused.",
-            )
-        else:
-            raise Http404("No such action")
-    except services.CampaignError as error:
-        messages.error(request, str(error))
+    if action == "approve":
+        services.approve_campaign(actor=actor, practice=practice, campaign_id=campaign_id)
+        messages.success(request, "Campaign approved. Its recipients are fixed: send it when you are ready.")
+    elif action in ("send", "pause"):
+        services.set_campaign_sending(
+            actor=actor, practice=practice, campaign_id=campaign_id, sending=action == "send"
+        )
+        messages.success(
+            request,
+            "Sending: messages go out inside the sending window." if action == "send" else "Paused.",
+        )
+    else:
+        raise Http404("No such action")
     return redirect("staff:campaign", ods=ods, campaign_id=campaign_id)
 
 
 def outbox(request: HttpRequest, ods: str) -> HttpResponse:
-    items = (
-        OutboxItem.objects.filter(
-            Q(message__campaign__practice=request.practice) | Q(practice=request.practice)
-        )
-        .select_related("message__patient", "message__campaign")
-        .order_by("-pk")
-    )
-    page = Paginator(items, 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.outbox_items(request.practice), 25).get_page(request.GET.get("page"))
     record_request(
         request,
         "outbox.view",
@@ -384,7 +342,7 @@ def reply_list(request: HttpRequest, ods: str) -> HttpResponse:
     """Patients' answers: those recorded, those a person must read (unclear words, a shared number), and the
     patients with a question to call."""
     wanted = request.GET.get("show", "needs_review")
-    replies = PatientReply.objects.filter(practice=request.practice).select_related("patient", "message")
+    replies = selectors.practice_replies(request.practice)
     if wanted == TO_CALL:
         replies = answers.to_call(request.practice)
     elif wanted in ReplyStatus.values:
@@ -396,9 +354,7 @@ def reply_list(request: HttpRequest, ods: str) -> HttpResponse:
         object_type="replies",
         detail={"page": page.number, "patient_ids": [r.patient_id for r in page if r.patient_id]},
     )
-    counts = dict(
-        PatientReply.objects.filter(practice=request.practice).values_list("status").annotate(n=Count("pk"))
-    )
+    counts = selectors.reply_counts(request.practice)
     return render(
         request,
         "outreach/replies.jinja",
@@ -416,11 +372,9 @@ def reply_list(request: HttpRequest, ods: str) -> HttpResponse:
 TO_CALL = "to_call"
 
 
+@refusals_go_to("staff:replies", query=f"?show={TO_CALL}")
 @require_POST
 def reply_answered(request: HttpRequest, ods: str, reply_id: int) -> HttpResponse:
-    try:
-        answers.mark_answered(actor=Actor.from_request(request), practice=request.practice, reply_id=reply_id)
-        messages.success(request, "Marked as answered.")
-    except answers.ReplyError as error:
-        messages.error(request, str(error))
+    answers.mark_answered(actor=Actor.from_request(request), practice=request.practice, reply_id=reply_id)
+    messages.success(request, "Marked as answered.")
     return redirect(reverse("staff:replies", kwargs={"ods": ods}) + f"?show={TO_CALL}")

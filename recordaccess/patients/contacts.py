@@ -7,6 +7,8 @@ ContactError with a message a practice manager can act on.
 
 import re
 
+from recordaccess.core.errors import DomainError
+
 OBSCURE_WHITESPACE = "\u180e\u200b\u200c\u200d\u2060\u00a0\ufeff"
 _PHONE_STRIP = str.maketrans("", "", " \t\r\n()-+." + OBSCURE_WHITESPACE)
 # Notify's email check: a local part of the allowed characters, one @, and a hostname with a dot.
@@ -16,7 +18,7 @@ _TLD = re.compile(r"^([a-z]{2,63}|xn--([a-z0-9]+-)*[a-z0-9]+)$", re.IGNORECASE)
 _POSTCODE = re.compile(r"^(GIR0AA|[A-Z]{1,2}[0-9][A-Z0-9]?[0-9][ABD-HJLNP-UW-Z]{2})$")
 
 
-class ContactError(ValueError):
+class ContactError(DomainError):
     """A contact detail that cannot be used, with the reason."""
 
 

@@ -5,7 +5,8 @@ import datetime
 from django.db.models import Prefetch, Q, QuerySet
 
 from recordaccess.core import nhs_number
-from recordaccess.patients.models import COMMUNICATION_KINDS, Flag, Patient
+from recordaccess.core.scoping import one_for_practice
+from recordaccess.patients.models import COMMUNICATION_KINDS, Cohort, Flag, Patient, RegisterImport
 from recordaccess.patients.names import search_key
 from recordaccess.patients.needs import STAFF_KINDS, written_format
 from recordaccess.patients.register import parse_date
@@ -17,8 +18,24 @@ def practice_patients(practice) -> QuerySet[Patient]:
     return Patient.objects.filter(practice=practice)
 
 
-def patient_in_practice(practice, patient_id: int) -> Patient | None:
-    return practice_patients(practice).filter(pk=patient_id).first()
+def patient_in_practice(practice, patient_id: int) -> Patient:
+    return one_for_practice(Patient.objects.all(), practice, patient_id)
+
+
+def practice_cohorts(practice) -> QuerySet[Cohort]:
+    return Cohort.objects.filter(practice=practice)
+
+
+def cohort_for_practice(practice, cohort_id: int) -> Cohort:
+    return one_for_practice(Cohort.objects.all(), practice, cohort_id)
+
+
+def recent_imports(practice) -> QuerySet[RegisterImport]:
+    return RegisterImport.objects.filter(practice=practice)[:10]
+
+
+def import_for_practice(practice, import_id: int) -> RegisterImport:
+    return one_for_practice(RegisterImport.objects.all(), practice, import_id)
 
 
 def _prefix(**field_prefix) -> Q:
@@ -79,6 +96,11 @@ def needing_staff_to_communicate(practice) -> QuerySet[Patient]:
         .prefetch_related(Prefetch("flags", queryset=staff_flags, to_attr="staff_needs"))
         .order_by("family_name", "given_name", "pk")
     )
+
+
+def current_flags(patient_id: int) -> QuerySet[Flag]:
+    """The patient's flags that have not ended: the reviewer sees them beside the request."""
+    return Flag.objects.current().filter(patient_id=patient_id)
 
 
 def written_format_for(patient: Patient) -> str:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor, record
+from recordaccess.core.errors import DomainError, NotFound
 from recordaccess.core.privatefiles import open_private, private_folder
 from recordaccess.patients.flags import flags_changed, standard_code_list, update_access_status
 from recordaccess.patients.importer import ImportStopped, ImportSummary, import_register
@@ -18,7 +19,7 @@ from recordaccess.patients.register import RegisterFile, UnusableFile, load_mapp
 from recordaccess.practices.models import Practice
 
 
-class ImportBusy(Exception):
+class ImportBusy(DomainError):
     """Another import for the same practice is still running."""
 
 
@@ -112,7 +113,7 @@ def _audit(actor: Actor, practice: Practice, run: RegisterImport, detail: dict) 
     )
 
 
-class CohortError(ValueError):
+class CohortError(DomainError):
     """A cohort change that cannot be made, with a message for the user."""
 
 
@@ -159,8 +160,8 @@ def delete_cohort(*, actor: Actor, practice: Practice, cohort_id: int) -> None:
     cohort.delete()
 
 
-class NotOnWorklist(LookupError):
-    pass
+class NotOnWorklist(NotFound):
+    """Not on the worklist of patients staff tell in their own format: a 404 like any other not found."""
 
 
 @transaction.atomic
@@ -186,7 +187,7 @@ def record_told_in_own_format(*, actor: Actor, practice: Practice, patient_id: i
     return patient
 
 
-class FlagError(ValueError):
+class FlagError(DomainError):
     """A flag that cannot be added or ended, with a message for the person doing it."""
 
 

@@ -8,12 +8,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
+from recordaccess.core.errors import refusals_go_to, show_on_form
 from recordaccess.core.privatefiles import open_private
 from recordaccess.patients import selectors, services
 from recordaccess.patients.cohorts import CohortFilters, cohort_patients
 from recordaccess.patients.flags import patient_needs_review
 from recordaccess.patients.forms import CohortForm, EndFlagForm, FlagForm, RegisterUploadForm
-from recordaccess.patients.models import COMMUNICATION_KINDS, RISK_KINDS, Cohort, ImportStatus, RegisterImport
+from recordaccess.patients.models import COMMUNICATION_KINDS, RISK_KINDS, ImportStatus, RegisterImport
 from recordaccess.patients.tasks import import_uploaded_register
 from recordaccess.practices.access import allows
 from recordaccess.practices.roles import Role
@@ -37,8 +38,6 @@ def patient_detail(
     request: HttpRequest, ods: str, patient_id: int, flag_form=None, end_form=None, status=200
 ) -> HttpResponse:
     patient = selectors.patient_in_practice(request.practice, patient_id)
-    if patient is None:
-        raise Http404("No such patient")
     record_request(
         request, "patient.view", object_type="patient", object_id=patient.pk, patient_id=patient.pk
     )
@@ -75,12 +74,9 @@ def communication_worklist(request: HttpRequest, ods: str) -> HttpResponse:
 
 @require_POST
 def communication_told(request: HttpRequest, ods: str, patient_id: int) -> HttpResponse:
-    try:
-        patient = services.record_told_in_own_format(
-            actor=Actor.from_request(request), practice=request.practice, patient_id=patient_id
-        )
-    except services.NotOnWorklist as error:
-        raise Http404(str(error)) from error
+    patient = services.record_told_in_own_format(
+        actor=Actor.from_request(request), practice=request.practice, patient_id=patient_id
+    )
     messages.success(
         request, f"Recorded: {patient.given_name} {patient.family_name} was told in their format."
     )
@@ -103,7 +99,7 @@ def patient_flag_add(request: HttpRequest, ods: str, patient_id: int) -> HttpRes
             messages.success(request, "Flag added. The waiting list and campaigns act on it now.")
             return redirect("staff:patient", ods=ods, patient_id=patient_id)
         except services.FlagError as error:
-            form.add_error(None, str(error))
+            show_on_form(form, error)
     return patient_detail(request, ods, patient_id, flag_form=form, status=400)
 
 
@@ -121,7 +117,7 @@ def patient_flag_end(request: HttpRequest, ods: str, patient_id: int, flag_id: i
             messages.success(request, f"Flag ended: {flag.term}.")
             return redirect("staff:patient", ods=ods, patient_id=patient_id)
         except services.FlagError as error:
-            form.add_error(None, str(error))
+            show_on_form(form, error)
     return patient_detail(request, ods, patient_id, end_form=form, status=400)
 
 
@@ -132,17 +128,13 @@ def cohort_list(request: HttpRequest, ods: str) -> HttpResponse:
             "count": cohort_patients(request.practice, CohortFilters.from_dict(c.filters)).count(),
             "description": CohortFilters.from_dict(c.filters).describe(),
         }
-        for c in Cohort.objects.filter(practice=request.practice)
+        for c in selectors.practice_cohorts(request.practice)
     ]
     return render(request, "patients/cohorts.jinja", {"cohorts": cohorts})
 
 
 def cohort_edit(request: HttpRequest, ods: str, cohort_id: int | None = None) -> HttpResponse:
-    cohort = None
-    if cohort_id is not None:
-        cohort = Cohort.objects.filter(practice=request.practice, pk=cohort_id).first()
-        if cohort is None:
-            raise Http404("No such cohort")
+    cohort = None if cohort_id is None else selectors.cohort_for_practice(request.practice, cohort_id)
     form = CohortForm.for_cohort(cohort, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -156,7 +148,7 @@ def cohort_edit(request: HttpRequest, ods: str, cohort_id: int | None = None) ->
             messages.success(request, f"Cohort “{form.cleaned_data['name']}” saved.")
             return redirect("staff:cohorts", ods=ods)
         except services.CohortError as error:
-            form.add_error("name", str(error))
+            show_on_form(form, error, field="name")
     filters = CohortFilters.from_dict(cohort.filters) if cohort and not form.is_bound else None
     if form.is_bound and form.is_valid():
         filters = form.filters()
@@ -178,15 +170,11 @@ def cohort_count(request: HttpRequest, ods: str) -> JsonResponse:
     )
 
 
+@refusals_go_to("staff:cohorts")
 @require_POST
 def cohort_delete(request: HttpRequest, ods: str, cohort_id: int) -> HttpResponse:
-    try:
-        services.delete_cohort(
-            actor=Actor.from_request(request), practice=request.practice, cohort_id=cohort_id
-        )
-        messages.success(request, "Cohort deleted.")
-    except services.CohortError as error:
-        messages.error(request, str(error))
+    services.delete_cohort(actor=Actor.from_request(request), practice=request.practice, cohort_id=cohort_id)
+    messages.success(request, "Cohort deleted.")
     return redirect("staff:cohorts", ods=ods)
 
 
@@ -205,7 +193,7 @@ def register_upload(request: HttpRequest, ods: str) -> HttpResponse:
                 dry_run=form.cleaned_data["dry_run"],
             )
         except services.ImportBusy as error:
-            form.add_error("file", str(error))
+            show_on_form(form, error, field="file")
         else:
             path = services.reports_dir() / f"upload-{run.pk}.csv"
             with open_private(path, "wb") as stream:
@@ -213,15 +201,12 @@ def register_upload(request: HttpRequest, ods: str) -> HttpResponse:
                     stream.write(chunk)
             import_uploaded_register.enqueue(run.pk, str(path))
             return redirect("staff:register_import", ods=ods, import_id=run.pk)
-    imports = RegisterImport.objects.filter(practice=request.practice)[:10]
+    imports = selectors.recent_imports(request.practice)
     return render(request, "patients/register_upload.jinja", {"form": form, "imports": imports})
 
 
 def _practice_import(request, import_id: int) -> RegisterImport:
-    run = RegisterImport.objects.filter(practice=request.practice, pk=import_id).first()
-    if run is None:
-        raise Http404("No such import")
-    return run
+    return selectors.import_for_practice(request.practice, import_id)
 
 
 def register_import(request: HttpRequest, ods: str, import_id: int) -> HttpResponse:

@@ -1,20 +1,28 @@
-"""Who may open which staff page: the one matrix, enforced by one middleware.
+"""Who may open which staff page: declared by each app where it writes the route, enforced by one middleware.
 
-Every URL in the `staff` namespace must have an entry in ACCESS; a page without one is refused, so a new
-view cannot skip the matrix (tests/practices/test_access_matrix.py walks every staff URL as every role).
-Pages under /staff/p/<ods>/ also need a membership of that practice: anyone else gets 404, which does
-not reveal whether the practice exists.
+Each app writes its staff pages in its own `staff_urls.py` with `staff_page`, which returns the URL pattern and
+records the page's rule (a sign-in stage, or the roles that may open it) and any menu item it has. The project's
+`recordaccess/urls.py` puts them all in the `staff` namespace. A URL in that namespace that no app declared is
+refused, so a page written with a plain `path()` cannot skip the check (tests/practices/test_access_matrix.py
+walks every staff URL as every role). Pages under /staff/p/<ods>/ also need a membership of that practice:
+anyone else gets 404, which does not reveal whether the practice exists.
 """
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import Enum
+from types import MappingProxyType
 from urllib.parse import urlencode
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import URLPattern, get_resolver, path, reverse
 
-from recordaccess.practices.roles import ALL_ROLES, PATIENT_DATA_ROLES, Role
+from recordaccess.practices.roles import Role
+
+NAMESPACE = "staff"
 
 
 class Stage(Enum):
@@ -25,135 +33,67 @@ class Stage(Enum):
     SIGNED_IN = "signed_in"  # password and two-factor
 
 
+class Menu(Enum):
+    """The staff menus, each named as the layout's context calls it."""
+
+    STAFF = "staff_navigation"  # the header's, on every page of a practice
+    WAITING_LIST = "review_navigation"  # the waiting list's own, on its pages and those that grow from it
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """A page's place in a menu: items are shown by position, lowest first, to the roles that may open the page."""
+
+    menu: Menu
+    position: int
+    text: str
+
+
 logger = logging.getLogger(__name__)
 
-ADMIN = frozenset({Role.ADMINISTRATOR})
-# Adding or ending a flag changes who needs enhanced review: a clinician's call, or the practice manager's (who
-# runs the weekly import and corrects what it brought in error). Reception see flags but do not change them.
-FLAG_EDITORS = frozenset({Role.ADMINISTRATOR, Role.REVIEWER})
-
-ACCESS: dict[str, Stage | frozenset[Role]] = {
-    "staff:sign_in": Stage.ANYONE,
-    "staff:sign_out": Stage.ANYONE,
-    "staff:enrol": Stage.FIRST_FACTOR,
-    "staff:verify": Stage.FIRST_FACTOR,
-    "staff:home": Stage.SIGNED_IN,
-    # An account's own invitations, answered only by its holder signed in with their own second factor.
-    "staff:invitation_answer": Stage.SIGNED_IN,
-    "staff:dashboard": ALL_ROLES,
-    "staff:practice": ADMIN,
-    "staff:practice_edit": ADMIN,
-    "staff:dpia_edit": ADMIN,
-    "staff:resources": ADMIN,
-    "staff:resource_delete": ADMIN,
-    "staff:staff": ADMIN,
-    "staff:staff_action": ADMIN,
-    "staff:staff_invite": ADMIN,
-    "staff:invitation_withdraw": ADMIN,
-    "staff:audit": ADMIN,
-    "staff:patients": PATIENT_DATA_ROLES,
-    "staff:patient": PATIENT_DATA_ROLES,
-    "staff:communication_worklist": PATIENT_DATA_ROLES,  # braille and BSL: no letter is sent, staff contact them
-    "staff:communication_told": PATIENT_DATA_ROLES,
-    "staff:patient_flag_add": FLAG_EDITORS,
-    "staff:patient_flag_end": FLAG_EDITORS,
-    "staff:cohorts": PATIENT_DATA_ROLES,
-    "staff:cohort_new": PATIENT_DATA_ROLES,
-    "staff:cohort": PATIENT_DATA_ROLES,
-    "staff:cohort_count": PATIENT_DATA_ROLES,
-    "staff:cohort_delete": PATIENT_DATA_ROLES,
-    "staff:templates": ADMIN,
-    "staff:template_install": ADMIN,
-    "staff:template": ADMIN,
-    "staff:template_approve": ADMIN,
-    "staff:campaigns": ADMIN,
-    "staff:campaign_new": ADMIN,
-    "staff:campaign": ADMIN,
-    "staff:campaign_action": ADMIN,
-    "staff:outbox": ADMIN,
-    "staff:replies": PATIENT_DATA_ROLES,
-    "staff:reply_answered": PATIENT_DATA_ROLES,
-    "staff:requests": PATIENT_DATA_ROLES,
-    "staff:waiting_list": PATIENT_DATA_ROLES,
-    "staff:request_need": PATIENT_DATA_ROLES,
-    "staff:request_new": PATIENT_DATA_ROLES,
-    "staff:request_capture": PATIENT_DATA_ROLES,
-    "staff:request_paper_form": PATIENT_DATA_ROLES,
-    "staff:request": PATIENT_DATA_ROLES,
-    "staff:request_match": PATIENT_DATA_ROLES,
-    "staff:request_identity": PATIENT_DATA_ROLES,
-    "staff:request_move": PATIENT_DATA_ROLES,
-    "staff:request_proxy": PATIENT_DATA_ROLES,
-    "staff:identity_document": PATIENT_DATA_ROLES,
-    "staff:outbox_letter": ADMIN,
-    "staff:letter_print_new": ADMIN,
-    "staff:letter_print": ADMIN,
-    "staff:letter_print_status": ADMIN,
-    "staff:letter_print_pdf": ADMIN,
-    "staff:template_use": ADMIN,
-    "staff:template_letter": ADMIN,
-    "staff:template_poster": ADMIN,
-    "staff:register": ADMIN,
-    "staff:register_import": ADMIN,
-    "staff:register_import_status": ADMIN,
-    "staff:register_import_report": ADMIN,
-    # Review: any staff member with patient data may claim and decide; review/checklist.py keeps flagged,
-    # full-record and proxy requests to reviewers, whatever the page lets in.
-    "staff:review": PATIENT_DATA_ROLES,
-    "staff:review_claim": PATIENT_DATA_ROLES,
-    "staff:review_release": PATIENT_DATA_ROLES,
-    "staff:review_checklist": PATIENT_DATA_ROLES,
-    "staff:review_decide": PATIENT_DATA_ROLES,
-    "staff:coding": PATIENT_DATA_ROLES,
-    "staff:coding_export": PATIENT_DATA_ROLES,
-    "staff:coding_confirm": PATIENT_DATA_ROLES,
-    "staff:redaction_done": PATIENT_DATA_ROLES,
-    "staff:waiting_policy": ADMIN,
-    "staff:capacity": ALL_ROLES,  # aggregate figures only
-    "staff:slots": PATIENT_DATA_ROLES,
-    "staff:slot": PATIENT_DATA_ROLES,
-    "staff:slot_book": PATIENT_DATA_ROLES,
-    "staff:booking_cancel": PATIENT_DATA_ROLES,
-}
-
-# The staff navigation, shown to a member only where ACCESS lets their role in.
-NAVIGATION = [
-    ("Overview", "staff:dashboard"),
-    ("Patients", "staff:patients"),
-    ("Requests", "staff:requests"),
-    ("Waiting list", "staff:waiting_list"),  # with coding, conversations and capacity in its own navigation
-    ("Cohorts", "staff:cohorts"),
-    ("Practice and DPIA", "staff:practice"),
-    ("Campaigns", "staff:campaigns"),
-    ("Replies", "staff:replies"),
-    ("Templates", "staff:templates"),
-    ("Register", "staff:register"),
-    ("Staff", "staff:staff"),
-    ("Audit trail", "staff:audit"),
-]
+_rules: dict[str, Stage | frozenset[Role]] = {}
+_menus: dict[Menu, dict[str, MenuItem]] = {menu: {} for menu in Menu}
 
 
-# The waiting list's own navigation, on its pages and those that grow from it.
-REVIEW_NAVIGATION = [
-    ("Waiting list", "staff:waiting_list"),
-    ("Coding worklist", "staff:coding"),
-    ("Conversations and drop-ins", "staff:slots"),
-    ("Capacity", "staff:capacity"),
-    ("Settings", "staff:waiting_policy"),
-]
+def staff_page(
+    route: str, view, name: str, *, allow: Stage | frozenset[Role], menu: Sequence[MenuItem] = ()
+) -> URLPattern:
+    """The URL pattern of a staff page. Who may open it (for the middleware) and its menu items (for the layout)
+    are recorded beside the route, so no central list can miss a page. A name declared twice must keep one rule,
+    and a menu position belongs to one page."""
+    view_name = f"{NAMESPACE}:{name}"
+    if _rules.setdefault(view_name, allow) != allow:
+        raise ImproperlyConfigured(f"{view_name} is declared with two different access rules")
+    for item in menu:
+        items = _menus[item.menu]
+        for other, placed in items.items():
+            if placed.position == item.position and other != view_name:
+                raise ImproperlyConfigured(
+                    f"{view_name} and {other} share position {item.position} in {item.menu}"
+                )
+        items[view_name] = item
+    return path(route, view, name=name)
 
 
-def _links(navigation, role: Role, ods: str, current: str) -> list[dict]:
-    return [
-        {"text": text, "href": reverse(name, kwargs={"ods": ods}), "current": name == current}
-        for text, name in navigation
-        if allows(name, role)
-    ]
+def access_rules() -> MappingProxyType:
+    """Every staff page's rule, by view name, once the URL configuration has declared them all."""
+    get_resolver().url_patterns  # noqa: B018 - importing the URL configuration is what declares the pages
+    return MappingProxyType(_rules)
 
 
 def allows(view_name: str, role: Role) -> bool:
-    rule = ACCESS.get(view_name)
+    """Whether a role may open a practice's page; sign-in stages are not about roles, so they answer no."""
+    rule = _rules.get(view_name)
     return isinstance(rule, frozenset) and role in rule
+
+
+def _links(menu: Menu, role: Role, ods: str, current: str) -> list[dict]:
+    items = sorted(_menus[menu].items(), key=lambda declared: declared[1].position)
+    return [
+        {"text": item.text, "href": reverse(name, kwargs={"ods": ods}), "current": name == current}
+        for name, item in items
+        if allows(name, role)
+    ]
 
 
 def _refused(request: HttpRequest):
@@ -182,11 +122,11 @@ class StaffAccessMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
-        if match is None or "staff" not in match.namespaces:
+        if match is None or NAMESPACE not in match.namespaces:
             return None
-        rule = ACCESS.get(match.view_name)
+        rule = _rules.get(match.view_name)
         if rule is None:
-            logger.error("%s is not in the staff access matrix: refused", match.view_name)
+            logger.error("%s was declared by no app (see staff_page): refused", match.view_name)
             return _refused(request)
         if rule is Stage.ANYONE:
             return None
@@ -220,10 +160,7 @@ def layout_context(request: HttpRequest) -> dict:
     if membership is not None:
         role = Role(membership.role)
         current = request.resolver_match.view_name if request.resolver_match else ""
-        context.update(
-            practice=membership.practice,
-            membership=membership,
-            staff_navigation=_links(NAVIGATION, role, membership.practice.ods_code, current),
-            review_navigation=_links(REVIEW_NAVIGATION, role, membership.practice.ods_code, current),
-        )
+        context.update(practice=membership.practice, membership=membership)
+        for menu in Menu:
+            context[menu.value] = _links(menu, role, membership.practice.ods_code, current)
     return context

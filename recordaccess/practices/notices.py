@@ -3,7 +3,7 @@
 Each goes through the one message path that sends a message to one person once (outreach/direct.py), named by
 the audit entry of the event, so the same event never sends two. The path lives in outreach, above this app, so
 the email is handed to it through the `staff_email` signal (practices/signals.py), which the path answers (ADR
-0007). No email names a patient, and none links anywhere: staff sign in the way they always do, so a forged
+0008). No email names a patient, and none links anywhere: staff sign in the way they always do, so a forged
 email has nothing to copy.
 """
 

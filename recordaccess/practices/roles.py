@@ -1,4 +1,4 @@
-"""The four staff roles and what each may do in general terms; access.py maps them to pages."""
+"""The four staff roles and the sets of them that pages allow; each app's staff_urls.py gives each page its set."""
 
 from django.db import models
 
@@ -11,5 +11,6 @@ class Role(models.TextChoices):
 
 
 ALL_ROLES = frozenset(Role)
+ADMIN = frozenset({Role.ADMINISTRATOR})
 # Roles that may see patient-identifiable data. Observers never do.
 PATIENT_DATA_ROLES = frozenset({Role.ADMINISTRATOR, Role.REVIEWER, Role.RECEPTION})

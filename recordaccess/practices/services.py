@@ -11,6 +11,7 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor, changes, record
+from recordaccess.core.errors import DomainError
 from recordaccess.practices import notices
 from recordaccess.practices.defaults import SIGNPOSTING_RESOURCES
 from recordaccess.practices.models import (
@@ -52,7 +53,7 @@ DPIA_FIELDS = (
 )
 
 
-class PracticeError(ValueError):
+class PracticeError(DomainError):
     """A request to change practices or staff that cannot be carried out, with a message for the user."""
 
 
@@ -212,6 +213,15 @@ def remove_resource(*, actor: Actor, practice: Practice, resource_id: int) -> No
 # Staff accounts. An account may belong to several practices, so anything done to the account itself (its
 # sign-in, its password) reaches every one of them: only someone who administers all of them, or an operator at
 # the command line, may do it; and every action is written to the trail of every practice the account is in.
+
+
+def authenticator_to_pair(user: StaffUser):
+    """The authenticator app the user is pairing at their first sign-in, made on their first visit. Not audited
+    here: nothing is paired until they prove a code from it, and that is."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
 
 
 def _practice_codes(user: StaffUser) -> set[str]:

@@ -13,9 +13,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from recordaccess.audit.services import Actor, record, record_request
+from recordaccess.core.errors import refusals_go_to, show_on_form
 from recordaccess.core.network import client_address
 from recordaccess.practices import selectors, services
 from recordaccess.practices.forms import (
@@ -74,9 +74,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     """First sign-in: pair an authenticator app by QR code (or typed key), then prove it with a code."""
     if user_has_device(request.user):
         return redirect("staff:verify")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
-    if device is None:
-        device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
+    device = services.authenticator_to_pair(request.user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
@@ -139,6 +137,7 @@ INVITATION_ANSWERS = {
 }
 
 
+@refusals_go_to("staff:home")
 @require_POST
 def invitation_answer(request: HttpRequest, invitation_id: int, answer: str) -> HttpResponse:
     """The holder's own answer, signed in with their own second factor; another account's invitation is not
@@ -147,11 +146,8 @@ def invitation_answer(request: HttpRequest, invitation_id: int, answer: str) -> 
     if answer not in INVITATION_ANSWERS or invitation is None:
         raise Http404("No such invitation")
     service, done = INVITATION_ANSWERS[answer]
-    try:
-        service(actor=Actor.from_request(request), user=request.user, invitation_id=invitation.pk)
-        messages.success(request, done.format(practice=invitation.practice.name))
-    except services.PracticeError as error:
-        messages.error(request, str(error))
+    service(actor=Actor.from_request(request), user=request.user, invitation_id=invitation.pk)
+    messages.success(request, done.format(practice=invitation.practice.name))
     return redirect("staff:home")
 
 
@@ -214,15 +210,13 @@ def resources(request: HttpRequest, ods: str) -> HttpResponse:
     )
 
 
+@refusals_go_to("staff:resources")
 @require_POST
 def resource_delete(request: HttpRequest, ods: str, resource_id: int) -> HttpResponse:
-    try:
-        services.remove_resource(
-            actor=Actor.from_request(request), practice=request.practice, resource_id=resource_id
-        )
-        messages.success(request, "Resource removed.")
-    except services.PracticeError as error:
-        messages.error(request, str(error))
+    services.remove_resource(
+        actor=Actor.from_request(request), practice=request.practice, resource_id=resource_id
+    )
+    messages.success(request, "Resource removed.")
     return redirect("staff:resources", ods=ods)
 
 
@@ -269,7 +263,7 @@ def staff_list(request: HttpRequest, ods: str) -> HttpResponse:
             )
             return redirect("staff:staff", ods=ods)
         except services.PracticeError as error:
-            form.add_error(_field_named_in(error, ("password", "username", "email")), str(error))
+            show_on_form(form, error, field=_field_named_in(error, ("password", "username", "email")))
     return _staff_page(request, form=form)
 
 
@@ -292,19 +286,17 @@ def staff_invite(request: HttpRequest, ods: str) -> HttpResponse:
             )
             return redirect("staff:staff", ods=ods)
         except services.PracticeError as error:
-            invite_form.add_error("username", str(error))
+            show_on_form(invite_form, error, field="username")
     return _staff_page(request, invite_form=invite_form)
 
 
+@refusals_go_to("staff:staff")
 @require_POST
 def invitation_withdraw(request: HttpRequest, ods: str, invitation_id: int) -> HttpResponse:
-    try:
-        invitation = services.withdraw_invitation(
-            actor=Actor.from_request(request), practice=request.practice, invitation_id=invitation_id
-        )
-        messages.success(request, f"Invitation to {invitation.user.username} withdrawn.")
-    except services.PracticeError as error:
-        messages.error(request, str(error))
+    invitation = services.withdraw_invitation(
+        actor=Actor.from_request(request), practice=request.practice, invitation_id=invitation_id
+    )
+    messages.success(request, f"Invitation to {invitation.user.username} withdrawn.")
     return redirect("staff:staff", ods=ods)
 
 
@@ -323,6 +315,7 @@ STAFF_ACTIONS = {
 }
 
 
+@refusals_go_to("staff:staff")
 @require_POST
 def staff_action(request: HttpRequest, ods: str, user_id: int, action: str) -> HttpResponse:
     if action not in STAFF_ACTIONS:
@@ -341,11 +334,8 @@ def staff_action(request: HttpRequest, ods: str, user_id: int, action: str) -> H
             messages.error(request, "Enter a temporary password.")
             return redirect("staff:staff", ods=ods)
         extra["password"] = form.cleaned_data["password"]
-    try:
-        emailed = getattr(services, service_name)(
-            actor=Actor.from_request(request), practice=request.practice, user_id=user_id, **extra
-        )
-        messages.success(request, f"{done} We have emailed them to say so." if emailed is True else done)
-    except services.PracticeError as error:
-        messages.error(request, str(error))
+    emailed = getattr(services, service_name)(
+        actor=Actor.from_request(request), practice=request.practice, user_id=user_id, **extra
+    )
+    messages.success(request, f"{done} We have emailed them to say so." if emailed is True else done)
     return redirect("staff:staff", ods=ods)

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from recordaccess.audit.services import Actor, record
 from recordaccess.core import spreadsheet
+from recordaccess.core.errors import DomainError
 from recordaccess.patients.flags import standard_code_list
 from recordaccess.patients.models import AccessStatus, Patient
 from recordaccess.review.models import CodingEntry, CodingExport, Decision, Outcome
@@ -109,7 +110,7 @@ def export(*, actor: Actor, practice) -> tuple[CodingExport, str]:
     return batch, out.getvalue()
 
 
-class CodingError(ValueError):
+class CodingError(DomainError):
     pass
 
 

@@ -236,9 +236,10 @@ def problems(
 
 
 class DecisionRefused(ReviewError):
+    """Everything wrong with a decision at once, each message beside its question."""
+
     def __init__(self, errors: list[tuple[str, str]]):
-        super().__init__("; ".join(message for _, message in errors))
-        self.errors = errors
+        super().__init__(errors=errors)
 
 
 def decide(*, actor: Actor, role: str, request: AccessRequest, given: DecisionInput) -> Decision:

@@ -5,13 +5,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor
+from recordaccess.core.errors import DomainError
 from recordaccess.intake import priority
 from recordaccess.intake.models import AccessRequest
 from recordaccess.intake.services import audit_request
 from recordaccess.intake.waiting_list import refresh, weights_for
 
 
-class ReviewError(ValueError):
+class ReviewError(DomainError):
     """Something that cannot be done in review, with a message for the person doing it."""
 
 

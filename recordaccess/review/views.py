@@ -2,22 +2,23 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
+from recordaccess.core.errors import DomainError, refusals_go_to, show_on_form
 from recordaccess.intake import children, priority
-from recordaccess.intake.models import AccessLevel, AccessRequest, RequestStatus, WaitingListPolicy
+from recordaccess.intake import selectors as intake_selectors
+from recordaccess.intake.models import AccessLevel, AccessRequest, RequestStatus
 from recordaccess.intake.waiting_list import save_policy
 from recordaccess.patients.flags import patient_needs_review
-from recordaccess.patients.models import Flag
+from recordaccess.patients.selectors import current_flags
 from recordaccess.practices.roles import Role
-from recordaccess.review import capacity, checklist, coding, decisions, services
+from recordaccess.review import capacity, checklist, coding, decisions, selectors, services
 from recordaccess.review.forms import ChecklistForm, DecisionForm, PolicyForm
-from recordaccess.review.models import CodingExport, Decision, Outcome, Review
 
 FILTERS = {
     "": "Everyone waiting",
@@ -34,7 +35,7 @@ def waiting_list(request: HttpRequest, ods: str) -> HttpResponse:
     # A deferred join: page through the ids alone (the index has them, so even the last page is quick), then
     # read the 25 rows on screen.
     page = Paginator(requests.values_list("id", flat=True), 25).get_page(request.GET.get("page"))
-    found = AccessRequest.objects.in_bulk(list(page.object_list))
+    found = intake_selectors.requests_by_id(request.practice, list(page.object_list))
     shown = [found[pk] for pk in page.object_list if pk in found]
     first = (page.number - 1) * 25
     rows = [
@@ -69,41 +70,27 @@ def waiting_list(request: HttpRequest, ods: str) -> HttpResponse:
             "needs": priority.NEEDS,
             # Each row links to /requests/<id>/ and its review page: one reverse for the page, not two a row.
             "review_base": reverse("staff:requests", kwargs={"ods": ods}),
-            "in_review": Review.objects.filter(practice=request.practice)
-            .exclude(reviewer="")
-            .select_related("request")
-            .order_by("claimed_at")[:50],
+            "in_review": selectors.reviews_in_progress(request.practice),
         },
     )
 
 
+@refusals_go_to("staff:request", "request_id")
 @require_POST
 def mark_need(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
-    item = AccessRequest.objects.filter(practice=request.practice, pk=request_id).first()
-    if item is None:
-        raise Http404("No such request")
-    try:
-        services.mark_need(
-            actor=Actor.from_request(request),
-            request=item,
-            need=request.POST.get("need", ""),
-            note=request.POST.get("note", ""),
-        )
-        messages.success(request, "Clinical need saved: the waiting list is in its new order.")
-    except services.ReviewError as error:
-        messages.error(request, str(error))
+    item = _request(request, request_id)
+    services.mark_need(
+        actor=Actor.from_request(request),
+        request=item,
+        need=request.POST.get("need", ""),
+        note=request.POST.get("note", ""),
+    )
+    messages.success(request, "Clinical need saved: the waiting list is in its new order.")
     return redirect("staff:request", ods=ods, request_id=item.pk)
 
 
 def _request(request: HttpRequest, request_id: int) -> AccessRequest:
-    item = (
-        AccessRequest.objects.select_related("patient", "practice")
-        .filter(practice=request.practice, pk=request_id)
-        .first()
-    )
-    if item is None:
-        raise Http404("No such request")
-    return item
+    return intake_selectors.request_for_practice(request.practice, request_id)
 
 
 def _role(request: HttpRequest) -> str:
@@ -112,9 +99,9 @@ def _role(request: HttpRequest) -> str:
 
 def review(request: HttpRequest, ods: str, request_id: int, decision_form=None) -> HttpResponse:
     item = _request(request, request_id)
-    held = Review.objects.filter(request=item).first()
+    held = selectors.review_of(item)
     flagged = patient_needs_review(item.patient_id)
-    decision = Decision.objects.filter(request=item).prefetch_related("codes").first()
+    decision = selectors.decision_of(item)
     record_request(
         request, "review.view", object_type="access_request", object_id=item.pk, patient_id=item.patient_id
     )
@@ -129,7 +116,7 @@ def review(request: HttpRequest, ods: str, request_id: int, decision_form=None) 
             "held": held,
             "mine": mine,
             "decision": decision,
-            "flags": Flag.objects.current().filter(patient_id=item.patient_id) if item.patient_id else [],
+            "flags": current_flags(item.patient_id) if item.patient_id else [],
             "flagged": flagged,
             "reviewer_only": checklist.needs_reviewer(item, flagged),
             "refused_role": checklist.may_decide(_role(request), item, flagged),
@@ -147,14 +134,12 @@ def review(request: HttpRequest, ods: str, request_id: int, decision_form=None) 
 
 
 def _act(request: HttpRequest, ods: str, item: AccessRequest, action, done: str) -> HttpResponse:
-    try:
-        action()
-        messages.success(request, done)
-    except services.ReviewError as error:
-        messages.error(request, str(error))
+    action()
+    messages.success(request, done)
     return redirect("staff:review", ods=ods, request_id=item.pk)
 
 
+@refusals_go_to("staff:review", "request_id")
 @require_POST
 def claim(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
     item = _request(request, request_id)
@@ -167,6 +152,7 @@ def claim(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
     )
 
 
+@refusals_go_to("staff:review", "request_id")
 @require_POST
 def release(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
     item = _request(request, request_id)
@@ -183,6 +169,7 @@ def release(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
     )
 
 
+@refusals_go_to("staff:review", "request_id")
 @require_POST
 def save_checklist(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
     item = _request(request, request_id)
@@ -212,11 +199,8 @@ def decide(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
             )
             messages.success(request, "Decision recorded. Its codes are on the coding worklist.")
             return redirect("staff:review", ods=ods, request_id=item.pk)
-        except decisions.DecisionRefused as refused:
-            for name, message in refused.errors:
-                form.add_error(name if name in form.fields else None, message)
-        except services.ReviewError as error:
-            form.add_error(None, str(error))
+        except DomainError as refused:
+            show_on_form(form, refused)
     response = review(request, ods, request_id, decision_form=form)
     response.status_code = 400
     return response
@@ -224,9 +208,7 @@ def decide(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
 
 def coding_page(request: HttpRequest, ods: str) -> HttpResponse:
     entries = coding.worklist(request.practice).select_related("decision__request")
-    redactions = Decision.objects.filter(
-        practice=request.practice, outcome=Outcome.GRANTED_REDACTED, redacted_at=None
-    ).select_related("request", "patient")
+    redactions = selectors.redactions_waiting(request.practice)
     record_request(request, "coding.view", object_type="coding_worklist")
     return render(
         request,
@@ -235,7 +217,7 @@ def coding_page(request: HttpRequest, ods: str) -> HttpResponse:
             "entries": entries[:500],
             "count": entries.count(),
             "redactions": redactions,
-            "exports": CodingExport.objects.filter(practice=request.practice).order_by("-created_at")[:10],
+            "exports": selectors.recent_coding_exports(request.practice),
         },
     )
 
@@ -249,32 +231,22 @@ def coding_export(request: HttpRequest, ods: str) -> HttpResponse:
     return response
 
 
+@refusals_go_to("staff:coding")
 @require_POST
 def coding_confirm(request: HttpRequest, ods: str, export_id: int) -> HttpResponse:
-    try:
-        coded = coding.confirm(
-            actor=Actor.from_request(request), practice=request.practice, export_id=export_id
-        )
-        messages.success(
-            request, f"{coded} code{'s' if coded != 1 else ''} marked as entered in the clinical system."
-        )
-    except coding.CodingError as error:
-        messages.error(request, str(error))
+    coded = coding.confirm(actor=Actor.from_request(request), practice=request.practice, export_id=export_id)
+    messages.success(
+        request, f"{coded} code{'s' if coded != 1 else ''} marked as entered in the clinical system."
+    )
     return redirect("staff:coding", ods=ods)
 
 
+@refusals_go_to("staff:coding")
 @require_POST
 def redaction_done(request: HttpRequest, ods: str, decision_id: int) -> HttpResponse:
-    decision = (
-        Decision.objects.filter(practice=request.practice, pk=decision_id).select_related("request").first()
-    )
-    if decision is None:
-        raise Http404("No such decision")
-    try:
-        decisions.confirm_redaction(actor=Actor.from_request(request), decision=decision)
-        messages.success(request, "Redactions confirmed: the patient is told now.")
-    except services.ReviewError as error:
-        messages.error(request, str(error))
+    decision = selectors.decision_for_practice(request.practice, decision_id)
+    decisions.confirm_redaction(actor=Actor.from_request(request), decision=decision)
+    messages.success(request, "Redactions confirmed: the patient is told now.")
     return redirect("staff:coding", ods=ods)
 
 
@@ -288,7 +260,7 @@ def capacity_page(request: HttpRequest, ods: str) -> HttpResponse:
 
 
 def policy_edit(request: HttpRequest, ods: str) -> HttpResponse:
-    policy = WaitingListPolicy.objects.filter(practice=request.practice).first() or WaitingListPolicy()
+    policy = selectors.waiting_list_policy(request.practice)
     form = PolicyForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():
         save_policy(actor=Actor.from_request(request), practice=request.practice, **form.cleaned_data)

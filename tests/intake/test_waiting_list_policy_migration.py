@@ -1,5 +1,5 @@
 """A practice's waiting-list policy, set while the model was review's, is the same policy once intake owns it:
-the move is state only and the table keeps its name and rows (intake.0011, review.0007; ADR 0006)."""
+the move is state only and the table keeps its name and rows (intake.0011, review.0007; ADR 0007)."""
 
 import pytest
 from django.db import connection

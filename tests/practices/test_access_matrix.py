@@ -3,7 +3,7 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from recordaccess.practices.access import ACCESS, Stage
+from recordaccess.practices.access import Stage, access_rules
 from recordaccess.practices.roles import Role
 from tests import factories
 
@@ -34,8 +34,11 @@ SAMPLE_KWARGS = {
 }
 
 
-def staff_url_names() -> list[str]:
-    def walk(patterns, namespace):
+def staff_url_names() -> list[tuple[str, URLPattern, list[str]]]:
+    """Each staff page's name, pattern, and the arguments of its whole path (the app's route is written under
+    staff/p/<ods>/, so <ods> comes from the prefix)."""
+
+    def walk(patterns, namespace, arguments):
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 inner = (
@@ -43,20 +46,24 @@ def staff_url_names() -> list[str]:
                     if namespace and pattern.namespace
                     else pattern.namespace
                 )
-                yield from walk(pattern.url_patterns, inner or namespace)
+                yield from walk(
+                    pattern.url_patterns, inner or namespace, [*arguments, *pattern.pattern.converters]
+                )
             elif isinstance(pattern, URLPattern) and namespace and namespace.split(":")[0] == "staff":
-                yield f"{namespace}:{pattern.name}", pattern
+                yield f"{namespace}:{pattern.name}", pattern, [*arguments, *pattern.pattern.converters]
 
-    return sorted(walk(get_resolver().url_patterns, ""), key=lambda item: item[0])
+    return sorted(walk(get_resolver().url_patterns, "", []), key=lambda item: item[0])
 
 
-STAFF_URLS = staff_url_names()
+STAFF_URLS = [(name, pattern) for name, pattern, _ in staff_url_names()]
+ARGUMENTS = {name: arguments for name, _, arguments in staff_url_names()}
+ACCESS = access_rules()  # what each app declared with its routes
 PRACTICE_PAGES = sorted(name for name, rule in ACCESS.items() if isinstance(rule, frozenset))
 
 
-def _url(name: str, pattern: URLPattern, ods: str) -> str:
+def _url(name: str, ods: str) -> str:
     kwargs = {}
-    for key in pattern.pattern.converters:
+    for key in ARGUMENTS[name]:
         if key == "ods":
             kwargs[key] = ods
         else:
@@ -84,7 +91,7 @@ def test_observers_never_reach_patient_or_practice_settings_pages():
 
 @pytest.mark.parametrize(("name", "pattern"), STAFF_URLS, ids=[name for name, _ in STAFF_URLS])
 def test_nobody_signed_in_reaches_only_the_sign_in_pages(client, practice, name, pattern):
-    response = client.get(_url(name, pattern, practice.ods_code))
+    response = client.get(_url(name, practice.ods_code))
     if ACCESS[name] is Stage.ANYONE:
         assert response.status_code in {200, 405}
     else:
@@ -96,7 +103,7 @@ def test_nobody_signed_in_reaches_only_the_sign_in_pages(client, practice, name,
 @pytest.mark.parametrize(("name", "pattern"), STAFF_URLS, ids=[name for name, _ in STAFF_URLS])
 def test_each_role_gets_exactly_what_the_matrix_allows(client, practice, role, name, pattern):
     factories.sign_in(client, factories.staff(practice, role))
-    response = client.get(_url(name, pattern, practice.ods_code))
+    response = client.get(_url(name, practice.ods_code))
     rule = ACCESS[name]
     if isinstance(rule, frozenset) and role not in rule:
         assert response.status_code == 403, f"{role} should be refused {name}"
@@ -116,8 +123,7 @@ def test_another_practices_pages_are_not_found_even_for_its_administrator_elsewh
     client, practice, other_practice, name
 ):
     factories.sign_in(client, factories.staff(practice, Role.ADMINISTRATOR))
-    pattern = dict(STAFF_URLS)[name]
-    response = client.get(_url(name, pattern, other_practice.ods_code))
+    response = client.get(_url(name, other_practice.ods_code))
     assert response.status_code == 404
 
 
@@ -145,3 +151,12 @@ def test_a_member_of_two_practices_chooses_between_them(client, practice, other_
     page = client.get(reverse("staff:home")).content.decode()
     assert practice.name in page and other_practice.name in page
     assert client.get(reverse("staff:audit", kwargs={"ods": other_practice.ods_code})).status_code == 403
+
+
+@pytest.mark.urls("tests.practices.undeclared_urls")
+def test_a_staff_page_that_no_app_declared_is_refused_to_everyone(client, practice, caplog):
+    factories.sign_in(client, factories.staff(practice, Role.ADMINISTRATOR))
+    response = client.get(f"/staff/p/{practice.ods_code}/undeclared/")
+    assert response.status_code == 403
+    assert "You cannot open this page" in response.content.decode()
+    assert "staff:undeclared" in caplog.text

@@ -1,4 +1,4 @@
-"""The waiting-list policy moves from review to intake, beside the columns its weights fill (ADR 0006).
+"""The waiting-list policy moves from review to intake, beside the columns its weights fill (ADR 0007).
 
 State only: the table keeps its name (review_waitinglistpolicy) and its rows, so nothing in the database changes."""
 

@@ -3,20 +3,28 @@
 import os
 import socket
 import threading
+from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.tasks import Task
+from django.utils.module_loading import module_has_submodule
 
 from recordaccess.health.tasks import heartbeat
 
-# Enqueued with every heartbeat: housekeeping that must happen even when nobody is at a screen.
-PERIODIC_TASKS = [
-    "recordaccess.outreach.tasks.resume_stalled_campaigns",
-    "recordaccess.outreach.direct.settle_direct_messages",
-    "recordaccess.conversations.tasks.remind_bookings",
-    "recordaccess.audit.tasks.checkpoint_audit_trail",
-]
+
+def periodic_tasks() -> list[Task]:
+    """What is enqueued with every heartbeat: housekeeping that must happen even when nobody is at a screen.
+
+    Each app lists its own as PERIODIC_TASKS in its tasks.py, so the worker names none of them; they come in
+    INSTALLED_APPS order."""
+    found = []
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "tasks"):
+            found.extend(getattr(import_module(f"{config.name}.tasks"), "PERIODIC_TASKS", ()))
+    return found
 
 
 class Command(BaseCommand):
@@ -62,13 +70,12 @@ class Command(BaseCommand):
 
     def _beat(self, name: str, backend: str, stop: threading.Event) -> None:
         from django.db import close_old_connections
-        from django.utils.module_loading import import_string
 
         while not stop.wait(settings.WORKER_HEARTBEAT_SECONDS):
             try:
                 heartbeat.enqueue(name, backend)
-                for path in PERIODIC_TASKS:
-                    import_string(path).enqueue()
+                for periodic in periodic_tasks():
+                    periodic.enqueue()
             except Exception as error:  # noqa: BLE001 - keep beating; /healthz reports the gap
                 self.stderr.write(f"Could not enqueue the heartbeat: {error}")
             finally:

@@ -1,0 +1,44 @@
+"""Reading time set aside and its bookings: always within one practice (or one patient's own link)."""
+
+import datetime
+
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from recordaccess.conversations.models import Booking, Invitation, Slot
+from recordaccess.core.codes import normalise
+from recordaccess.core.scoping import one_for_practice
+
+
+def upcoming_slots(practice) -> QuerySet[Slot]:
+    """From an hour ago on, so a conversation under way is still listed."""
+    return Slot.objects.filter(
+        practice=practice, starts_at__gte=timezone.now() - timezone.timedelta(hours=1)
+    ).order_by("starts_at", "id")[:200]
+
+
+def slot_for_practice(practice, slot_id: int) -> Slot:
+    return one_for_practice(Slot.objects.all(), practice, slot_id)
+
+
+def booking_for_practice(practice, booking_id: int) -> Booking:
+    return one_for_practice(Booking.objects.all(), practice, booking_id)
+
+
+def free_slots(practice, *, now: datetime.datetime | None = None):
+    now = now or timezone.now()
+    return Slot.objects.filter(
+        practice=practice, cancelled=False, starts_at__gt=now, booked__lt=F("places")
+    ).order_by("starts_at", "id")
+
+
+def find_invitation(ods: str, code: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("practice", "request")
+        .filter(practice__ods_code=ods.upper(), code=normalise(code))
+        .first()
+    )
+
+
+def live_booking(invitation: Invitation) -> Booking | None:
+    return invitation.bookings.select_related("slot").filter(cancelled_at=None).first()

@@ -1,0 +1,49 @@
+"""Reading access requests: always within one practice."""
+
+from django.db.models import Count, QuerySet
+
+from recordaccess.core.codes import normalise
+from recordaccess.core.scoping import one_for_practice
+from recordaccess.intake.models import AccessRequest, IdentityCheck, MatchStatus, RequestStatus
+
+
+def practice_requests(practice) -> QuerySet[AccessRequest]:
+    return AccessRequest.objects.filter(practice=practice)
+
+
+def request_for_practice(practice, request_id: int) -> AccessRequest:
+    """One of the practice's requests, with its patient, or NotFound."""
+    return one_for_practice(AccessRequest.objects.select_related("patient", "practice"), practice, request_id)
+
+
+def request_or_none(practice, request_id: int) -> AccessRequest | None:
+    """For a patient coming back from NHS login: their request may have gone since, which is no error."""
+    return practice_requests(practice).filter(pk=request_id).first()
+
+
+def request_by_reference(practice, reference: str) -> AccessRequest | None:
+    return practice_requests(practice).filter(reference=normalise(reference)).first()
+
+
+def requests_by_id(practice, ids: list[int]) -> dict[int, AccessRequest]:
+    """The rows of one page of a list, read after paging through their ids alone."""
+    return practice_requests(practice).in_bulk(ids)
+
+
+def identity_document(item: AccessRequest, check_id: int) -> IdentityCheck:
+    """A kept copy of identity documents of this request , or NotFound."""
+    documents = IdentityCheck.objects.filter(request=item).exclude(document="")
+    return one_for_practice(documents, item.practice, check_id, through="request__practice")
+
+
+def request_list(practice, show: str) -> tuple[dict[str, int], int, QuerySet[AccessRequest]]:
+    """The count in each state, how many need matching by staff, and the requests chosen by `show`."""
+    everything = practice_requests(practice)
+    counts = dict(everything.values_list("status").annotate(n=Count("pk")))
+    needs_matching = everything.filter(match_status=MatchStatus.NEEDS_STAFF).count()
+    chosen = everything
+    if show in RequestStatus.values:
+        chosen = chosen.filter(status=show)
+    elif show == "needs_matching":
+        chosen = chosen.filter(match_status=MatchStatus.NEEDS_STAFF)
+    return counts, needs_matching, chosen.select_related("patient")

@@ -1,0 +1,70 @@
+"""Outreach pages of a practice, under /staff/p/<ods>/: templates, campaigns, the outbox and printed letters,
+and patients' replies."""
+
+from recordaccess.outreach import views
+from recordaccess.practices.access import Menu, MenuItem, staff_page
+from recordaccess.practices.roles import ADMIN, PATIENT_DATA_ROLES
+
+urlpatterns = [
+    staff_page(
+        "campaigns/",
+        views.campaign_list,
+        "campaigns",
+        allow=ADMIN,
+        menu=[MenuItem(Menu.STAFF, 70, "Campaigns")],
+    ),
+    staff_page("campaigns/new/", views.campaign_new, "campaign_new", allow=ADMIN),
+    staff_page("campaigns/<int:campaign_id>/", views.campaign_detail, "campaign", allow=ADMIN),
+    staff_page(
+        "campaigns/<int:campaign_id>/<slug:action>/", views.campaign_action, "campaign_action", allow=ADMIN
+    ),
+    staff_page(
+        "campaigns/<int:campaign_id>/letters/new/", views.letter_print_new, "letter_print_new", allow=ADMIN
+    ),
+    staff_page(
+        "campaigns/<int:campaign_id>/letters/<int:print_id>/", views.letter_print, "letter_print", allow=ADMIN
+    ),
+    staff_page(
+        "campaigns/<int:campaign_id>/letters/<int:print_id>/status",
+        views.letter_print_status,
+        "letter_print_status",
+        allow=ADMIN,
+    ),
+    staff_page(
+        "campaigns/<int:campaign_id>/letters/<int:print_id>/letters.pdf",
+        views.letter_print_pdf,
+        "letter_print_pdf",
+        allow=ADMIN,
+    ),
+    staff_page("outbox/", views.outbox, "outbox", allow=ADMIN),
+    staff_page("outbox/<int:item_id>/letter.pdf", views.outbox_letter, "outbox_letter", allow=ADMIN),
+    staff_page(
+        "replies/",
+        views.reply_list,
+        "replies",
+        allow=PATIENT_DATA_ROLES,
+        menu=[MenuItem(Menu.STAFF, 80, "Replies")],
+    ),
+    staff_page(
+        "replies/<int:reply_id>/answered/", views.reply_answered, "reply_answered", allow=PATIENT_DATA_ROLES
+    ),
+    staff_page(
+        "templates/",
+        views.template_list,
+        "templates",
+        allow=ADMIN,
+        menu=[MenuItem(Menu.STAFF, 90, "Templates")],
+    ),
+    staff_page("templates/install/", views.template_install, "template_install", allow=ADMIN),
+    staff_page("templates/<int:template_id>/", views.template_edit, "template", allow=ADMIN),
+    staff_page("templates/<int:template_id>/use/", views.template_use, "template_use", allow=ADMIN),
+    staff_page(
+        "templates/<int:template_id>/letter.pdf", views.template_letter, "template_letter", allow=ADMIN
+    ),
+    staff_page(
+        "templates/<int:template_id>/poster.pdf", views.template_poster, "template_poster", allow=ADMIN
+    ),
+    staff_page(
+        "templates/<int:template_id>/approve/", views.template_approve, "template_approve", allow=ADMIN
+    ),
+]

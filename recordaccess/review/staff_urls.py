@@ -1,0 +1,64 @@
+"""The waiting list and what grows from it, under /staff/p/<ods>/: review, decisions, coding, redactions and
+capacity."""
+
+from recordaccess.practices.access import Menu, MenuItem, staff_page
+from recordaccess.practices.roles import ADMIN, ALL_ROLES, PATIENT_DATA_ROLES
+from recordaccess.review import views
+
+urlpatterns = [
+    # With coding, conversations and capacity in its own menu.
+    staff_page(
+        "waiting-list/",
+        views.waiting_list,
+        "waiting_list",
+        allow=PATIENT_DATA_ROLES,
+        menu=[MenuItem(Menu.STAFF, 40, "Waiting list"), MenuItem(Menu.WAITING_LIST, 10, "Waiting list")],
+    ),
+    staff_page("requests/<int:request_id>/need/", views.mark_need, "request_need", allow=PATIENT_DATA_ROLES),
+    staff_page(
+        "waiting-list/settings/",
+        views.policy_edit,
+        "waiting_policy",
+        allow=ADMIN,
+        menu=[MenuItem(Menu.WAITING_LIST, 50, "Settings")],
+    ),
+    # Review: any staff member with patient data may claim and decide; review/checklist.py keeps flagged,
+    # full-record and proxy requests to reviewers, whatever the page lets in.
+    staff_page("requests/<int:request_id>/review/", views.review, "review", allow=PATIENT_DATA_ROLES),
+    staff_page(
+        "requests/<int:request_id>/review/claim/", views.claim, "review_claim", allow=PATIENT_DATA_ROLES
+    ),
+    staff_page(
+        "requests/<int:request_id>/review/release/", views.release, "review_release", allow=PATIENT_DATA_ROLES
+    ),
+    staff_page(
+        "requests/<int:request_id>/review/checklist/",
+        views.save_checklist,
+        "review_checklist",
+        allow=PATIENT_DATA_ROLES,
+    ),
+    staff_page(
+        "requests/<int:request_id>/review/decide/", views.decide, "review_decide", allow=PATIENT_DATA_ROLES
+    ),
+    staff_page(
+        "coding/",
+        views.coding_page,
+        "coding",
+        allow=PATIENT_DATA_ROLES,
+        menu=[MenuItem(Menu.WAITING_LIST, 20, "Coding worklist")],
+    ),
+    staff_page("coding/export/", views.coding_export, "coding_export", allow=PATIENT_DATA_ROLES),
+    staff_page(
+        "coding/<int:export_id>/confirm/", views.coding_confirm, "coding_confirm", allow=PATIENT_DATA_ROLES
+    ),
+    staff_page(
+        "redactions/<int:decision_id>/done/", views.redaction_done, "redaction_done", allow=PATIENT_DATA_ROLES
+    ),
+    staff_page(
+        "capacity/",
+        views.capacity_page,
+        "capacity",
+        allow=ALL_ROLES,  # aggregate figures only
+        menu=[MenuItem(Menu.WAITING_LIST, 40, "Capacity")],
+    ),
+]
