@@ -11,6 +11,8 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; done)
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 ASSETS := var/build/assets
+# Arimo (metrics of Arial, the NHS fallback for Frutiger): the one font PDFs and the browser tests use everywhere.
+ARIMO := node_modules/@fontsource/arimo
 
 .PHONY: run install test lint format assets migrate bench clean
 
@@ -39,6 +41,8 @@ $(ASSETS)/.built: node_modules/.installed $(VENV)/.installed
 	cp $(NHSUK)/nhsuk-frontend.min.css $(NHSUK)/nhsuk-frontend.min.css.map $(NHSUK)/nhsuk-frontend.min.js \
 		$(NHSUK)/nhsuk-frontend.min.js.map $(ASSETS)/
 	cp -R $(NHSUK)/assets/. $(ASSETS)/
+	mkdir -p $(ASSETS)/fonts
+	cp $(ARIMO)/files/arimo-latin-*-normal.woff2 $(ARIMO)/LICENSE $(ASSETS)/fonts/
 	$(RA) collectstatic --noinput --verbosity 0
 	@touch $@
 

@@ -8,6 +8,7 @@ together into one PDF for double-sided printing, in the background: each letter 
 numbers its own pages.
 """
 
+import base64
 import datetime
 import functools
 import re
@@ -26,7 +27,12 @@ from recordaccess.outreach.formatting import to_html
 from recordaccess.outreach.messages import TemplateError, render
 from recordaccess.patients.needs import LARGE_PRINT_DEFAULT_POINTS, parse_format
 
-FONT = '"Frutiger W01", Arial, "Liberation Sans", "DejaVu Sans", sans-serif'
+# PDFs are set in Arimo (Arial's metrics: the NHS's fallback for Frutiger, a web font licensed for the web only),
+# from the font files `make install` puts in the built assets, so a letter wraps and breaks its pages the same
+# on every machine whatever fonts it has; the system's fonts only fill in characters Arimo lacks.
+FONT = 'Arimo, "Arimo Latin Extended", Arial, "Liberation Sans", "DejaVu Sans", sans-serif'
+FONT_SUBSETS = {"Arimo": "latin", "Arimo Latin Extended": "latin-ext"}
+FONT_WEIGHTS = {"normal": 400, "bold": 700}
 # Notify prints at most 7 address lines, the last a UK postcode or a country, and refuses fewer than 3.
 MIN_ADDRESS_LINES, MAX_ADDRESS_LINES = 3, 7
 STANDARD_POINTS = 11
@@ -170,6 +176,25 @@ def _fetcher():
     from weasyprint.urls import URLFetcher
 
     return URLFetcher(allowed_protocols=("data",))
+
+
+@functools.cache
+def font_faces() -> Markup:
+    """The @font-face rules for Arimo, regular and bold, its files inlined (our PDFs fetch nothing but data:
+    addresses). The Latin Extended subset is a family of its own: under one name, WeasyPrint mixes up the two
+    files' glyphs. Empty when the assets are not built."""
+    folder = settings.ASSETS_BUILD_DIR / "fonts"
+    rules = []
+    for family, subset in FONT_SUBSETS.items():
+        for weight, number in FONT_WEIGHTS.items():
+            path = folder / f"arimo-{subset}-{number}-normal.woff2"
+            if path.exists():
+                data = base64.b64encode(path.read_bytes()).decode("ascii")
+                rules.append(
+                    f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: normal; '
+                    f'src: url(data:font/woff2;base64,{data}) format("woff2"); }}'
+                )
+    return Markup("\n".join(rules))  # noqa: S704 - our own shipped font files, base64-encoded
 
 
 def _html(html: str):
