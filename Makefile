@@ -42,7 +42,7 @@ $(ASSETS)/.built: node_modules/.installed $(VENV)/.installed
 		$(NHSUK)/nhsuk-frontend.min.js.map $(ASSETS)/
 	cp -R $(NHSUK)/assets/. $(ASSETS)/
 	mkdir -p $(ASSETS)/fonts
-	cp $(ARIMO)/files/arimo-latin-*-normal.woff2 $(ARIMO)/LICENSE $(ASSETS)/fonts/
+	cp $(ARIMO)/files/arimo-latin-*-normal.woff* $(ARIMO)/LICENSE $(ASSETS)/fonts/
 	$(RA) collectstatic --noinput --verbosity 0
 	@touch $@
 

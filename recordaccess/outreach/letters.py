@@ -8,9 +8,9 @@ together into one PDF for double-sided printing, in the background: each letter 
 numbers its own pages.
 """
 
-import base64
 import datetime
 import functools
+import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -169,32 +169,55 @@ BLANK_PAGE = (
 )
 
 
+FONT_ADDRESS = "recordaccess-font:"  # where our PDFs' stylesheet asks for Arimo: answered by _fetcher alone
+
+
+@functools.cache
+def _font_files() -> dict[str, bytes]:
+    """Arimo's files as plain TrueType, unpacked once: WeasyPrint would unpack a web font again for every PDF.
+    Empty when the assets are not built."""
+    from fontTools.ttLib import TTFont
+
+    files = {}
+    for subset in FONT_SUBSETS.values():
+        for number in FONT_WEIGHTS.values():
+            path = settings.ASSETS_BUILD_DIR / "fonts" / f"arimo-{subset}-{number}-normal.woff"
+            if path.exists():
+                font, truetype = TTFont(path), io.BytesIO()
+                font.flavor = None
+                font.save(truetype)
+                files[path.stem] = truetype.getvalue()
+    return files
+
+
+def font_faces() -> Markup:
+    """The @font-face rules for Arimo, regular and bold. The Latin Extended subset is a family of its own: under
+    one name, WeasyPrint mixes up the two files' glyphs. (Inlined as data: addresses, the fonts took longer to
+    parse than the letter took to lay out.)"""
+    rules = [
+        f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: normal; '
+        f'src: url("{FONT_ADDRESS}{name}") format("truetype"); }}'
+        for family, subset in FONT_SUBSETS.items()
+        for weight, number in FONT_WEIGHTS.items()
+        if (name := f"arimo-{subset}-{number}-normal") in _font_files()
+    ]
+    return Markup("\n".join(rules))  # noqa: S704 - our own names and addresses
+
+
 @functools.cache
 def _fetcher():
-    """Our PDFs fetch nothing (pictures are drawn inline): refusing every address also keeps each document
-    from setting up its own TLS context, which took half the time of laying out a letter."""
-    from weasyprint.urls import URLFetcher
+    """Our PDFs fetch nothing but our own fonts (pictures are drawn inline): refusing every other address also
+    keeps each document from setting up its own TLS context, which took half the time of laying out a letter."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    return URLFetcher(allowed_protocols=("data",))
+    class ShippedFontsOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith(FONT_ADDRESS):
+                body = _font_files()[url.removeprefix(FONT_ADDRESS)]
+                return URLFetcherResponse(url, body, {"Content-Type": "font/ttf"})
+            return super().fetch(url, headers)
 
-
-@functools.cache
-def font_faces() -> Markup:
-    """The @font-face rules for Arimo, regular and bold, its files inlined (our PDFs fetch nothing but data:
-    addresses). The Latin Extended subset is a family of its own: under one name, WeasyPrint mixes up the two
-    files' glyphs. Empty when the assets are not built."""
-    folder = settings.ASSETS_BUILD_DIR / "fonts"
-    rules = []
-    for family, subset in FONT_SUBSETS.items():
-        for weight, number in FONT_WEIGHTS.items():
-            path = folder / f"arimo-{subset}-{number}-normal.woff2"
-            if path.exists():
-                data = base64.b64encode(path.read_bytes()).decode("ascii")
-                rules.append(
-                    f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: normal; '
-                    f'src: url(data:font/woff2;base64,{data}) format("woff2"); }}'
-                )
-    return Markup("\n".join(rules))  # noqa: S704 - our own shipped font files, base64-encoded
+    return ShippedFontsOnly(allowed_protocols=("data",))
 
 
 def _html(html: str):
