@@ -96,9 +96,8 @@ def new_context(browser, live_server):
     contexts = []
 
     def make(**options):
-        context = browser.new_context(
-            base_url=live_server.url, viewport=VIEWPORT, device_scale_factor=1, locale="en-GB", **options
-        )
+        defaults = {"viewport": VIEWPORT, "device_scale_factor": 1, "locale": "en-GB"}
+        context = browser.new_context(base_url=live_server.url, **(defaults | options))
         context.route(NHS_FONTS, _serve_shipped_font)
         contexts.append(context)
         return context
