@@ -18,13 +18,11 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 @pytest.fixture
-def patient_page(browser, live_server):
+def patient_page(new_context):
     # axe-core is injected as an inline script, which our Content Security Policy would rightly refuse.
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
-    page = context.new_page()
+    page = new_context(bypass_csp=True).new_page()
     page.checked = []
-    yield page
-    context.close()
+    return page
 
 
 def accessible(page):
@@ -42,7 +40,9 @@ def accessible(page):
 
 
 def cont(page):
-    page.get_by_role("button", name="Continue").click()
+    """Continue, and wait for the next page: what follows may read the page at once (`.all()` does not wait)."""
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
 
 
 def fill_patient(page, *, who="Myself"):

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from recordaccess.practices.roles import Role
 from recordaccess.review.models import CodingEntry, Decision
 from tests import factories
-from tests.browser.conftest import real_errors
+from tests.browser.conftest import go_to, real_errors
 from tests.review.conftest import SAFEGUARDING, waiting_request
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,7 +25,7 @@ QUESTIONS = [
 def test_from_the_waiting_list_to_a_decision_and_a_coding_export(page, sign_in_as, practice):
     request = waiting_request(practice, flag=SAFEGUARDING)
     sign_in_as(factories.staff(practice, Role.REVIEWER, "dr-jones"))
-    page.get_by_role("link", name="Waiting list").first.click()
+    go_to(page, "Waiting list")
     row = page.locator("#waiting-list tr", has_text=request.reference_display)
     expect(row).to_contain_text("Flag demands enhanced review")
     row.get_by_role("link", name="Review").click()
@@ -53,7 +53,7 @@ def test_from_the_waiting_list_to_a_decision_and_a_coding_export(page, sign_in_a
     expect(page.locator("#decision")).to_contain_text("1364751000000106")
     assert Decision.objects.get().decided_by == "dr-jones"
 
-    page.get_by_role("link", name="Waiting list").first.click()
+    go_to(page, "Waiting list")
     page.get_by_role("link", name="Coding worklist").click()
     expect(page.locator("#worklist")).to_contain_text("Enhanced review not indicated")
     with page.expect_download() as download:
