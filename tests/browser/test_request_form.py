@@ -127,7 +127,7 @@ def test_a_patient_asks_for_access_online_meeting_errors_on_the_way(patient_page
     page.get_by_label("Month").fill("3")
     page.get_by_label("Year").fill("1980")
     page.get_by_role("button", name="Check progress").click()
-    expect(page.locator("#progress")).to_contain_text("Matched to the register")
+    expect(page.locator("#progress")).to_contain_text("We have found your record")
     accessible(page)
 
 
