@@ -107,6 +107,22 @@ def test_no_staff_page_repeats_an_id(demo):
     assert {url: ids for url, ids in walked.items() if ids} == {}
 
 
+def test_staff_dates_are_asked_as_day_month_and_year_never_with_the_browsers_date_picker(demo):
+    pickers = {
+        url: [name for name, attrs in page.inputs.items() if attrs.get("type") == "date"]
+        for _, url, page in staff_pages(demo)
+    }
+    assert {url: names for url, names in pickers.items() if names} == {}
+    dpia = Markup(
+        factories.sign_in(Client(), StaffUser.objects.get(username="demo-admin"))
+        .get("/staff/p/Y12345/practice/dpia/")
+        .content.decode()
+    )
+    assert {"completed_on_day", "completed_on_month", "completed_on_year", "review_on_year"} <= set(
+        dpia.inputs
+    )
+
+
 def test_every_staff_page_has_one_h1(demo):
     assert {url: page.h1 for _, url, page in staff_pages(demo) if len(page.h1) != 1} == {}
 

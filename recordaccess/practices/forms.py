@@ -1,6 +1,7 @@
 from django import forms
 from django.core.validators import RegexValidator
 
+from recordaccess.dateinput import DateInputField
 from recordaccess.practices.models import Dpia, Practice, SignpostingResource
 from recordaccess.practices.roles import Role
 from recordaccess.practices.services import DPIA_FIELDS, PRACTICE_FIELDS
@@ -38,9 +39,8 @@ class PracticeForm(forms.ModelForm):
         widgets = {
             "approach": forms.RadioSelect,
             "address": forms.Textarea(attrs={"rows": 4}),
-            "approach_agreed_on": forms.DateInput(attrs={"type": "date"}),
-            "go_live_on": forms.DateInput(attrs={"type": "date"}),
         }
+        field_classes = {"approach_agreed_on": DateInputField, "go_live_on": DateInputField}
         labels = {
             "name": "Practice name",
             "phone": "Phone number",
@@ -51,9 +51,9 @@ class PracticeForm(forms.ModelForm):
             "name": {"required": "Enter the practice's name"},
             "website": {"invalid": "Enter the website's full address, starting with https://"},
             "approach_agreed_on": {
-                "invalid": "Enter the date the approach was agreed as a real date, like 2026-01-05"
+                "invalid": "Enter the date the approach was agreed as a real date, like 5 1 2026"
             },
-            "go_live_on": {"invalid": "Enter the date online access starts as a real date, like 2026-03-02"},
+            "go_live_on": {"invalid": "Enter the date online access starts as a real date, like 2 3 2026"},
         }
 
 
@@ -66,9 +66,8 @@ class DpiaForm(forms.ModelForm):
             "dpo_overruled_reason": forms.Textarea(attrs={"rows": 3}),
             "dpo_advice_outcome": forms.RadioSelect,
             "residual_risk": forms.RadioSelect,
-            "completed_on": forms.DateInput(attrs={"type": "date"}),
-            "review_on": forms.DateInput(attrs={"type": "date"}),
         }
+        field_classes = {"completed_on": DateInputField, "review_on": DateInputField}
         labels = {
             "reference": "DPIA reference",
             "completed_on": "Date the DPIA was completed",
@@ -77,9 +76,9 @@ class DpiaForm(forms.ModelForm):
         }
         error_messages = {
             "completed_on": {
-                "invalid": "Enter the date the DPIA was completed as a real date, like 2023-10-06"
+                "invalid": "Enter the date the DPIA was completed as a real date, like 6 10 2023"
             },
-            "review_on": {"invalid": "Enter the review date as a real date, like 2024-10-06"},
+            "review_on": {"invalid": "Enter the review date as a real date, like 6 10 2024"},
             "url": {"invalid": "Enter the link's full address, starting with https://"},
         }
 
