@@ -52,6 +52,12 @@ def _mobile(value: str) -> str:
     return format_uk_mobile(value) if value else ""
 
 
+def _practice_text(practice, field: str) -> str:
+    from recordaccess.practices.defaults import public_text
+
+    return public_text(practice, field)
+
+
 def _progress_row(item, statuses) -> dict:
     status, count = item
     return {"key": {"text": statuses(status).label}, "value": {"text": f"{count:,}"}}
@@ -67,7 +73,11 @@ def environment(**options) -> Environment:
     )
     env = Environment(**options)  # noqa: S701 - autoescape is set above
     env.globals.update(
-        static=static, url=url, get_messages=get_messages, service_name="Online records access"
+        static=static,
+        url=url,
+        get_messages=get_messages,
+        service_name="Online records access",
+        practice_text=_practice_text,
     )
     env.filters.update(
         uk_date=uk_date,

@@ -37,7 +37,12 @@ def staff_page_routes() -> list[str]:
 
 
 def public_page_routes() -> list[str]:
-    return [route for route in ROUTES if route.startswith("p/<str:ods>/") and "<slug:step>" not in route]
+    """The practice's public pages (the request form's steps are walked by answering them), the reply-link page
+    and the service status page."""
+    practice_pages = [
+        route for route in ROUTES if route.startswith("p/<str:ods>/") and "<slug:step>" not in route
+    ]
+    return [*practice_pages, "r/<str:code>/", "status/"]
 
 
 def fill(route: str, practice, **values) -> str | None:

@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import RegexValidator
 
 from recordaccess.dateinput import DateInputField
+from recordaccess.practices.defaults import DEFAULT_TEXTS, public_text
 from recordaccess.practices.models import Dpia, Practice, SignpostingResource
 from recordaccess.practices.roles import Role
 from recordaccess.practices.services import DPIA_FIELDS, PRACTICE_FIELDS
@@ -39,6 +40,9 @@ class PracticeForm(forms.ModelForm):
         widgets = {
             "approach": forms.RadioSelect,
             "address": forms.Textarea(attrs={"rows": 4}),
+            "opening_hours": forms.Textarea(attrs={"rows": 4}),
+            "privacy_notice": forms.Textarea(attrs={"rows": 12}),
+            "accessibility_statement": forms.Textarea(attrs={"rows": 12}),
         }
         field_classes = {"approach_agreed_on": DateInputField, "go_live_on": DateInputField}
         labels = {
@@ -50,11 +54,36 @@ class PracticeForm(forms.ModelForm):
         error_messages = {
             "name": {"required": "Enter the practice's name"},
             "website": {"invalid": "Enter the website's full address, starting with https://"},
+            "email": {
+                "invalid": "Enter an email address in the correct format, like reception@example.nhs.uk"
+            },
             "approach_agreed_on": {
                 "invalid": "Enter the date the approach was agreed as a real date, like 5 1 2026"
             },
             "go_live_on": {"invalid": "Enter the date online access starts as a real date, like 2 3 2026"},
         }
+
+    def __init__(self, *args, **kwargs):
+        """Texts the practice has not written show the default, so an administrator edits it, not a blank."""
+        super().__init__(*args, **kwargs)
+        for name in DEFAULT_TEXTS:
+            if self.instance.pk and not getattr(self.instance, name).strip():
+                self.initial[name] = public_text(self.instance, name)
+
+    def _own_or_default(self, name: str) -> str:
+        """The default saved unchanged is kept as no text, so it follows the practice's details."""
+        value = self.cleaned_data[name].strip()
+        default = DEFAULT_TEXTS[name](self.instance) if self.instance.pk else ""
+        return "" if " ".join(value.split()) == " ".join(default.split()) else value
+
+    def clean_opening_hours(self) -> str:
+        return self._own_or_default("opening_hours")
+
+    def clean_privacy_notice(self) -> str:
+        return self._own_or_default("privacy_notice")
+
+    def clean_accessibility_statement(self) -> str:
+        return self._own_or_default("accessibility_statement")
 
 
 class DpiaForm(forms.ModelForm):
