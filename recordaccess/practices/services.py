@@ -35,12 +35,12 @@ PRACTICE_FIELDS = (
     "website",
     "email",
     "opening_hours",
-    "privacy_notice",
-    "accessibility_statement",
     "approach",
     "approach_agreed_on",
     "go_live_on",
     "store_identity_documents",
+    "privacy_notice",  # last, as on the details page, so its error summary follows the page's order
+    "accessibility_statement",
 )
 DPIA_FIELDS = (
     "reference",
