@@ -59,6 +59,12 @@ def _pdf_font_faces():
     return font_faces()
 
 
+def _practice_text(practice, field: str) -> str:
+    from recordaccess.practices.defaults import public_text
+
+    return public_text(practice, field)
+
+
 def _progress_row(item, statuses) -> dict:
     status, count = item
     return {"key": {"text": statuses(status).label}, "value": {"text": f"{count:,}"}}
@@ -79,6 +85,7 @@ def environment(**options) -> Environment:
         get_messages=get_messages,
         pdf_font_faces=_pdf_font_faces,
         service_name="Online records access",
+        practice_text=_practice_text,
     )
     env.filters.update(
         uk_date=uk_date,

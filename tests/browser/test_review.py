@@ -47,7 +47,10 @@ def test_from_the_waiting_list_to_a_decision_and_a_coding_export(page, sign_in_a
 
     page.get_by_label("Access granted", exact=True).check()
     page.get_by_label("Level of access to give").select_option("prospective")
-    page.get_by_label("Access starts on").fill(timezone.localdate().isoformat())
+    starts = page.get_by_role("group", name="Access starts on")  # day, month and year boxes (issue 13)
+    today = timezone.localdate()
+    for part, value in (("Day", today.day), ("Month", today.month), ("Year", today.year)):
+        starts.get_by_label(part).fill(str(value))
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text("Decision recorded")).to_be_visible()
     expect(page.locator("#decision")).to_contain_text("1364751000000106")
