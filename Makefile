@@ -11,8 +11,10 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 python3 \
 	$$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; done)
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 ASSETS := var/build/assets
+# Arimo (metrics of Arial, the NHS fallback for Frutiger): the one font PDFs and the browser tests use everywhere.
+ARIMO := node_modules/@fontsource/arimo
 
-.PHONY: run install test lint format assets migrate bench clean
+.PHONY: run install test test-fonts lint format assets migrate bench clean
 
 run: install migrate  ## Set up, load the demo on first run, serve the app and its worker on :8000.
 	@$(RA) demo --if-empty
@@ -39,6 +41,8 @@ $(ASSETS)/.built: node_modules/.installed $(VENV)/.installed
 	cp $(NHSUK)/nhsuk-frontend.min.css $(NHSUK)/nhsuk-frontend.min.css.map $(NHSUK)/nhsuk-frontend.min.js \
 		$(NHSUK)/nhsuk-frontend.min.js.map $(ASSETS)/
 	cp -R $(NHSUK)/assets/. $(ASSETS)/
+	mkdir -p $(ASSETS)/fonts
+	cp $(ARIMO)/files/arimo-latin-*-normal.woff* $(ARIMO)/LICENSE $(ASSETS)/fonts/
 	$(RA) collectstatic --noinput --verbosity 0
 	@touch $@
 
@@ -57,6 +61,17 @@ format: install
 
 test: install lint  ## Set up what is missing, then run every check.
 	$(BIN)/pytest
+
+# The one font set the check shows the tests; Chromium needs at least one system font to run at all.
+FONT_CHECK_DIR := /usr/share/fonts/truetype/dejavu
+
+test-fonts: install  ## The browser journeys and PDF layouts again, seeing DejaVu only: none may need the machine's fonts.
+	@test -d $(FONT_CHECK_DIR) || { echo "$(FONT_CHECK_DIR) is missing (apt-get install fonts-dejavu-core)." >&2; exit 1; }
+	@dir=$$(mktemp -d) && printf '%s\n' '<?xml version="1.0"?>' '<fontconfig>' '<dir>$(FONT_CHECK_DIR)</dir>' \
+		"<cachedir>$$dir</cachedir>" '<include ignore_missing="yes">/etc/fonts/conf.d</include>' '</fontconfig>' \
+		> "$$dir/fonts.conf" && { FONTCONFIG_FILE="$$dir/fonts.conf" fc-list : family 2>/dev/null | sort -u; true; } && \
+	FONTCONFIG_FILE="$$dir/fonts.conf" $(BIN)/pytest -q tests/browser tests/outreach/test_letters.py; \
+	status=$$?; rm -rf "$$dir"; exit $$status
 
 clean:
 	rm -rf $(VENV) node_modules var/build var/static

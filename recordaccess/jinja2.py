@@ -52,6 +52,19 @@ def _mobile(value: str) -> str:
     return format_uk_mobile(value) if value else ""
 
 
+def _pdf_font_faces():
+    """The @font-face rules every PDF's stylesheet starts with (outreach/pdf/base.jinja)."""
+    from recordaccess.core.pdf import font_faces
+
+    return font_faces()
+
+
+def _practice_text(practice, field: str) -> str:
+    from recordaccess.practices.defaults import public_text
+
+    return public_text(practice, field)
+
+
 def _progress_row(item, statuses) -> dict:
     status, count = item
     return {"key": {"text": statuses(status).label}, "value": {"text": f"{count:,}"}}
@@ -67,7 +80,12 @@ def environment(**options) -> Environment:
     )
     env = Environment(**options)  # noqa: S701 - autoescape is set above
     env.globals.update(
-        static=static, url=url, get_messages=get_messages, service_name="Online records access"
+        static=static,
+        url=url,
+        get_messages=get_messages,
+        pdf_font_faces=_pdf_font_faces,
+        service_name="Online records access",
+        practice_text=_practice_text,
     )
     env.filters.update(
         uk_date=uk_date,

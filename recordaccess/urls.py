@@ -25,6 +25,7 @@ staff_pages = [
 
 urlpatterns = [
     path("healthz", health_views.healthz, name="healthz"),
+    path("status/", health_views.status, name="status"),
     path("notify/receipts", callbacks.delivery_receipt, name="notify_receipts"),
     path("notify/inbound", reply_views.inbound_sms, name="notify_inbound"),
     path("r/<str:code>/", reply_views.reply, name="reply"),

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from recordaccess.conversations.models import Kind, Mode
+from recordaccess.dateinput import DateInputField
 
 
 class SlotForm(forms.Form):
@@ -19,7 +20,7 @@ class SlotForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose in person, phone or video"},
     )
-    day = forms.DateField(
+    day = DateInputField(
         label="Date", error_messages={"required": "Enter the date", "invalid": "Enter a real date"}
     )
     time = forms.TimeField(

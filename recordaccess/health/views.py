@@ -1,4 +1,5 @@
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -22,3 +23,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
         },
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@never_cache
+def status(request: HttpRequest) -> HttpResponse:
+    """The same checks as /healthz, in plain words for people: the footer's "Service status" link."""
+    db_ok = selectors.database_ok()
+    healthy = db_ok and selectors.worker_ok(selectors.last_heartbeat() if db_ok else None)
+    return render(
+        request,
+        "health/status.jinja",
+        {"practice": None, "healthy": healthy, "database": db_ok, "checked": timezone.now()},
+    )

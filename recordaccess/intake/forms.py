@@ -203,6 +203,7 @@ class DeclarationsForm(forms.Form):
 
 class StatusForm(DateOfBirthForm):
     reference = forms.CharField(label="Your reference", required=False, help_text="For example, K7M2-Q9XD")
+    field_order = ["reference"]  # as the page asks, so the error summary lists the problems in the same order
 
     def clean(self):
         cleaned = super().clean()
@@ -243,14 +244,14 @@ class StaffRequestForm(CheckedForm):
     declarations = forms.BooleanField(
         label="The patient signed or confirmed the declarations", required=False
     )
-    # The paper form's "If you are asking for someone else" section (H62).
-    requester_name = forms.CharField(label="Name of the person asking, if not the patient", required=False)
-    requester_relationship = forms.CharField(label="Their relationship to the patient", required=False)
+    # The paper form's "If you are asking for someone else" section (H62), in the page's order.
     proxy_basis = forms.ChoiceField(
         label="What lets them act for the patient?",
         choices=[("", "The patient is asking for themselves"), *ProxyBasis.choices],
         required=False,
     )
+    requester_name = forms.CharField(label="Name of the person asking, if not the patient", required=False)
+    requester_relationship = forms.CharField(label="Their relationship to the patient", required=False)
     checks = {
         "given_name": lambda v: validation.name(v, what="a first name"),
         "family_name": lambda v: validation.name(v, what="a last name"),

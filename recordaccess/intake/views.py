@@ -11,6 +11,7 @@ from recordaccess.intake.forms import StatusForm
 from recordaccess.intake.models import AccessLevel, ProxyBasis, Route, Wish
 from recordaccess.intake.security import limit_body, too_many, within_limits
 from recordaccess.outreach.selectors import published_notice
+from recordaccess.practices import defaults
 from recordaccess.practices.selectors import practice_by_ods
 
 
@@ -40,6 +41,25 @@ def start(request: HttpRequest, ods: str) -> HttpResponse:
             "dpia": getattr(practice, "dpia", None),
             "resources": practice.resources.all(),
         },
+    )
+
+
+def privacy(request: HttpRequest, ods: str) -> HttpResponse:
+    return _statement(request, ods, "privacy_notice", "Privacy notice")
+
+
+def accessibility(request: HttpRequest, ods: str) -> HttpResponse:
+    return _statement(request, ods, "accessibility_statement", "Accessibility statement")
+
+
+def _statement(request: HttpRequest, ods: str, field: str, title: str) -> HttpResponse:
+    """A page the practice writes (or the default written from its details), linked from every page's foot."""
+    practice = _practice(ods)
+    text = defaults.public_text(practice, field)
+    return render(
+        request,
+        "intake/statement.jinja",
+        {"practice": practice, "title": title, "blocks": defaults.blocks(text)},
     )
 
 

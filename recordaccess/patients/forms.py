@@ -1,5 +1,6 @@
 from django import forms
 
+from recordaccess.dateinput import DateInputField
 from recordaccess.patients.cohorts import ANY, NO, YES, CohortFilters
 from recordaccess.patients.flags import standard_code_list
 from recordaccess.patients.models import AccessStatus, FlagKind, Preference
@@ -91,10 +92,9 @@ class CohortForm(forms.Form):
     not_contacted_in_days = _days(
         "Not contacted in the last … days", "Leave empty to ignore when we last contacted them."
     )
-    registered_since = forms.DateField(
+    registered_since = DateInputField(
         label="Registered on or after",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter the registration date as a real date"},
     )
     turning_16_within_days = _days(
@@ -151,9 +151,8 @@ class FlagForm(forms.Form):
     """A flag added on the patient's page: a code from the shipped list, its date and why."""
 
     code = forms.ChoiceField(label="Flag", error_messages={"required": "Choose the flag to add"})
-    recorded_on = forms.DateField(
+    recorded_on = DateInputField(
         label="Date the code was recorded",
-        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "Enter the date the code was recorded", "invalid": "Enter a real date"},
     )
     reason = forms.CharField(

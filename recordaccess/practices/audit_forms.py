@@ -1,21 +1,20 @@
 from django import forms
 
 from recordaccess.core import nhs_number
+from recordaccess.dateinput import DateInputField
 
 
 class AuditSearchForm(forms.Form):
     nhs_number = forms.CharField(label="Patient's NHS number", required=False, max_length=20)
     staff = forms.ChoiceField(label="Staff member", required=False)
-    date_from = forms.DateField(
+    date_from = DateInputField(
         label="From",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter the start date as a real date"},
     )
-    date_to = forms.DateField(
+    date_to = DateInputField(
         label="To",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter the end date as a real date"},
     )
 

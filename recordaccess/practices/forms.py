@@ -1,6 +1,8 @@
 from django import forms
 from django.core.validators import RegexValidator
 
+from recordaccess.dateinput import DateInputField
+from recordaccess.practices.defaults import DEFAULT_TEXTS, public_text
 from recordaccess.practices.models import Dpia, Practice, SignpostingResource
 from recordaccess.practices.roles import Role
 from recordaccess.practices.services import DPIA_FIELDS, PRACTICE_FIELDS
@@ -38,9 +40,11 @@ class PracticeForm(forms.ModelForm):
         widgets = {
             "approach": forms.RadioSelect,
             "address": forms.Textarea(attrs={"rows": 4}),
-            "approach_agreed_on": forms.DateInput(attrs={"type": "date"}),
-            "go_live_on": forms.DateInput(attrs={"type": "date"}),
+            "opening_hours": forms.Textarea(attrs={"rows": 4}),
+            "privacy_notice": forms.Textarea(attrs={"rows": 12}),
+            "accessibility_statement": forms.Textarea(attrs={"rows": 12}),
         }
+        field_classes = {"approach_agreed_on": DateInputField, "go_live_on": DateInputField}
         labels = {
             "name": "Practice name",
             "phone": "Phone number",
@@ -50,11 +54,36 @@ class PracticeForm(forms.ModelForm):
         error_messages = {
             "name": {"required": "Enter the practice's name"},
             "website": {"invalid": "Enter the website's full address, starting with https://"},
-            "approach_agreed_on": {
-                "invalid": "Enter the date the approach was agreed as a real date, like 2026-01-05"
+            "email": {
+                "invalid": "Enter an email address in the correct format, like reception@example.nhs.uk"
             },
-            "go_live_on": {"invalid": "Enter the date online access starts as a real date, like 2026-03-02"},
+            "approach_agreed_on": {
+                "invalid": "Enter the date the approach was agreed as a real date, like 5 1 2026"
+            },
+            "go_live_on": {"invalid": "Enter the date online access starts as a real date, like 2 3 2026"},
         }
+
+    def __init__(self, *args, **kwargs):
+        """Texts the practice has not written show the default, so an administrator edits it, not a blank."""
+        super().__init__(*args, **kwargs)
+        for name in DEFAULT_TEXTS:
+            if self.instance.pk and not getattr(self.instance, name).strip():
+                self.initial[name] = public_text(self.instance, name)
+
+    def _own_or_default(self, name: str) -> str:
+        """The default saved unchanged is kept as no text, so it follows the practice's details."""
+        value = self.cleaned_data[name].strip()
+        default = DEFAULT_TEXTS[name](self.instance) if self.instance.pk else ""
+        return "" if " ".join(value.split()) == " ".join(default.split()) else value
+
+    def clean_opening_hours(self) -> str:
+        return self._own_or_default("opening_hours")
+
+    def clean_privacy_notice(self) -> str:
+        return self._own_or_default("privacy_notice")
+
+    def clean_accessibility_statement(self) -> str:
+        return self._own_or_default("accessibility_statement")
 
 
 class DpiaForm(forms.ModelForm):
@@ -66,9 +95,8 @@ class DpiaForm(forms.ModelForm):
             "dpo_overruled_reason": forms.Textarea(attrs={"rows": 3}),
             "dpo_advice_outcome": forms.RadioSelect,
             "residual_risk": forms.RadioSelect,
-            "completed_on": forms.DateInput(attrs={"type": "date"}),
-            "review_on": forms.DateInput(attrs={"type": "date"}),
         }
+        field_classes = {"completed_on": DateInputField, "review_on": DateInputField}
         labels = {
             "reference": "DPIA reference",
             "completed_on": "Date the DPIA was completed",
@@ -77,9 +105,9 @@ class DpiaForm(forms.ModelForm):
         }
         error_messages = {
             "completed_on": {
-                "invalid": "Enter the date the DPIA was completed as a real date, like 2023-10-06"
+                "invalid": "Enter the date the DPIA was completed as a real date, like 6 10 2023"
             },
-            "review_on": {"invalid": "Enter the review date as a real date, like 2024-10-06"},
+            "review_on": {"invalid": "Enter the review date as a real date, like 6 10 2024"},
             "url": {"invalid": "Enter the link's full address, starting with https://"},
         }
 

@@ -33,6 +33,21 @@ class Practice(models.Model):
     address = models.TextField(blank=True, help_text="One line of the address on each line.")
     phone = models.CharField(max_length=40, blank=True)
     website = models.URLField(blank=True)
+    email = models.EmailField(
+        "Email address", blank=True, help_text="Shown to patients at the foot of each page."
+    )
+    # Empty means the default text in practices/defaults.py, written from the practice's own details.
+    opening_hours = models.TextField(
+        blank=True, help_text="One line for each day or group of days. Shown at the foot of each public page."
+    )
+    privacy_notice = models.TextField(
+        blank=True,
+        help_text="Start a line with ## to make it a heading; leave a blank line between paragraphs.",
+    )
+    accessibility_statement = models.TextField(
+        blank=True,
+        help_text="Start a line with ## to make it a heading; leave a blank line between paragraphs.",
+    )
     approach = models.CharField(max_length=10, choices=Approach.choices, default=Approach.OPT_OUT)
     approach_agreed_on = models.DateField(
         "Date the practice agreed its approach",

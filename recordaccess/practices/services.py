@@ -34,10 +34,14 @@ PRACTICE_FIELDS = (
     "address",
     "phone",
     "website",
+    "email",
+    "opening_hours",
     "approach",
     "approach_agreed_on",
     "go_live_on",
     "store_identity_documents",
+    "privacy_notice",  # last, as on the details page, so its error summary follows the page's order
+    "accessibility_statement",
 )
 DPIA_FIELDS = (
     "reference",

@@ -1,5 +1,6 @@
 from django import forms
 
+from recordaccess.dateinput import DateInputField
 from recordaccess.intake.models import AccessLevel, WaitingListPolicy
 from recordaccess.practices.roles import Role
 from recordaccess.review.checklist import REVIEWER_FIELDS
@@ -69,7 +70,7 @@ class DecisionForm(forms.Form):
     access_level = forms.ChoiceField(
         label="Level of access to give", choices=[("", "Choose"), *AccessLevel.choices], required=False
     )
-    access_from = forms.DateField(
+    access_from = DateInputField(
         label="Access starts on",
         required=False,
         error_messages={"invalid": "Enter a real date for access to start"},
@@ -87,7 +88,7 @@ class DecisionForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    defer_until = forms.DateField(
+    defer_until = DateInputField(
         label="Come back to it by",
         required=False,
         error_messages={"invalid": "Enter a real date to come back to it by"},

@@ -2,8 +2,6 @@
 accessibility violations (WCAG 2.2 A and AA rules) on any public page on the way."""
 
 import datetime
-import json
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -11,38 +9,24 @@ from playwright.sync_api import expect
 from recordaccess.intake.models import AccessRequest
 from recordaccess.patients.models import Patient
 from tests import factories
+from tests.browser.axe import accessible
+from tests.pages import fill, public_page_routes
 
 pytestmark = pytest.mark.django_db(transaction=True)
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 @pytest.fixture
-def patient_page(browser, live_server):
+def patient_page(new_context):
     # axe-core is injected as an inline script, which our Content Security Policy would rightly refuse.
-    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
-    page = context.new_page()
+    page = new_context(bypass_csp=True).new_page()
     page.checked = []
-    yield page
-    context.close()
-
-
-def accessible(page):
-    """Run axe-core on the page as it is now; fail with the violations, if any."""
-    if not AXE.exists():
-        pytest.fail(f"axe-core is missing at {AXE}: run make install")
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}})).violations"
-        ".map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))",
-        WCAG,
-    )
-    assert violations == [], json.dumps(violations, indent=1)
-    page.checked.append(page.url)
+    return page
 
 
 def cont(page):
-    page.get_by_role("button", name="Continue").click()
+    """Continue, and wait for the next page: what follows may read the page at once (`.all()` does not wait)."""
+    with page.expect_navigation():
+        page.get_by_role("button", name="Continue").click()
 
 
 def fill_patient(page, *, who="Myself"):
@@ -127,7 +111,7 @@ def test_a_patient_asks_for_access_online_meeting_errors_on_the_way(patient_page
     page.get_by_label("Month").fill("3")
     page.get_by_label("Year").fill("1980")
     page.get_by_role("button", name="Check progress").click()
-    expect(page.locator("#progress")).to_contain_text("Matched to the register")
+    expect(page.locator("#progress")).to_contain_text("We have found your record")
     accessible(page)
 
 
@@ -238,6 +222,20 @@ def test_the_other_public_pages_pass_axe_too(patient_page, live_server):
     page.get_by_role("button", name="Check progress").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter your reference")
     accessible(page)
+    # Every other public page, found from the URL configuration, with the practice's details in its footer.
+    practice.address, practice.phone, practice.email = (
+        "1 River Road\nLeeds",
+        "0113 496 0000",
+        "r@example.nhs.uk",
+    )
+    practice.save()
+    for route in public_page_routes():
+        page.goto(fill(route, practice))
+        expect(page.get_by_role("heading", level=1)).to_have_count(1)
+        accessible(page)
+    assert {"/p/A81001/privacy/", "/p/A81001/accessibility/", "/status/"} <= {
+        url.removeprefix(live_server.url) for url in page.checked
+    }
 
 
 def test_the_dpia_on_the_start_page_reads_as_a_sentence_and_staff_entered_html_never_runs(

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from recordaccess.practices.roles import Role
 from recordaccess.review.models import CodingEntry, Decision
 from tests import factories
-from tests.browser.conftest import real_errors
+from tests.browser.conftest import go_to, real_errors
 from tests.review.conftest import SAFEGUARDING, waiting_request
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,7 +25,7 @@ QUESTIONS = [
 def test_from_the_waiting_list_to_a_decision_and_a_coding_export(page, sign_in_as, practice):
     request = waiting_request(practice, flag=SAFEGUARDING)
     sign_in_as(factories.staff(practice, Role.REVIEWER, "dr-jones"))
-    page.get_by_role("link", name="Waiting list").first.click()
+    go_to(page, "Waiting list")
     row = page.locator("#waiting-list tr", has_text=request.reference_display)
     expect(row).to_contain_text("Flag demands enhanced review")
     row.get_by_role("link", name="Review").click()
@@ -47,13 +47,16 @@ def test_from_the_waiting_list_to_a_decision_and_a_coding_export(page, sign_in_a
 
     page.get_by_label("Access granted", exact=True).check()
     page.get_by_label("Level of access to give").select_option("prospective")
-    page.get_by_label("Access starts on").fill(timezone.localdate().isoformat())
+    starts = page.get_by_role("group", name="Access starts on")  # day, month and year boxes (issue 13)
+    today = timezone.localdate()
+    for part, value in (("Day", today.day), ("Month", today.month), ("Year", today.year)):
+        starts.get_by_label(part).fill(str(value))
     page.get_by_role("button", name="Record the decision").click()
     expect(page.get_by_text("Decision recorded")).to_be_visible()
     expect(page.locator("#decision")).to_contain_text("1364751000000106")
     assert Decision.objects.get().decided_by == "dr-jones"
 
-    page.get_by_role("link", name="Waiting list").first.click()
+    go_to(page, "Waiting list")
     page.get_by_role("link", name="Coding worklist").click()
     expect(page.locator("#worklist")).to_contain_text("Enhanced review not indicated")
     with page.expect_download() as download:

@@ -130,7 +130,9 @@ def test_progress_is_shown_for_reference_and_date_of_birth_only(client, practice
     right = client.post(
         url, {"reference": saved.reference_display.lower(), "day": "7", "month": "3", "year": "1980"}
     )
-    assert "Matched to the register" in right.content.decode()
+    assert (
+        "We have found your record" in right.content.decode()
+    )  # issue 13: plain words, not "Matched to the register"
     wrong = client.post(url, {"reference": saved.reference_display, "day": "8", "month": "3", "year": "1980"})
     assert "We could not find a request" in wrong.content.decode()
 

@@ -322,3 +322,20 @@ def test_staff_record_telling_a_worklist_patient_in_their_format_and_it_is_audit
     assert entry.patient_id == patient.pk and "Grade 2 Braille" in entry.detail
     other = people["sms"]  # no need on the worklist: nothing to record
     assert client.post(told.replace(f"/{patient.pk}/", f"/{other.pk}/")).status_code == 404
+
+
+def embedded_fonts(pdf: bytes) -> set[str]:
+    """The fonts a PDF embeds, without the subset tag WeasyPrint puts before each name ("ABCDEF+Arimo")."""
+    names = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            names.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    return names
+
+
+def test_letters_are_set_in_the_font_the_project_installs_whatever_fonts_the_machine_has():
+    """Arimo, from the built assets: a letter wraps and breaks its pages the same on every machine."""
+    pdf = letter_pdf(PRACTICE, make_letter(address=["Łukasz Wójcik", "2 High Street", "Leeds", "LS2 2BB"]))
+    assert {"Arimo", "Arimo-Bold", "Arimo-Latin-Extended"} <= embedded_fonts(pdf)
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Łukasz Wójcik" in text and "Phone: 0113 496 0000" in text  # each subset's letters kept apart
