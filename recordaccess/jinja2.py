@@ -41,7 +41,7 @@ def _select_item(choice, current) -> dict:
 
 
 def _nhs_number(value: str) -> str:
-    from recordaccess.patients.nhs_number import formatted
+    from recordaccess.core.nhs_number import formatted
 
     return formatted(value) if value else ""
 
@@ -54,7 +54,7 @@ def _mobile(value: str) -> str:
 
 def _pdf_font_faces():
     """The @font-face rules every PDF's stylesheet starts with (outreach/pdf/base.jinja)."""
-    from recordaccess.outreach.letters import font_faces
+    from recordaccess.core.pdf import font_faces
 
     return font_faces()
 

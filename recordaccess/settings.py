@@ -65,7 +65,7 @@ if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when RECORDACCESS_ENV=production.")
 CSRF_TRUSTED_ORIGINS = _list("CSRF_TRUSTED_ORIGINS", [])
 # The load balancers and proxies in front of the service (addresses or networks, comma-separated). Only a request
-# arriving from one of them has its client's address taken from X-Forwarded-For (recordaccess/network.py); with
+# arriving from one of them has its client's address taken from X-Forwarded-For (recordaccess/core/network.py); with
 # none, the connecting address counts, whatever the header says.
 TRUSTED_PROXIES = _list("TRUSTED_PROXIES", [])
 for _proxy in TRUSTED_PROXIES:
@@ -110,6 +110,9 @@ INSTALLED_APPS = [
     "recordaccess.practices",
     "recordaccess.patients",
     "recordaccess.outreach",
+    # Listed here, not last, for `recordaccess demo` alone: it loads each app's demo in this order, and the
+    # patients' answers come straight after the letters they answer. Layers are in docs/architecture.md.
+    "recordaccess.replies",
     "recordaccess.intake",
     "recordaccess.review",
     "recordaccess.conversations",
@@ -120,7 +123,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the database: a NUL in any part of a request is a plain 400, never a 500.
-    "recordaccess.unstorable.RefuseUnstorableInputMiddleware",
+    "recordaccess.core.unstorable.RefuseUnstorableInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "recordaccess.practices.sessions.StaffIdleTimeoutMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -232,7 +235,7 @@ STATIC_ROOT = VAR_DIR / "static"
 # Uploaded files that hold personal data (identity document copies, when a practice keeps them): never served
 # as static files; only an audited staff view reads them.
 MEDIA_ROOT = VAR_DIR / "private"
-# Those copies, and the reports, uploaded registers and exports the service writes (recordaccess/privatefiles.py),
+# Those copies, and the reports, uploaded registers and exports the service writes (recordaccess/core/privatefiles.py),
 # are open to the service's own account only, whatever the process's umask.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700

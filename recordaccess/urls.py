@@ -5,9 +5,9 @@ from django.urls import include, path
 
 from recordaccess.conversations import views as conversation_views
 from recordaccess.health import views as health_views
-from recordaccess.intake import views as intake_views
 from recordaccess.outreach import callbacks
 from recordaccess.practices.access import NAMESPACE
+from recordaccess.replies import views as reply_views
 
 # A practice's pages, each app's routes written relative to /staff/p/<ods>/.
 practice_pages = [
@@ -17,7 +17,6 @@ practice_pages = [
     path("", include("recordaccess.intake.staff_urls")),
     path("", include("recordaccess.review.staff_urls")),
     path("", include("recordaccess.conversations.staff_urls")),
-    path("", include("recordaccess.audit.staff_urls")),
 ]
 staff_pages = [
     path("", include("recordaccess.practices.urls")),
@@ -28,8 +27,8 @@ urlpatterns = [
     path("healthz", health_views.healthz, name="healthz"),
     path("status/", health_views.status, name="status"),
     path("notify/receipts", callbacks.delivery_receipt, name="notify_receipts"),
-    path("notify/inbound", callbacks.inbound_sms, name="notify_inbound"),
-    path("r/<str:code>/", intake_views.reply, name="reply"),
+    path("notify/inbound", reply_views.inbound_sms, name="notify_inbound"),
+    path("r/<str:code>/", reply_views.reply, name="reply"),
     path("p/<str:ods>/book/<str:code>/", conversation_views.book, name="book"),
     path("staff/", include((staff_pages, NAMESPACE))),
     path("p/<str:ods>/", include("recordaccess.intake.urls")),

@@ -13,10 +13,10 @@ from django_otp import match_token
 
 from recordaccess.audit.models import AuditEntry
 from recordaccess.audit.services import Actor
+from recordaccess.core import nhs_number
 from recordaccess.intake.models import AccessRequest
 from recordaccess.outreach import replies
 from recordaccess.outreach.models import OutboxItem, PatientReply
-from recordaccess.patients import nhs_number
 from recordaccess.patients.models import Patient
 from recordaccess.practices import services
 from recordaccess.practices.models import Membership, Practice, StaffUser

@@ -35,7 +35,7 @@ print(json.dumps(sorted(sys.modules)))
 THEIRS_ONLY = [
     "recordaccess.patients.synthetic",
     "recordaccess.outreach.localnotify",
-    "recordaccess.processes",
+    "recordaccess.core.processes",
 ]
 
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from recordaccess.audit.chain import checkpoint_signature, same
-from recordaccess.privatefiles import private_folder
+from recordaccess.core.privatefiles import private_folder
 
 
 class CheckpointFolderError(Exception):

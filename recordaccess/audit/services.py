@@ -9,7 +9,7 @@ from recordaccess.audit.chain import GENESIS_HASH, HMAC_SHA256, canonical_json, 
 from recordaccess.audit.checkpoints import Checkpoint, newest_checkpoint, write_checkpoint
 from recordaccess.audit.models import AuditEntry, AuditHead
 from recordaccess.audit.verify import verify_chain
-from recordaccess.network import client_address
+from recordaccess.core.network import client_address
 
 
 @dataclass(frozen=True)

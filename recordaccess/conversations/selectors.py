@@ -5,8 +5,8 @@ import datetime
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from recordaccess.codes import normalise
 from recordaccess.conversations.models import Booking, Invitation, Slot
+from recordaccess.core.codes import normalise
 from recordaccess.core.scoping import one_for_practice
 
 

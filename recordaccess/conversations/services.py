@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor, record
-from recordaccess.codes import random_code
 from recordaccess.conversations.models import Booking, Invitation, Kind, Mode, Slot
+from recordaccess.core.codes import random_code
 from recordaccess.core.errors import DomainError
 from recordaccess.outreach import direct
 from recordaccess.outreach.selectors import nhs_help

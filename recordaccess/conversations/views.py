@@ -11,9 +11,9 @@ from recordaccess.conversations import selectors, services
 from recordaccess.conversations.forms import SlotForm, StaffBookingForm
 from recordaccess.conversations.models import Kind, Slot
 from recordaccess.core.errors import show_on_form
+from recordaccess.core.network import client_address
 from recordaccess.intake.security import too_many, within_limits
 from recordaccess.intake.selectors import request_by_reference
-from recordaccess.network import client_address
 
 
 def slots(request: HttpRequest, ods: str) -> HttpResponse:

@@ -35,22 +35,6 @@ def check_date_of_birth(form: forms.Form, cleaned: dict) -> None:
         form.add_error("day", str(error))
 
 
-class PreferenceForm(forms.Form):
-    preference = forms.ChoiceField(
-        label="What would you like to do?",
-        choices=PREFERENCE_CHOICES,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select what you would like to do"},
-    )
-    question = forms.CharField(
-        label="If you have a question, what would you like to ask? (optional)",
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"max_length": "Your question must be 1,000 characters or fewer"},
-    )
-
-
 class CheckedForm(forms.Form):
     """A form whose fields are checked by one function each from intake/validation.py."""
 

@@ -98,7 +98,7 @@ class AccessRequest(models.Model):
     fingerprint = models.CharField(max_length=64, db_index=True, help_text="Joins a repeat submission.")
     repeats = models.PositiveIntegerField(default=0, help_text="Times the same request was sent again.")
     entered_by = models.CharField(max_length=150, blank=True, help_text="Staff who keyed it in.")
-    # The waiting list (review/priority.py): staff-marked need, a risk flag on the matched patient, and the key.
+    # The waiting list (intake/priority.py, kept by waiting_list.py): staff-marked need, a risk flag on the matched patient, and the key.
     clinical_need = models.CharField(max_length=30, blank=True)
     need_note = models.CharField(max_length=300, blank=True)
     risk_flag = models.BooleanField(default=False)
@@ -114,8 +114,8 @@ class AccessRequest(models.Model):
         ordering = ["-received_at"]
         indexes = [
             models.Index(fields=["practice", "status"], name="request_practice_status"),
-            # The waiting list (review/services.py): open requests in priority order, whole and by filter; each
-            # page is a walk along one of these indexes however long the list is.
+            # The waiting list (review/services.py reads it): open requests in priority order, whole and by filter;
+            # each page is a walk along one of these indexes however long the list is.
             models.Index(fields=["practice", "on_list", "-priority_key", "id"], name="waiting_order"),
             models.Index(
                 fields=["practice", "on_list", "risk_flag", "-priority_key", "id"], name="waiting_flagged"
@@ -168,3 +168,34 @@ class IdentityCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_method_display()} by {self.verified_by}"
+
+
+class WaitingListPolicy(models.Model):
+    """How a practice orders its waiting list: points for each reason, and its target turnaround; with them the
+    review settings that hang on the same numbers (reviewers' hours, what reception may grant)."""
+
+    practice = models.OneToOneField(Practice, on_delete=models.CASCADE, related_name="waiting_list_policy")
+    need_points = models.FloatField(default=30, help_text="Staff marked a clinical need (e.g. a carer).")
+    risk_flag_points = models.FloatField(
+        default=10,
+        help_text="The patient has a flag that demands enhanced review (reviewed sooner, with care).",
+    )
+    prospective_points = models.FloatField(
+        default=5, help_text="Asked only for new entries: quicker to review than the full past record."
+    )
+    points_per_day = models.FloatField(default=1, help_text="Waiting time: no one waits forever.")
+    target_days = models.PositiveIntegerField(default=28, help_text="The practice's target turnaround.")
+    reviewer_hours = models.FloatField(
+        default=6, help_text="Hours of reviewers' time set aside each week for reviews and conversations."
+    )
+    reception_may_grant = models.BooleanField(
+        default=False,
+        help_text="Reception may grant new entries (prospective access) to a patient with no flag: the one grant "
+        "that needs no clinical judgement. Everything else is decided by a reviewer.",
+    )
+
+    class Meta:
+        db_table = "review_waitinglistpolicy"  # made in review; moved here with its columns' code (ADR 0007)
+
+    def __str__(self) -> str:
+        return f"Waiting-list policy of {self.practice}"

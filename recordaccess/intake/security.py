@@ -15,7 +15,7 @@ from django.db import transaction
 from django.shortcuts import render
 from django.utils import timezone
 
-from recordaccess.network import client_address
+from recordaccess.core.network import client_address
 from recordaccess.outreach.ratelimit import left_per, take_per, window_per
 from recordaccess.patients.models import Patient
 

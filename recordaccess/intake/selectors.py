@@ -2,7 +2,7 @@
 
 from django.db.models import Count, QuerySet
 
-from recordaccess.codes import normalise
+from recordaccess.core.codes import normalise
 from recordaccess.core.scoping import one_for_practice
 from recordaccess.intake.models import AccessRequest, IdentityCheck, MatchStatus, RequestStatus
 

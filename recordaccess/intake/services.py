@@ -15,8 +15,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor, record
-from recordaccess.codes import normalise as normalise_code
-from recordaccess.codes import random_code
+from recordaccess.core.codes import normalise as normalise_code
+from recordaccess.core.codes import random_code
 from recordaccess.core.errors import DomainError
 from recordaccess.intake import acknowledge
 from recordaccess.intake.children import NHS_LOGIN_AGE, age_on
@@ -31,6 +31,7 @@ from recordaccess.intake.models import (
     Route,
     Wish,
 )
+from recordaccess.intake.waiting_list import refresh
 from recordaccess.patients.models import Patient
 from recordaccess.patients.names import search_key
 from recordaccess.practices.models import Practice
@@ -159,9 +160,7 @@ def submit(
             detail={"route": route, "wish": details.wish} | ({"identity": identity} if identity else {}),
         )
         match(request, actor=actor)
-        from recordaccess.review.services import refresh  # the waiting list's order
-
-        refresh(request)
+        refresh(request)  # the waiting list's order
         acknowledge.queue(request)
     return request, False
 
@@ -242,9 +241,7 @@ def _set_match(request: AccessRequest, patient: Patient, actor: Actor, how: str)
     if request.status == RequestStatus.RECEIVED:
         request.status = RequestStatus.MATCHED
     request.save(update_fields=["patient", "match_status", "status", "updated_at"])
-    from recordaccess.review.services import refresh  # a flag on the patient changes the request's place
-
-    refresh(request)
+    refresh(request)  # a flag on the patient changes the request's place
     record(
         actor=actor,
         action="request.match",

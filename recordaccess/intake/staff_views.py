@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
 from recordaccess.core.errors import refusals_go_to
+from recordaccess.core.pdf import FONT, render_pdf
 from recordaccess.intake import children, selectors, services
 from recordaccess.intake.forms import DECLARATIONS, IdentityForm, ProxyAuthorityForm, StaffRequestForm
 from recordaccess.intake.models import AccessLevel, AccessRequest, MatchStatus, ProxyBasis, RequestStatus
@@ -158,8 +159,6 @@ def request_new(request: HttpRequest, ods: str) -> HttpResponse:
 
 def paper_form(request: HttpRequest, ods: str) -> HttpResponse:
     """The blank request form to print, with the practice's details, as a PDF."""
-    from recordaccess.outreach.letters import FONT, render_pdf
-
     html = render_to_string(
         "intake/pdf/paper_form.jinja",
         {

@@ -5,8 +5,8 @@ import datetime
 import re
 import unicodedata
 
+from recordaccess.core import nhs_number
 from recordaccess.core.errors import DomainError
-from recordaccess.patients import nhs_number
 from recordaccess.patients.contacts import (
     ContactError,
     normalise_email,

@@ -7,12 +7,10 @@ from django.urls import reverse
 
 from recordaccess.audit.services import Actor
 from recordaccess.intake import children, nhslogin, security, selectors, services, wizard
-from recordaccess.intake.forms import PreferenceForm, StatusForm
+from recordaccess.intake.forms import StatusForm
 from recordaccess.intake.models import AccessLevel, ProxyBasis, Route, Wish
 from recordaccess.intake.security import limit_body, too_many, within_limits
-from recordaccess.outreach import replies
 from recordaccess.outreach.selectors import published_notice
-from recordaccess.patients.models import Preference
 from recordaccess.practices import defaults
 from recordaccess.practices.selectors import practice_by_ods
 
@@ -63,34 +61,6 @@ def _statement(request: HttpRequest, ods: str, field: str, title: str) -> HttpRe
         "intake/statement.jinja",
         {"practice": practice, "title": title, "blocks": defaults.blocks(text)},
     )
-
-
-def reply(request: HttpRequest, code: str) -> HttpResponse:
-    """A patient's own preference link from a message. It shows nothing about them: whoever holds the link
-    sees only the question, and a wrong or expired code looks the same as any other page not found."""
-    message = replies.message_for_code(code)
-    if message is None:
-        return render(request, "intake/reply_unknown.jinja", {"practice": None}, status=404)
-    practice = message.campaign.practice
-    form = PreferenceForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        answer = replies.reply_by_link(code, form.cleaned_data["preference"], form.cleaned_data["question"])
-        if answer is None:  # they left the register while the page was open
-            return render(request, "intake/reply_unknown.jinja", {"practice": None}, status=404)
-        if answer.request is not None and answer.preference == Preference.WANTS_ACCESS:
-            # their request: NHS login may verify who they are from here
-            request.session[f"request:{practice.ods_code}:done_id"] = answer.request.pk
-        return render(
-            request,
-            "intake/reply_done.jinja",
-            {
-                "practice": practice,
-                "preference": answer.preference,
-                "access_request": answer.request,
-                "nhs_login": nhslogin.configured(),
-            },
-        )
-    return render(request, "intake/reply.jinja", {"practice": practice, "form": form})
 
 
 SESSION = "request:{}"

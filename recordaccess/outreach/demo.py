@@ -1,13 +1,11 @@
 """The demo practice's message templates, the defaults for its approach approved by the demo administrator, a
 draft launch campaign whose plan splits the wording: higher-risk (opt-in) for patients who need enhanced review,
 and a letter campaign already sent to the outbox, each letter in the format its patient needs (easy read, large
-print), three of whose patients have answered by their own link: yes (a request), no (a 103 to code) and a
-question (on reception's list to call)."""
+print). Three of its patients then answer by their own link (replies/demo.py)."""
 
 from recordaccess.audit.services import Actor
 from recordaccess.outreach.channels import OutboxChannel
 from recordaccess.outreach.models import Campaign, CampaignStatus, MessageTemplate, TemplateStatus
-from recordaccess.outreach.replies import reply_by_link
 from recordaccess.outreach.sending import send_batch
 from recordaccess.outreach.services import (
     approve_campaign,
@@ -15,18 +13,13 @@ from recordaccess.outreach.services import (
     create_campaign,
     install_default_templates,
 )
-from recordaccess.patients.models import Cohort, Preference
+from recordaccess.patients.models import Cohort
 
 DEMO_CAMPAIGN = "Launch: adults with a mobile"
 # Not under review (no 104), yet it holds patients with safeguarding flags: they get the higher-risk wording.
 DEMO_COHORT = "Adults with a mobile, not under review"
 LETTERS_CAMPAIGN = "Letters in the format each patient needs"
 LETTERS_COHORT = "Need easy read or large print"
-ANSWERS = [
-    (Preference.WANTS_ACCESS, ""),
-    (Preference.NO_ACCESS, ""),
-    (Preference.HAS_QUESTIONS, "Will my carer be able to see my record if I say yes?"),
-]
 
 
 def load(*, practice, report) -> None:
@@ -55,7 +48,7 @@ def load(*, practice, report) -> None:
 
 def send_letters(practice, admin: Actor, templates: dict) -> int:
     """The letter campaign, approved by the second administrator and put in the outbox (the demo never reaches
-    Notify), then three answers by the patients' own links, through the same services a patient's click uses."""
+    Notify); replies/demo.py then answers three of its letters."""
     cohort = Cohort.objects.filter(practice=practice, name=LETTERS_COHORT).first()
     if cohort is None or None in templates.values():  # a practice made by hand may lack a wording
         return 0
@@ -66,7 +59,4 @@ def send_letters(practice, admin: Actor, templates: dict) -> int:
     while send_batch(campaign, OutboxChannel()):
         pass
     Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.COMPLETED)
-    sent = campaign.messages.exclude(reply_code="").exclude(patient__access_status="declined").order_by("pk")
-    for message, (preference, question) in zip(sent, ANSWERS, strict=False):
-        reply_by_link(message.reply_code, preference, question)
     return 1

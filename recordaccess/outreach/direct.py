@@ -49,6 +49,12 @@ def queue(*, practice, reference: str, channel: str, to: str, subject: str, body
     return message
 
 
+def queue_staff_email(*, practice, reference: str, to: str, subject: str, body: str, **signal) -> bool:
+    """Practices' `staff_email` signal (practices/notices.py): an email to a staff member about their account."""
+    queue(practice=practice, reference=reference, channel="email", to=to, subject=subject, body=body)
+    return True
+
+
 @task
 def send_direct_message(message_id: int) -> str:
     from recordaccess.outreach.tasks import message_channel

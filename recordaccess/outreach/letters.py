@@ -1,4 +1,4 @@
-"""Letters and posters as PDF, with WeasyPrint.
+"""Letters and posters as PDF (laid out by core/pdf.py, with WeasyPrint).
 
 A letter meets GOV.UK Notify's letter specification (A4; the address in the envelope window; nothing in the
 margins), so the same PDF goes to Notify as a precompiled letter or is printed in-house. A letter is made in
@@ -10,7 +10,6 @@ numbers its own pages.
 
 import datetime
 import functools
-import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -23,16 +22,12 @@ from django.urls import reverse
 from django.utils import timezone
 from markupsafe import Markup
 
+from recordaccess.core import pdf
+from recordaccess.core.pdf import FONT
 from recordaccess.outreach.formatting import to_html
 from recordaccess.outreach.messages import TemplateError, render
 from recordaccess.patients.needs import LARGE_PRINT_DEFAULT_POINTS, parse_format
 
-# PDFs are set in Arimo (Arial's metrics: the NHS's fallback for Frutiger, a web font licensed for the web only),
-# from the font files `make install` puts in the built assets, so a letter wraps and breaks its pages the same
-# on every machine whatever fonts it has; the system's fonts only fill in characters Arimo lacks.
-FONT = 'Arimo, "Arimo Latin Extended", Arial, "Liberation Sans", "DejaVu Sans", sans-serif'
-FONT_SUBSETS = {"Arimo": "latin", "Arimo Latin Extended": "latin-ext"}
-FONT_WEIGHTS = {"normal": 400, "bold": 700}
 # Notify prints at most 7 address lines, the last a UK postcode or a country, and refuses fewer than 3.
 MIN_ADDRESS_LINES, MAX_ADDRESS_LINES = 3, 7
 STANDARD_POINTS = 11
@@ -169,69 +164,8 @@ BLANK_PAGE = (
 )
 
 
-FONT_ADDRESS = "recordaccess-font:"  # where our PDFs' stylesheet asks for Arimo: answered by _fetcher alone
-
-
-@functools.cache
-def _font_files() -> dict[str, bytes]:
-    """Arimo's files as plain TrueType, unpacked once: WeasyPrint would unpack a web font again for every PDF.
-    Empty when the assets are not built."""
-    from fontTools.ttLib import TTFont
-
-    files = {}
-    for subset in FONT_SUBSETS.values():
-        for number in FONT_WEIGHTS.values():
-            path = settings.ASSETS_BUILD_DIR / "fonts" / f"arimo-{subset}-{number}-normal.woff"
-            if path.exists():
-                font, truetype = TTFont(path), io.BytesIO()
-                font.flavor = None
-                font.save(truetype)
-                files[path.stem] = truetype.getvalue()
-    return files
-
-
-def font_faces() -> Markup:
-    """The @font-face rules for Arimo, regular and bold. The Latin Extended subset is a family of its own: under
-    one name, WeasyPrint mixes up the two files' glyphs. (Inlined as data: addresses, the fonts took longer to
-    parse than the letter took to lay out.)"""
-    rules = [
-        f'@font-face {{ font-family: "{family}"; font-weight: {weight}; font-style: normal; '
-        f'src: url("{FONT_ADDRESS}{name}") format("truetype"); }}'
-        for family, subset in FONT_SUBSETS.items()
-        for weight, number in FONT_WEIGHTS.items()
-        if (name := f"arimo-{subset}-{number}-normal") in _font_files()
-    ]
-    return Markup("\n".join(rules))  # noqa: S704 - our own names and addresses
-
-
-@functools.cache
-def _fetcher():
-    """Our PDFs fetch nothing but our own fonts (pictures are drawn inline): refusing every other address also
-    keeps each document from setting up its own TLS context, which took half the time of laying out a letter."""
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class ShippedFontsOnly(URLFetcher):
-        def fetch(self, url, headers=None):
-            if url.startswith(FONT_ADDRESS):
-                body = _font_files()[url.removeprefix(FONT_ADDRESS)]
-                return URLFetcherResponse(url, body, {"Content-Type": "font/ttf"})
-            return super().fetch(url, headers)
-
-    return ShippedFontsOnly(allowed_protocols=("data",))
-
-
-def _html(html: str):
-    from weasyprint import HTML  # imported when used: it loads Pango, which most processes never need
-
-    return HTML(string=html, url_fetcher=_fetcher())
-
-
-def render_pdf(html: str) -> bytes:
-    return _html(html).write_pdf()
-
-
 def letter_pdf(practice, letter: Letter) -> bytes:
-    return _html(letters_html(practice, [letter])).write_pdf()
+    return pdf.document(letters_html(practice, [letter])).write_pdf()
 
 
 def combined_pdf(
@@ -245,11 +179,11 @@ def combined_pdf(
     fonts = FontConfiguration()  # one for the whole print: a letter then lays out in about half the time
     pages, first, blank, done = [], None, None, 0
     for letter in letters:
-        document = _html(letters_html(practice, [letter])).render(font_config=fonts)
+        document = pdf.document(letters_html(practice, [letter])).render(font_config=fonts)
         first = first or document
         pages.extend(document.pages)
         if len(document.pages) % 2:
-            blank = blank or _html(BLANK_PAGE).render(font_config=fonts).pages[0]
+            blank = blank or pdf.document(BLANK_PAGE).render(font_config=fonts).pages[0]
             pages.append(blank)
         done += 1
         if done % chunk == 0:
@@ -286,4 +220,4 @@ def poster_pdf(practice, template, values: dict) -> bytes:
             "title": template.name,
         },
     )
-    return _html(html).write_pdf()
+    return pdf.document(html).write_pdf()

@@ -287,7 +287,7 @@ class PatientReply(models.Model):
     from_number = models.CharField(max_length=20, blank=True)
     notify_id = models.CharField(max_length=40, unique=True, null=True, blank=True)
     received_at = models.DateTimeField(auto_now_add=True)
-    # What the answer became (outreach/replies.py `follow`): a "yes" its request, a "no" the open request it
+    # What the answer became (replies/services.py `follow`): a "yes" its request, a "no" the open request it
     # closed; a question, once answered.
     request = models.ForeignKey(
         "intake.AccessRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -127,7 +127,7 @@ def sample_values(practice, base_url: str) -> dict[str, str]:
 
 def preview_patient(practice, number: str):
     """The practice's patient with this NHS number, for a preview with their details; None if there is none."""
-    from recordaccess.patients import nhs_number
+    from recordaccess.core import nhs_number
 
     normalised = nhs_number.normalise(number)
     return practice.patients.filter(nhs_number=normalised).first() if normalised else None

@@ -7,9 +7,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor, record
-from recordaccess.bulk import BulkInsert
-from recordaccess.codes import random_code
+from recordaccess.core.bulk import BulkInsert
+from recordaccess.core.codes import random_code
 from recordaccess.core.errors import DomainError
+from recordaccess.core.privatefiles import open_private, private_folder
 from recordaccess.outreach.campaigns import plan_campaign
 from recordaccess.outreach.content import check
 from recordaccess.outreach.defaults import defaults_for
@@ -29,7 +30,6 @@ from recordaccess.outreach.models import (
 from recordaccess.outreach.selectors import missing_values, unapproved_templates
 from recordaccess.practices.models import Practice
 from recordaccess.practices.readiness import not_ready_reason
-from recordaccess.privatefiles import open_private, private_folder
 
 
 def rule_breaks(template: MessageTemplate, approach: str) -> list:

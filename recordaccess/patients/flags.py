@@ -16,7 +16,7 @@ from typing import ClassVar, TextIO
 from django.db import transaction
 from django.dispatch import Signal
 
-from recordaccess.patients import nhs_number
+from recordaccess.core import nhs_number
 from recordaccess.patients.importer import ReportWriter
 from recordaccess.patients.models import SAFEGUARDING_KINDS, AccessStatus, Flag, FlagKind, Patient
 from recordaccess.patients.register import REJECTED, WARNING, Problem, RegisterFile, UnusableFile, parse_date

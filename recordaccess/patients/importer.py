@@ -14,8 +14,8 @@ from typing import TextIO
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from recordaccess import spreadsheet
-from recordaccess.bulk import BulkInsert
+from recordaccess.core import spreadsheet
+from recordaccess.core.bulk import BulkInsert
 from recordaccess.patients.models import AccessStatus, ImportStatus, Patient, Preference, RegisterImport
 from recordaccess.patients.register import (
     VALUE_FIELDS,

@@ -18,7 +18,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import ClassVar
 
-from recordaccess.patients import nhs_number
+from recordaccess.core import nhs_number
+from recordaccess.core.spreadsheet import starts_formula
 from recordaccess.patients.contacts import (
     ContactError,
     normalise_email,
@@ -26,7 +27,6 @@ from recordaccess.patients.contacts import (
     normalise_uk_mobile,
 )
 from recordaccess.patients.names import search_key
-from recordaccess.spreadsheet import starts_formula
 
 REJECTED = "rejected"
 WARNING = "warning"

@@ -4,8 +4,8 @@ import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from recordaccess.core import nhs_number
 from recordaccess.core.scoping import one_for_practice
-from recordaccess.patients import nhs_number
 from recordaccess.patients.models import COMMUNICATION_KINDS, Cohort, Flag, Patient, RegisterImport
 from recordaccess.patients.names import search_key
 from recordaccess.patients.needs import STAFF_KINDS, written_format

@@ -11,12 +11,12 @@ from django.utils import timezone
 
 from recordaccess.audit.services import Actor, record
 from recordaccess.core.errors import DomainError, NotFound
+from recordaccess.core.privatefiles import open_private, private_folder
 from recordaccess.patients.flags import flags_changed, standard_code_list, update_access_status
 from recordaccess.patients.importer import ImportStopped, ImportSummary, import_register
 from recordaccess.patients.models import Cohort, Flag, ImportStatus, Patient, RegisterImport
 from recordaccess.patients.register import RegisterFile, UnusableFile, load_mapping
 from recordaccess.practices.models import Practice
-from recordaccess.privatefiles import open_private, private_folder
 
 
 class ImportBusy(DomainError):

@@ -12,8 +12,8 @@ from pathlib import Path
 
 from faker import Faker
 
-from recordaccess import spreadsheet
-from recordaccess.patients.nhs_number import check_digit
+from recordaccess.core import spreadsheet
+from recordaccess.core.nhs_number import check_digit
 
 HEADERS = [
     "NHS Number",

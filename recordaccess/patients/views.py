@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
 from recordaccess.core.errors import refusals_go_to, show_on_form
+from recordaccess.core.privatefiles import open_private
 from recordaccess.patients import selectors, services
 from recordaccess.patients.cohorts import CohortFilters, cohort_patients
 from recordaccess.patients.flags import patient_needs_review
@@ -17,7 +18,6 @@ from recordaccess.patients.models import COMMUNICATION_KINDS, RISK_KINDS, Import
 from recordaccess.patients.tasks import import_uploaded_register
 from recordaccess.practices.access import allows
 from recordaccess.practices.roles import Role
-from recordaccess.privatefiles import open_private
 
 
 def patient_search(request: HttpRequest, ods: str) -> HttpResponse:

@@ -1,15 +1,17 @@
 """Emails that tell staff what was done to their own account, so a change they did not make does not go unseen.
 
 Each goes through the one message path that sends a message to one person once (outreach/direct.py), named by
-the audit entry of the event, so the same event never sends two. The path lives in outreach, above this app;
-it is imported where it is used, the one place practices reaches up. No email names a patient, and none links
-anywhere: staff sign in the way they always do, so a forged email has nothing to copy.
+the audit entry of the event, so the same event never sends two. The path lives in outreach, above this app, so
+the email is handed to it through the `staff_email` signal (practices/signals.py), which the path answers (ADR
+0008). No email names a patient, and none links anywhere: staff sign in the way they always do, so a forged
+email has nothing to copy.
 """
 
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor
 from recordaccess.practices.models import Membership, Practice, StaffUser
+from recordaccess.practices.signals import staff_email
 
 SIGN_OFF = "This is an automatic message from recordaccess, the service your practice uses for online access to records."
 
@@ -42,20 +44,18 @@ def _sending_practice(user: StaffUser, practice: Practice | None) -> Practice | 
 def _send(
     *, user: StaffUser, practice: Practice | None, event: str, subject: str, paragraphs: list[str]
 ) -> bool:
-    from recordaccess.outreach import direct
-
     sender = _sending_practice(user, practice)
     if not user.email or sender is None:
         return False
-    direct.queue(
+    answers = staff_email.send(
+        sender=Practice,
         practice=sender,
         reference=f"STAFF-{event}",
-        channel="email",
         to=user.email,
         subject=subject,
         body="\n\n".join([f"Dear {user.display_name},", *paragraphs, SIGN_OFF]),
     )
-    return True
+    return any(queued for _, queued in answers)
 
 
 def added_to_practice(

@@ -1,10 +1,18 @@
-"""A practice's own pages under /staff/p/<ods>/: its overview, settings and DPIA, resources and staff."""
+"""A practice's own pages under /staff/p/<ods>/: its overview, settings and DPIA, resources, staff and audit
+trail (the trail is the audit app's; its page is here, above it)."""
 
-from recordaccess.practices import views
+from recordaccess.practices import audit_views, views
 from recordaccess.practices.access import Menu, MenuItem, staff_page
 from recordaccess.practices.roles import ADMIN, ALL_ROLES
 
 urlpatterns = [
+    staff_page(
+        "audit/",
+        audit_views.audit_search,
+        "audit",
+        allow=ADMIN,
+        menu=[MenuItem(Menu.STAFF, 120, "Audit trail")],
+    ),
     staff_page(
         "", views.dashboard, "dashboard", allow=ALL_ROLES, menu=[MenuItem(Menu.STAFF, 10, "Overview")]
     ),

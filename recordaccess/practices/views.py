@@ -16,7 +16,7 @@ from django_otp import match_token, user_has_device
 
 from recordaccess.audit.services import Actor, record, record_request
 from recordaccess.core.errors import refusals_go_to, show_on_form
-from recordaccess.network import client_address
+from recordaccess.core.network import client_address
 from recordaccess.practices import selectors, services
 from recordaccess.practices.forms import (
     AddStaffForm,

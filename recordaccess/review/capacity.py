@@ -18,8 +18,8 @@ from django.db.models import Avg, Min, Q, Sum
 from django.utils import timezone
 
 from recordaccess.conversations.models import Kind, Slot
-from recordaccess.intake.models import AccessRequest, IdentityCheck, RequestStatus
-from recordaccess.review.models import Decision, WaitingListPolicy
+from recordaccess.intake.models import AccessRequest, IdentityCheck, RequestStatus, WaitingListPolicy
+from recordaccess.review.models import Decision
 
 MEASURE_WEEKS = 8
 DEFAULT_MINUTES = 20  # until the practice has decisions of its own to measure

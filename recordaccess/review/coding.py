@@ -9,7 +9,7 @@ BMA's "Providing access to patient records" and NHS Digital's "Using Enhanced Re
   indicated…", which keeps access from starting by itself until a review decides. It is never bulk-applied:
   each row here comes from one reviewer's decision about one patient;
 - the patient does not want access: 1290331000000103 "Online access to own health record declined by patient",
-  from a decision, or straight from the patient's own "no" to our message (outreach/replies.py), so that an
+  from a decision, or straight from the patient's own "no" to our message (replies/services.py), so that an
   opt-out practice's go-live does not turn access on for them (H56).
 
 No code exists for third-party or harmful information: those are redactions made in the clinical system, and
@@ -21,8 +21,8 @@ import io
 from django.db import transaction
 from django.utils import timezone
 
-from recordaccess import spreadsheet
 from recordaccess.audit.services import Actor, record
+from recordaccess.core import spreadsheet
 from recordaccess.core.errors import DomainError
 from recordaccess.patients.flags import standard_code_list
 from recordaccess.patients.models import AccessStatus, Patient

@@ -22,6 +22,7 @@ from recordaccess.audit.services import Actor
 from recordaccess.conversations import services as conversations
 from recordaccess.intake.models import AccessLevel, AccessRequest, RequestStatus, Wish
 from recordaccess.intake.services import audit_request
+from recordaccess.intake.waiting_list import policy_for
 from recordaccess.outreach import direct
 from recordaccess.outreach.letters import letter_address
 from recordaccess.outreach.messages import TemplateError
@@ -30,7 +31,7 @@ from recordaccess.patients.models import AccessStatus, Patient, Preference
 from recordaccess.practices.roles import Role
 from recordaccess.review import checklist, coding, wording
 from recordaccess.review.models import Answer, Decision, Outcome, PatientMessage, Review
-from recordaccess.review.services import ReviewError, policy_for
+from recordaccess.review.services import ReviewError
 
 CHECKLIST_FIELDS = [
     "flags_considered",
@@ -300,7 +301,7 @@ def decide(*, actor: Actor, role: str, request: AccessRequest, given: DecisionIn
 
 
 def patient_said_no(*, patient: Patient, reply) -> list[Decision]:
-    """A patient's own "no" to our message (outreach/replies.py) while a request of theirs for access is still
+    """A patient's own "no" to our message (replies/services.py) while a request of theirs for access is still
     open: their latest word stands, so each such request is closed as "the patient does not want access" and no
     one can grant what they no longer want (H63). They are told on the page or by the text they answered with;
     the decline code comes once, from the reply (coding.patient_declined)."""

@@ -12,11 +12,11 @@ from django.utils import timezone
 from recordaccess.audit.services import Actor
 from recordaccess.intake import services as intake
 from recordaccess.intake.models import AccessRequest, IdentityMethod, RequestStatus, Wish
+from recordaccess.intake.waiting_list import save_policy
 from recordaccess.patients.flags import import_flags
 from recordaccess.practices.roles import Role
 from recordaccess.review import decisions
 from recordaccess.review.models import Answer, Decision, Outcome
-from recordaccess.review.services import save_policy
 
 REVIEWER = Actor.system("demo-reviewer")
 RECEPTION = Actor.system("demo-reception")

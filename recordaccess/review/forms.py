@@ -1,11 +1,11 @@
 from django import forms
 
 from recordaccess.dateinput import DateInputField
-from recordaccess.intake.models import AccessLevel
+from recordaccess.intake.models import AccessLevel, WaitingListPolicy
 from recordaccess.practices.roles import Role
 from recordaccess.review.checklist import REVIEWER_FIELDS
 from recordaccess.review.decisions import CHECKLIST_FIELDS, MAX_MINUTES, DecisionInput
-from recordaccess.review.models import Answer, Outcome, ProxyCapacity, Review, WaitingListPolicy
+from recordaccess.review.models import Answer, Outcome, ProxyCapacity, Review
 
 
 class ChecklistForm(forms.ModelForm):

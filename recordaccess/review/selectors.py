@@ -3,7 +3,8 @@
 from django.db.models import QuerySet
 
 from recordaccess.core.scoping import one_for_practice
-from recordaccess.review.models import CodingExport, Decision, Outcome, Review, WaitingListPolicy
+from recordaccess.intake.models import WaitingListPolicy
+from recordaccess.review.models import CodingExport, Decision, Outcome, Review
 
 
 def reviews_in_progress(practice) -> QuerySet[Review]:

@@ -10,13 +10,14 @@ from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
 from recordaccess.core.errors import DomainError, refusals_go_to, show_on_form
-from recordaccess.intake import children
+from recordaccess.intake import children, priority
 from recordaccess.intake import selectors as intake_selectors
 from recordaccess.intake.models import AccessLevel, AccessRequest, RequestStatus
+from recordaccess.intake.waiting_list import save_policy
 from recordaccess.patients.flags import patient_needs_review
 from recordaccess.patients.selectors import current_flags
 from recordaccess.practices.roles import Role
-from recordaccess.review import capacity, checklist, coding, decisions, priority, selectors, services
+from recordaccess.review import capacity, checklist, coding, decisions, selectors, services
 from recordaccess.review.forms import ChecklistForm, DecisionForm, PolicyForm
 
 FILTERS = {
@@ -262,9 +263,7 @@ def policy_edit(request: HttpRequest, ods: str) -> HttpResponse:
     policy = selectors.waiting_list_policy(request.practice)
     form = PolicyForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():
-        services.save_policy(
-            actor=Actor.from_request(request), practice=request.practice, **form.cleaned_data
-        )
+        save_policy(actor=Actor.from_request(request), practice=request.practice, **form.cleaned_data)
         messages.success(request, "Saved: every request on the waiting list is in its new place.")
         return redirect("staff:waiting_list", ods=ods)
     return render(request, "review/policy.jinja", {"form": form}, status=400 if form.errors else 200)

@@ -97,7 +97,7 @@ def test_public_pages_carry_a_content_security_policy_and_the_other_headers(clie
 
 
 def test_references_are_short_and_unguessable(practice):
-    from recordaccess.codes import random_code
+    from recordaccess.core.codes import random_code
 
     codes = {random_code(8) for _ in range(5000)}
     assert len(codes) == 5000 and all(len(c) == 8 for c in codes)

@@ -6,10 +6,10 @@ import pytest
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor
+from recordaccess.core.nhs_number import check_digit
 from recordaccess.outreach.models import Campaign, Message, MessageStatus, MessageTemplate
 from recordaccess.outreach.services import approve_template, create_campaign, install_default_templates
 from recordaccess.patients.models import Cohort, Flag, FlagKind, Patient
-from recordaccess.patients.nhs_number import check_digit
 
 AUTHOR, APPROVER = Actor(1, "pm.jones"), Actor(2, "ig.lead")
 

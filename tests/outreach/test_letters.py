@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from weasyprint import HTML
 
 from recordaccess.audit.models import AuditEntry
-from recordaccess.outreach import letters
+from recordaccess.core import pdf as core_pdf
 from recordaccess.outreach.campaigns import plan_campaign
 from recordaccess.outreach.formatting import to_html
 from recordaccess.outreach.letters import (
@@ -137,8 +137,8 @@ def test_the_poster_carries_a_qr_code_to_the_request_form(settings, monkeypatch)
     settings.PUBLIC_BASE_URL = "https://riverside.example"
     template = SimpleNamespace(subject="", body="Ask us for your record: ((request link))", name="Poster")
     seen = []
-    render_html = letters._html
-    monkeypatch.setattr(letters, "_html", lambda html: seen.append(html) or render_html(html))
+    render_html = core_pdf.document
+    monkeypatch.setattr(core_pdf, "document", lambda html: seen.append(html) or render_html(html))
     pdf = poster_pdf(PRACTICE, template, {"request link": "https://riverside.example/p/A81001/"})
     assert pdf.startswith(b"%PDF-") and _page_count(pdf) == 1
     qr = segno.make("https://riverside.example/p/A81001/", error="m").svg_inline(

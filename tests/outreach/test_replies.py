@@ -14,11 +14,11 @@ from recordaccess.outreach.channels import OutboxChannel
 from recordaccess.outreach.content import PRIVATE_WORDS
 from recordaccess.outreach.messages import sms_length
 from recordaccess.outreach.models import DirectMessage, Message, OutboxItem, PatientReply, ReplyStatus
-from recordaccess.outreach.replies import keyword
 from recordaccess.outreach.sending import send_batch
 from recordaccess.outreach.services import approve_campaign
 from recordaccess.patients.models import Patient
 from recordaccess.practices.roles import Role
+from recordaccess.replies.services import keyword
 from recordaccess.review import coding, decisions
 from recordaccess.review.decisions import DecisionInput
 from recordaccess.review.models import Decision, Review

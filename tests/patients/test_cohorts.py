@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recordaccess.audit.models import AuditEntry
+from recordaccess.core.nhs_number import check_digit
 from recordaccess.patients.cohorts import CohortFilters, cohort_patients, years_before
 from recordaccess.patients.models import Cohort, Flag, FlagKind, Patient
-from recordaccess.patients.nhs_number import check_digit
 from recordaccess.practices.roles import Role
 from tests import factories
 

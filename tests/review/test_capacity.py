@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from recordaccess.audit.services import Actor
 from recordaccess.conversations import services as conversations
+from recordaccess.intake.models import WaitingListPolicy
 from recordaccess.practices.roles import Role
 from recordaccess.review.capacity import Plan, chart, measure
-from recordaccess.review.models import WaitingListPolicy
 from tests import factories
 from tests.review.conftest import waiting_request
 

@@ -11,7 +11,8 @@ from recordaccess.audit.models import AuditEntry
 from recordaccess.audit.services import Actor
 from recordaccess.conversations.models import Invitation
 from recordaccess.intake import services as intake
-from recordaccess.intake.models import AccessRequest
+from recordaccess.intake.models import AccessRequest, WaitingListPolicy
+from recordaccess.intake.waiting_list import refresh
 from recordaccess.outreach.content import PRIVATE_WORDS
 from recordaccess.outreach.direct import send_direct_message
 from recordaccess.outreach.models import DirectMessage
@@ -26,9 +27,8 @@ from recordaccess.review.models import (
     Outcome,
     PatientMessage,
     Review,
-    WaitingListPolicy,
 )
-from recordaccess.review.services import ReviewError, refresh, waiting_list
+from recordaccess.review.services import ReviewError, waiting_list
 from tests.review.conftest import CLEAR, REVIEWER, SAFEGUARDING, STAFF, waiting_request
 
 pytestmark = pytest.mark.django_db

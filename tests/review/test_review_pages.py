@@ -5,8 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recordaccess.audit.models import AuditEntry
+from recordaccess.intake.models import WaitingListPolicy
 from recordaccess.practices.roles import Role
-from recordaccess.review.models import Decision, WaitingListPolicy
+from recordaccess.review.models import Decision
 from tests import factories
 from tests.review.conftest import SAFEGUARDING, waiting_request
 

@@ -7,13 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor
+from recordaccess.intake import priority
 from recordaccess.intake import services as intake
 from recordaccess.intake.models import AccessRequest
+from recordaccess.intake.waiting_list import save_policy
 from recordaccess.patients.models import Flag, FlagKind, Patient
 from recordaccess.practices.roles import Role
-from recordaccess.review import priority
 from recordaccess.review.decisions import claim
-from recordaccess.review.services import mark_need, save_policy, waiting_list
+from recordaccess.review.services import mark_need, waiting_list
 from tests import factories
 from tests.outreach.conftest import _number
 
@@ -71,7 +72,7 @@ def make(practice, name, *, days_ago, level="historic", flagged=False):
         received_at=NOW - datetime.timedelta(days=days_ago), status="waiting", on_list=True
     )
     request.refresh_from_db()
-    from recordaccess.review.services import refresh
+    from recordaccess.intake.waiting_list import refresh
 
     return refresh(request)
 

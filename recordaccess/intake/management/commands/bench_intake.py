@@ -36,15 +36,15 @@ from django.db import connection, transaction
 from django.test import RequestFactory
 
 from recordaccess.audit.services import Actor
+from recordaccess.core.nhs_number import check_digit
+from recordaccess.core.processes import database_url
 from recordaccess.intake.models import AccessRequest
 from recordaccess.intake.security import client_key
 from recordaccess.outreach.models import DirectMessage, OutboxItem, SendAllowance
 from recordaccess.patients.models import Patient
 from recordaccess.patients.names import search_key
-from recordaccess.patients.nhs_number import check_digit
 from recordaccess.practices.selectors import practice_by_ods
 from recordaccess.practices.services import create_practice
-from recordaccess.processes import database_url
 
 BENCH_ODS = "Z90005"
 GIVEN, FAMILY = ["Alex", "Sam", "Jo", "Priya", "Tomasz", "Aisha"], ["Smith", "Patel", "Jones", "Nowak"]

@@ -35,6 +35,8 @@ from django.test.utils import override_settings
 from tqdm import tqdm
 
 from recordaccess.audit.services import Actor
+from recordaccess.core.nhs_number import check_digit
+from recordaccess.core.processes import database_url
 from recordaccess.outreach import localnotify
 from recordaccess.outreach.models import (
     Campaign,
@@ -54,11 +56,9 @@ from recordaccess.outreach.services import (
 )
 from recordaccess.patients.models import Cohort, Flag, Patient
 from recordaccess.patients.names import search_key
-from recordaccess.patients.nhs_number import check_digit
 from recordaccess.practices.readiness import missing_before_patients
 from recordaccess.practices.selectors import practice_by_ods
 from recordaccess.practices.services import create_practice, update_dpia, update_practice
-from recordaccess.processes import database_url
 
 BENCH_ODS = "Z90003"
 AUTHOR, APPROVER = Actor.system("bench-author"), Actor.system("bench-approver")

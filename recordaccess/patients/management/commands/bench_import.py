@@ -25,7 +25,8 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from recordaccess.audit.services import Actor
-from recordaccess.patients import nhs_number
+from recordaccess.core import nhs_number
+from recordaccess.core.processes import database_url
 from recordaccess.patients.models import AccessStatus, Patient, Preference, RegisterImport
 from recordaccess.patients.names import search_key
 from recordaccess.patients.register import VALUE_FIELDS, parse_date
@@ -33,7 +34,6 @@ from recordaccess.patients.selectors import search_patients
 from recordaccess.patients.synthetic import write_export
 from recordaccess.practices.selectors import practice_by_ods
 from recordaccess.practices.services import create_practice
-from recordaccess.processes import database_url
 
 IMPORT_ODS, FLOOR_ODS = "Z90001", "Z90002"
 FLOOR_CHUNK = 50_000

@@ -6,12 +6,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from recordaccess.audit.services import Actor, record
+from recordaccess.core.privatefiles import open_private
 from recordaccess.patients.flags import import_flags
 from recordaccess.patients.models import FlagKind
 from recordaccess.patients.register import UnusableFile
 from recordaccess.patients.services import reports_dir
 from recordaccess.practices.selectors import practice_by_ods
-from recordaccess.privatefiles import open_private
 
 
 class Command(BaseCommand):

@@ -20,15 +20,15 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor
-from recordaccess.bulk import BulkInsert
-from recordaccess.codes import random_code
+from recordaccess.core.bulk import BulkInsert
+from recordaccess.core.codes import random_code
+from recordaccess.intake import priority
 from recordaccess.intake.models import AccessRequest
+from recordaccess.intake.waiting_list import weights_for
 from recordaccess.practices.models import Membership, StaffUser
 from recordaccess.practices.roles import Role
 from recordaccess.practices.selectors import practice_by_ods
 from recordaccess.practices.services import create_practice
-from recordaccess.review import priority
-from recordaccess.review.services import weights_for
 
 BENCH_ODS = "Z90004"
 USERNAME = "bench-waitinglist"

@@ -5,8 +5,8 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from recordaccess.audit.services import Actor
+from recordaccess.core.privatefiles import open_private
 from recordaccess.practices.selectors import practice_by_ods
-from recordaccess.privatefiles import open_private
 from recordaccess.review import coding
 
 

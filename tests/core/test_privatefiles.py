@@ -5,7 +5,7 @@ import stat
 
 from django.core import checks
 
-from recordaccess.privatefiles import open_private, private_folder
+from recordaccess.core.privatefiles import open_private, private_folder
 
 
 def test_a_private_file_and_its_folder_are_0600_and_0700_whatever_the_umask_or_an_older_mode(tmp_path):

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recordaccess.patients import nhs_number
+from recordaccess.core import nhs_number
 
 stems = st.text(alphabet="0123456789", min_size=9, max_size=9).filter(
     lambda s: nhs_number.check_digit(s) is not None

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from recordaccess import spreadsheet
+from recordaccess.core import spreadsheet
 
-PACKAGE = Path(spreadsheet.__file__).parent
+PACKAGE = Path(spreadsheet.__file__).parent.parent  # all of recordaccess/, not only the core
 
 
 def written(*rows) -> str:

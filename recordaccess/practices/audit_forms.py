@@ -1,7 +1,7 @@
 from django import forms
 
+from recordaccess.core import nhs_number
 from recordaccess.dateinput import DateInputField
-from recordaccess.patients import nhs_number
 
 
 class AuditSearchForm(forms.Form):

@@ -1,10 +1,13 @@
+"""The audit trail's page for a practice's administrators. The trail is the audit app's, at the bottom; its page
+sits here, above it, because the page names the practice's staff and is declared with practices' roles."""
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from recordaccess.audit import selectors
-from recordaccess.audit.forms import AuditSearchForm
 from recordaccess.audit.services import record_request
+from recordaccess.practices.audit_forms import AuditSearchForm
 from recordaccess.practices.selectors import practice_staff
 
 
@@ -38,6 +41,6 @@ def audit_search(request: HttpRequest, ods: str) -> HttpResponse:
     query.pop("page", None)
     return render(
         request,
-        "audit/search.jinja",
+        "practices/audit_search.jinja",
         {"form": form, "page": page, "patient_unknown": patient_unknown, "query": query.urlencode()},
     )

@@ -19,7 +19,7 @@ NEEDS = {
 
 @dataclass(frozen=True)
 class Weights:
-    """A practice's policy (review/models.py, where the defaults are), as plain numbers."""
+    """A practice's policy (intake/models.py, where the defaults are), as plain numbers."""
 
     need: float
     risk_flag: float

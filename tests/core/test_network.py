@@ -4,7 +4,7 @@ address in X-Forwarded-For that is not one of the trusted proxies. A header from
 import pytest
 from django.test import RequestFactory
 
-from recordaccess.network import client_address
+from recordaccess.core.network import client_address
 from tests.test_settings import _run
 
 

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RepliesConfig(AppConfig):
+    name = "recordaccess.replies"
+    verbose_name = "Patients' answers to our messages"
