@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from recordaccess.conversations.models import Kind, Mode
-from recordaccess.dateinput import DateInputField
+from recordaccess.core.dateinput import DateInputField
 
 
 class SlotForm(forms.Form):

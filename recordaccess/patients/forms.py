@@ -1,6 +1,6 @@
 from django import forms
 
-from recordaccess.dateinput import DateInputField
+from recordaccess.core.dateinput import DateInputField
 from recordaccess.patients.cohorts import ANY, NO, YES, CohortFilters
 from recordaccess.patients.flags import standard_code_list
 from recordaccess.patients.models import AccessStatus, FlagKind, Preference

@@ -1,7 +1,7 @@
 from django import forms
 
 from recordaccess.core import nhs_number
-from recordaccess.dateinput import DateInputField
+from recordaccess.core.dateinput import DateInputField
 
 
 class AuditSearchForm(forms.Form):

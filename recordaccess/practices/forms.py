@@ -1,7 +1,7 @@
 from django import forms
 from django.core.validators import RegexValidator
 
-from recordaccess.dateinput import DateInputField
+from recordaccess.core.dateinput import DateInputField
 from recordaccess.practices.defaults import DEFAULT_TEXTS, public_text
 from recordaccess.practices.models import Dpia, Practice, SignpostingResource
 from recordaccess.practices.roles import Role

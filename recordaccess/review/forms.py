@@ -1,6 +1,6 @@
 from django import forms
 
-from recordaccess.dateinput import DateInputField
+from recordaccess.core.dateinput import DateInputField
 from recordaccess.intake.models import AccessLevel, WaitingListPolicy
 from recordaccess.practices.roles import Role
 from recordaccess.review.checklist import REVIEWER_FIELDS

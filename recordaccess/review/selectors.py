@@ -3,7 +3,6 @@
 from django.db.models import QuerySet
 
 from recordaccess.core.scoping import one_for_practice
-from recordaccess.intake.models import WaitingListPolicy
 from recordaccess.review.models import CodingExport, Decision, Outcome, Review
 
 
@@ -38,8 +37,3 @@ def redactions_waiting(practice) -> QuerySet[Decision]:
 
 def recent_coding_exports(practice) -> QuerySet[CodingExport]:
     return CodingExport.objects.filter(practice=practice).order_by("-created_at")[:10]
-
-
-def waiting_list_policy(practice) -> WaitingListPolicy:
-    """The practice's policy, or the defaults (unsaved) until it saves one."""
-    return WaitingListPolicy.objects.filter(practice=practice).first() or WaitingListPolicy()

@@ -13,7 +13,7 @@ from recordaccess.core.errors import DomainError, refusals_go_to, show_on_form
 from recordaccess.intake import children, priority
 from recordaccess.intake import selectors as intake_selectors
 from recordaccess.intake.models import AccessLevel, AccessRequest, RequestStatus
-from recordaccess.intake.waiting_list import save_policy
+from recordaccess.intake.waiting_list import policy_for, save_policy
 from recordaccess.patients.flags import patient_needs_review
 from recordaccess.patients.selectors import current_flags
 from recordaccess.practices.roles import Role
@@ -260,7 +260,7 @@ def capacity_page(request: HttpRequest, ods: str) -> HttpResponse:
 
 
 def policy_edit(request: HttpRequest, ods: str) -> HttpResponse:
-    policy = selectors.waiting_list_policy(request.practice)
+    policy = policy_for(request.practice)
     form = PolicyForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():
         save_policy(actor=Actor.from_request(request), practice=request.practice, **form.cleaned_data)

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django import forms
 
-from recordaccess.dateinput import DateInputField
+from recordaccess.core.dateinput import DateInputField
 
 
 class Form(forms.Form):
