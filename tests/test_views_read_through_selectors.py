@@ -11,12 +11,14 @@ from pathlib import Path
 import recordaccess
 
 PACKAGE = Path(recordaccess.__file__).parent
-VIEW_MODULES = {"views.py", "staff_views.py", "callbacks.py"}
+VIEW_MODULES = {"views.py", "staff_views.py", "audit_views.py", "callbacks.py"}
 SHORTCUTS = {"get_object_or_404", "get_list_or_404"}
 
 
 def view_modules() -> list[Path]:
-    return sorted(p for p in PACKAGE.rglob("*.py") if p.name in VIEW_MODULES)
+    """Every module that answers a request: named for views (`views.py`, `staff_views.py`, `audit_views.py`…)
+    or Notify's callbacks."""
+    return sorted(p for p in PACKAGE.rglob("*.py") if p.name.endswith("views.py") or p.name == "callbacks.py")
 
 
 def direct_reads(path: Path) -> list[str]:
