@@ -46,8 +46,19 @@ def request_list(request: HttpRequest, ods: str) -> HttpResponse:
     )
 
 
+def _proxy_form(data=None) -> ProxyAuthorityForm:
+    """Its ids are its own: the identity form on the same page also asks for "evidence"."""
+    return ProxyAuthorityForm(data, auto_id="proxy_%s")
+
+
 def request_detail(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
-    item = _request(request, request_id)
+    return _detail_page(request, _request(request, request_id))
+
+
+def _detail_page(
+    request: HttpRequest, item: AccessRequest, identity_form=None, proxy_form=None
+) -> HttpResponse:
+    """One request; a form given here comes back with its errors for the error summary, and its values kept."""
     record_request(
         request, "request.view", object_type="access_request", object_id=item.pk, patient_id=item.patient_id
     )
@@ -57,8 +68,8 @@ def request_detail(request: HttpRequest, ods: str, request_id: int) -> HttpRespo
         {
             "item": item,
             "candidates": services.candidates_for(item) if item.match_status != MatchStatus.MATCHED else [],
-            "identity_form": IdentityForm(),
-            "proxy_form": ProxyAuthorityForm(),
+            "identity_form": identity_form or IdentityForm(),
+            "proxy_form": proxy_form or _proxy_form(),
             "checks": item.identity_checks.all(),
             "next_states": services.manual_moves(item),
             "levels": dict(AccessLevel.choices),
@@ -88,8 +99,7 @@ def request_identity(request: HttpRequest, ods: str, request_id: int) -> HttpRes
     item = _request(request, request_id)
     form = IdentityForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("staff:request", ods=ods, request_id=item.pk)
+        return _detail_page(request, item, identity_form=form)
     services.verify_identity(actor=Actor.from_request(request), request=item, **form.cleaned_data)
     messages.success(request, "Identity verification recorded.")
     return redirect("staff:request", ods=ods, request_id=item.pk)
@@ -99,10 +109,9 @@ def request_identity(request: HttpRequest, ods: str, request_id: int) -> HttpRes
 @require_POST
 def request_proxy(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
     item = _request(request, request_id)
-    form = ProxyAuthorityForm(request.POST)
+    form = _proxy_form(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("staff:request", ods=ods, request_id=item.pk)
+        return _detail_page(request, item, proxy_form=form)
     services.record_proxy_authority(actor=Actor.from_request(request), request=item, **form.cleaned_data)
     messages.success(request, f"Authority recorded: proxy access ends on {item.proxy_ends_on:%-d %B %Y}.")
     return redirect("staff:request", ods=ods, request_id=item.pk)

@@ -368,3 +368,29 @@ def test_a_kept_copy_of_identity_documents_is_readable_only_by_the_service_whate
     folders = [path.parent, *path.parent.parents]
     folders = folders[: folders.index(Path(settings.MEDIA_ROOT)) + 1]
     assert [oct(stat.S_IMODE(folder.stat().st_mode)) for folder in folders] == [oct(0o700)] * len(folders)
+
+
+def test_identity_and_authority_errors_are_in_the_error_summary_and_the_values_are_kept(
+    reception, practice, twins
+):
+    details = services.RequestDetails(
+        **{
+            **ANNE.__dict__,
+            "for_someone_else": True,
+            "requester_name": "Mary Smith",
+            "requester_relationship": "daughter",
+            "proxy_basis": "lpa",
+        }
+    )
+    saved, _ = services.submit(practice=practice, details=details, route="online", actor=Actor.system("t"))
+    services.confirm_match(actor=Actor.system("t"), request=saved, patient_id=twins[0].pk)
+    page = reception.post(
+        url("request_identity", request_id=saved.pk), {"remote": "on", "evidence": "Known to Dr Rao"}
+    ).content.decode()
+    assert "nhsuk-error-summary" in page and 'href="#method"' in page
+    assert "Known to Dr Rao</textarea>" in page and 'name="remote" type="checkbox" value="on" checked' in page
+    page = reception.post(
+        url("request_proxy", request_id=saved.pk), {"evidence": "", "competence_assessed": "on"}
+    ).content.decode()
+    assert 'href="#proxy_evidence"' in page and 'id="proxy_evidence"' in page
+    assert 'name="competence_assessed" type="checkbox" value="on" checked' in page
