@@ -19,7 +19,7 @@ from recordaccess.core.codes import normalise as normalise_code
 from recordaccess.core.codes import random_code
 from recordaccess.core.errors import DomainError
 from recordaccess.intake import acknowledge
-from recordaccess.intake.children import NHS_LOGIN_AGE, age_on
+from recordaccess.intake.children import NHS_LOGIN_AGE
 from recordaccess.intake.models import (
     AccessLevel,
     AccessRequest,
@@ -32,6 +32,7 @@ from recordaccess.intake.models import (
     Wish,
 )
 from recordaccess.intake.waiting_list import refresh
+from recordaccess.patients.cohorts import age_on
 from recordaccess.patients.models import Patient
 from recordaccess.patients.names import search_key
 from recordaccess.practices.models import Practice
