@@ -394,3 +394,28 @@ def test_identity_and_authority_errors_are_in_the_error_summary_and_the_values_a
     ).content.decode()
     assert 'href="#proxy_evidence"' in page and 'id="proxy_evidence"' in page
     assert 'name="competence_assessed" type="checkbox" value="on" checked' in page
+
+
+def test_the_key_in_form_asks_the_paper_forms_contact_needs_and_services_and_stores_them_as_online(
+    reception, practice, twins
+):
+    anne = {
+        "route": "paper", "wish": "wants_access", "given_name": "Anne", "family_name": "Smith",
+        "day": "1", "month": "5", "year": "1970", "address": "2 High St", "postcode": "ls1 4ap",
+        "mobile": "07700 900123", "access_level": "coded", "declarations": "on",
+    }  # fmt: skip
+    page = reception.post(
+        url("request_new"),
+        {**anne, "contact_by": "email", "communication_needs": "Large print", "services": ["prescriptions"]},
+    ).content.decode()
+    assert "nhsuk-error-summary" in page and 'href="#id_email"' in page
+    assert "Enter their email address, or choose another way to contact them" in page
+    assert '<option value="email" selected' in page and "Large print</textarea>" in page
+    assert 'value="prescriptions" checked' in page
+    reception.post(
+        url("request_new"),
+        {**anne, "contact_by": "letter", "communication_needs": "Large print", "services": ["prescriptions"]},
+    )
+    saved = AccessRequest.objects.get()
+    assert (saved.contact_by, saved.communication_needs) == ("letter", "Large print")
+    assert (saved.appointments, saved.prescriptions) == (False, True)
