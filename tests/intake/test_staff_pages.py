@@ -419,3 +419,9 @@ def test_the_key_in_form_asks_the_paper_forms_contact_needs_and_services_and_sto
     saved = AccessRequest.objects.get()
     assert (saved.contact_by, saved.communication_needs) == ("letter", "Large print")
     assert (saved.appointments, saved.prescriptions) == (False, True)
+
+
+def test_the_paper_form_asks_about_communication_needs_as_the_key_in_form_does(reception, practice):
+    pdf = reception.get(url("request_paper_form")).content
+    text = " ".join("".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Do you need anything to help you communicate with us?" in text
