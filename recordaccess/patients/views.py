@@ -107,7 +107,7 @@ def patient_flag_add(request: HttpRequest, ods: str, patient_id: int) -> HttpRes
 
 @require_POST
 def patient_flag_end(request: HttpRequest, ods: str, patient_id: int, flag_id: int) -> HttpResponse:
-    form = EndFlagForm(request.POST)
+    form = EndFlagForm(request.POST, auto_id=f"end-{flag_id}-%s")
     if form.is_valid():
         try:
             flag = services.end_flag(
