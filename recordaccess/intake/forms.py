@@ -396,3 +396,27 @@ class ProxyAuthorityForm(forms.Form):
     competence_assessed = forms.BooleanField(
         label="For a child aged 11 to 15: the case has been assessed (Gillick competence)", required=False
     )
+
+
+class ConsultationRequestForm(forms.Form):
+    """A request recorded in a consultation, from the patient's page: the rules are the service's
+    (`capture_in_consultation`), which names the field each refusal is about."""
+
+    wish = forms.ChoiceField(
+        label="What did they ask?",
+        choices=[
+            ("wants_access", "Wants online access"),
+            ("no_access", "Does not want online access"),
+            ("has_questions", "Has a question"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    access_level = forms.ChoiceField(
+        label="If they want access, what should they see?",
+        choices=[("", "Not asked for"), *AccessLevel.choices],
+        required=False,
+    )
+    declarations = forms.BooleanField(
+        label="We went through the declarations together and they agreed", required=False
+    )

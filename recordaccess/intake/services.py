@@ -427,11 +427,18 @@ def capture_in_consultation(
 ) -> AccessRequest:
     """A request a clinician records in a consultation: the patient's details come from the register."""
     if wish not in ("wants_access", "no_access", "has_questions"):
-        raise RequestError("Choose what they asked for.")
+        raise RequestError(errors=[("wish", "Choose what they asked for.")])
     if wish == "wants_access" and access_level not in AccessLevel.values:
-        raise RequestError("Choose what they should see.")
+        raise RequestError(errors=[("access_level", "Choose what they should see.")])
     if wish == "wants_access" and not declarations:
-        raise RequestError("Go through the declarations with them before recording a request for access.")
+        raise RequestError(
+            errors=[
+                (
+                    "declarations",
+                    "Go through the declarations with them before recording a request for access.",
+                )
+            ]
+        )
     request, _joined = submit(
         practice=patient.practice,
         details=_from_register(patient, wish=wish, access_level=access_level, declarations=declarations),

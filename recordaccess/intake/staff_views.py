@@ -12,10 +12,16 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
-from recordaccess.core.errors import refusals_go_to
+from recordaccess.core.errors import refusals_go_to, show_on_form
 from recordaccess.core.pdf import FONT, render_pdf
 from recordaccess.intake import children, selectors, services
-from recordaccess.intake.forms import DECLARATIONS, IdentityForm, ProxyAuthorityForm, StaffRequestForm
+from recordaccess.intake.forms import (
+    DECLARATIONS,
+    ConsultationRequestForm,
+    IdentityForm,
+    ProxyAuthorityForm,
+    StaffRequestForm,
+)
 from recordaccess.intake.models import AccessLevel, AccessRequest, MatchStatus, ProxyBasis, RequestStatus
 from recordaccess.patients.selectors import patient_in_practice
 
@@ -188,16 +194,24 @@ def paper_form(request: HttpRequest, ods: str) -> HttpResponse:
     )
 
 
-@refusals_go_to("staff:patient", "patient_id")
 @require_POST
 def request_capture(request: HttpRequest, ods: str, patient_id: int) -> HttpResponse:
+    """Recorded from the patient's page; a refusal comes back on a page of its own with the error summary and
+    what was chosen, since the patient's page belongs to the register below."""
     patient = patient_in_practice(request.practice, patient_id)
-    saved = services.capture_in_consultation(
-        actor=Actor.from_request(request),
-        patient=patient,
-        wish=request.POST.get("wish", ""),
-        access_level=request.POST.get("access_level", ""),
-        declarations=request.POST.get("declarations") == "on",
+    form = ConsultationRequestForm(request.POST, auto_id="capture-%s")
+    if form.is_valid():
+        try:
+            saved = services.capture_in_consultation(
+                actor=Actor.from_request(request), patient=patient, **form.cleaned_data
+            )
+            messages.success(request, f"Request recorded: reference {saved.reference_display}.")
+            return redirect("staff:request", ods=ods, request_id=saved.pk)
+        except services.RequestError as error:
+            show_on_form(form, error)
+    record_request(
+        request, "patient.view", object_type="patient", object_id=patient.pk, patient_id=patient.pk
     )
-    messages.success(request, f"Request recorded: reference {saved.reference_display}.")
-    return redirect("staff:request", ods=ods, request_id=saved.pk)
+    return render(
+        request, "intake/staff/request_capture.jinja", {"patient": patient, "form": form}, status=400
+    )

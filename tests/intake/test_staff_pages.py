@@ -425,3 +425,14 @@ def test_the_paper_form_asks_about_communication_needs_as_the_key_in_form_does(r
     pdf = reception.get(url("request_paper_form")).content
     text = " ".join("".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Do you need anything to help you communicate with us?" in text
+
+
+def test_a_consultation_request_refused_comes_back_in_the_error_summary_with_what_was_chosen(
+    client, practice, twins
+):
+    factories.sign_in(client, factories.staff(practice, Role.REVIEWER, "dr.shah"))
+    capture = url("request_capture", patient_id=twins[0].pk)
+    page = client.post(capture, {"wish": "wants_access", "access_level": "coded"}).content.decode()
+    assert "nhsuk-error-summary" in page and 'href="#capture-declarations"' in page
+    assert 'value="wants_access" checked' in page and '<option value="coded" selected' in page
+    assert not AccessRequest.objects.exists()
