@@ -15,14 +15,11 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from recordaccess.intake.models import Wish
+from recordaccess.patients.cohorts import age_on
 
 NHS_LOGIN_AGE = 13  # NHS login accounts start at 13
 PARENTS_DECIDE_UNTIL = 11
 OWN_ACCESS_AGE = 16
-
-
-def age_on(born: datetime.date, day: datetime.date) -> int:
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 @dataclass(frozen=True)

@@ -130,12 +130,15 @@ class NhsNumberForm(CheckedForm):
     checks = {"nhs_number": validation.optional_nhs_number}
 
 
+CONTACT_BY = [("sms", "Text message"), ("email", "Email"), ("phone", "Phone call"), ("letter", "Letter")]
+
+
 class ContactForm(CheckedForm):
     mobile = forms.CharField(label="UK mobile number", required=False)
     email = forms.CharField(label="Email address", required=False)
     contact_by = forms.ChoiceField(
         label="How should we contact you?",
-        choices=[("sms", "Text message"), ("email", "Email"), ("phone", "Phone call"), ("letter", "Letter")],
+        choices=CONTACT_BY,
         widget=forms.RadioSelect,
         error_messages={"required": "Select how we should contact you"},
     )
@@ -233,9 +236,27 @@ class StaffRequestForm(CheckedForm):
     nhs_number = forms.CharField(label="NHS number (optional)", required=False)
     mobile = forms.CharField(label="Mobile (optional)", required=False)
     email = forms.CharField(label="Email (optional)", required=False)
+    contact_by = forms.ChoiceField(
+        label="How should we contact them?",
+        choices=[("", "As their details allow (text, else email, else letter)"), *CONTACT_BY],
+        required=False,
+        help_text="The paper form's “You may contact me by” boxes, or what they told you.",
+    )
+    communication_needs = forms.CharField(
+        label="Anything to help them communicate with us (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example, large print, easy read, British Sign Language or an interpreter",
+    )
     access_level = forms.ChoiceField(
         label="What would they like to see? (if they want access)",
         choices=[("", "Not asked for"), *AccessLevel.choices],
+        required=False,
+    )
+    services = forms.MultipleChoiceField(
+        label="Online services they also ticked (optional)",
+        choices=AccessForm.base_fields["services"].choices,
+        widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     question = forms.CharField(
@@ -261,6 +282,7 @@ class StaffRequestForm(CheckedForm):
         "mobile": validation.optional_mobile,
         "email": validation.optional_email,
         "question": lambda v: validation.text(v, limit=2000, what="the question"),
+        "communication_needs": lambda v: validation.text(v, limit=1000, what="their communication needs"),
     }
 
     def clean(self):
@@ -274,7 +296,16 @@ class StaffRequestForm(CheckedForm):
         if wish == "has_questions" and not cleaned.get("question"):
             self.add_error("question", "Enter their question")
         self._check_proxy(cleaned)
+        self._check_contact(cleaned)
         return cleaned
+
+    def _check_contact(self, cleaned) -> None:
+        """The online form's rule: a way of contacting them needs its number or address."""
+        by = cleaned.get("contact_by")
+        if by in ("sms", "phone") and "mobile" not in self.errors and not cleaned.get("mobile"):
+            self.add_error("mobile", "Enter their UK mobile number, or choose another way to contact them")
+        if by == "email" and "email" not in self.errors and not cleaned.get("email"):
+            self.add_error("email", "Enter their email address, or choose another way to contact them")
 
     def _check_proxy(self, cleaned) -> None:
         name, relationship = cleaned.get("requester_name", ""), cleaned.get("requester_relationship", "")
@@ -307,8 +338,11 @@ class StaffRequestForm(CheckedForm):
             nhs_number=d["nhs_number"],
             mobile=d["mobile"],
             email=d["email"],
-            contact_by="sms" if d["mobile"] else ("email" if d["email"] else "letter"),
+            contact_by=d["contact_by"] or ("sms" if d["mobile"] else ("email" if d["email"] else "letter")),
+            communication_needs=d["communication_needs"],
             access_level=d["access_level"] if d["wish"] == "wants_access" else "",
+            appointments="appointments" in d["services"] and d["wish"] == "wants_access",
+            prescriptions="prescriptions" in d["services"] and d["wish"] == "wants_access",
             question=d["question"],
             declarations=bool(d["declarations"]),
             for_someone_else=bool(d["proxy_basis"]),
@@ -361,4 +395,28 @@ class ProxyAuthorityForm(forms.Form):
     )
     competence_assessed = forms.BooleanField(
         label="For a child aged 11 to 15: the case has been assessed (Gillick competence)", required=False
+    )
+
+
+class ConsultationRequestForm(forms.Form):
+    """A request recorded in a consultation, from the patient's page: the rules are the service's
+    (`capture_in_consultation`), which names the field each refusal is about."""
+
+    wish = forms.ChoiceField(
+        label="What did they ask?",
+        choices=[
+            ("wants_access", "Wants online access"),
+            ("no_access", "Does not want online access"),
+            ("has_questions", "Has a question"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    access_level = forms.ChoiceField(
+        label="If they want access, what should they see?",
+        choices=[("", "Not asked for"), *AccessLevel.choices],
+        required=False,
+    )
+    declarations = forms.BooleanField(
+        label="We went through the declarations together and they agreed", required=False
     )

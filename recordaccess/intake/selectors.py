@@ -47,3 +47,13 @@ def request_list(practice, show: str) -> tuple[dict[str, int], int, QuerySet[Acc
     elif show == "needs_matching":
         chosen = chosen.filter(match_status=MatchStatus.NEEDS_STAFF)
     return counts, needs_matching, chosen.select_related("patient")
+
+
+def audit_names(sender, *, practice, wanted: dict, **kwargs) -> dict:
+    """Each request named by its reference on the audit trail's page (`practices.signals.audit_names`), only of
+    this practice."""
+    ids = [int(i) for i in wanted.get("access_request", ()) if str(i).isdigit()]
+    return {
+        ("access_request", str(r.pk)): r.reference_display
+        for r in AccessRequest.objects.filter(practice=practice, pk__in=ids).only("pk", "reference")
+    }

@@ -19,7 +19,7 @@ from recordaccess.core.codes import normalise as normalise_code
 from recordaccess.core.codes import random_code
 from recordaccess.core.errors import DomainError
 from recordaccess.intake import acknowledge
-from recordaccess.intake.children import NHS_LOGIN_AGE, age_on
+from recordaccess.intake.children import NHS_LOGIN_AGE
 from recordaccess.intake.models import (
     AccessLevel,
     AccessRequest,
@@ -32,6 +32,7 @@ from recordaccess.intake.models import (
     Wish,
 )
 from recordaccess.intake.waiting_list import refresh
+from recordaccess.patients.cohorts import age_on
 from recordaccess.patients.models import Patient
 from recordaccess.patients.names import search_key
 from recordaccess.practices.models import Practice
@@ -426,11 +427,18 @@ def capture_in_consultation(
 ) -> AccessRequest:
     """A request a clinician records in a consultation: the patient's details come from the register."""
     if wish not in ("wants_access", "no_access", "has_questions"):
-        raise RequestError("Choose what they asked for.")
+        raise RequestError(errors=[("wish", "Choose what they asked for.")])
     if wish == "wants_access" and access_level not in AccessLevel.values:
-        raise RequestError("Choose what they should see.")
+        raise RequestError(errors=[("access_level", "Choose what they should see.")])
     if wish == "wants_access" and not declarations:
-        raise RequestError("Go through the declarations with them before recording a request for access.")
+        raise RequestError(
+            errors=[
+                (
+                    "declarations",
+                    "Go through the declarations with them before recording a request for access.",
+                )
+            ]
+        )
     request, _joined = submit(
         practice=patient.practice,
         details=_from_register(patient, wish=wish, access_level=access_level, declarations=declarations),

@@ -12,10 +12,16 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
-from recordaccess.core.errors import refusals_go_to
+from recordaccess.core.errors import refusals_go_to, show_on_form
 from recordaccess.core.pdf import FONT, render_pdf
 from recordaccess.intake import children, selectors, services
-from recordaccess.intake.forms import DECLARATIONS, IdentityForm, ProxyAuthorityForm, StaffRequestForm
+from recordaccess.intake.forms import (
+    DECLARATIONS,
+    ConsultationRequestForm,
+    IdentityForm,
+    ProxyAuthorityForm,
+    StaffRequestForm,
+)
 from recordaccess.intake.models import AccessLevel, AccessRequest, MatchStatus, ProxyBasis, RequestStatus
 from recordaccess.patients.selectors import patient_in_practice
 
@@ -46,8 +52,19 @@ def request_list(request: HttpRequest, ods: str) -> HttpResponse:
     )
 
 
+def _proxy_form(data=None) -> ProxyAuthorityForm:
+    """Its ids are its own: the identity form on the same page also asks for "evidence"."""
+    return ProxyAuthorityForm(data, auto_id="proxy_%s")
+
+
 def request_detail(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
-    item = _request(request, request_id)
+    return _detail_page(request, _request(request, request_id))
+
+
+def _detail_page(
+    request: HttpRequest, item: AccessRequest, identity_form=None, proxy_form=None
+) -> HttpResponse:
+    """One request; a form given here comes back with its errors for the error summary, and its values kept."""
     record_request(
         request, "request.view", object_type="access_request", object_id=item.pk, patient_id=item.patient_id
     )
@@ -57,8 +74,8 @@ def request_detail(request: HttpRequest, ods: str, request_id: int) -> HttpRespo
         {
             "item": item,
             "candidates": services.candidates_for(item) if item.match_status != MatchStatus.MATCHED else [],
-            "identity_form": IdentityForm(),
-            "proxy_form": ProxyAuthorityForm(),
+            "identity_form": identity_form or IdentityForm(),
+            "proxy_form": proxy_form or _proxy_form(),
             "checks": item.identity_checks.all(),
             "next_states": services.manual_moves(item),
             "levels": dict(AccessLevel.choices),
@@ -88,8 +105,7 @@ def request_identity(request: HttpRequest, ods: str, request_id: int) -> HttpRes
     item = _request(request, request_id)
     form = IdentityForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("staff:request", ods=ods, request_id=item.pk)
+        return _detail_page(request, item, identity_form=form)
     services.verify_identity(actor=Actor.from_request(request), request=item, **form.cleaned_data)
     messages.success(request, "Identity verification recorded.")
     return redirect("staff:request", ods=ods, request_id=item.pk)
@@ -99,10 +115,9 @@ def request_identity(request: HttpRequest, ods: str, request_id: int) -> HttpRes
 @require_POST
 def request_proxy(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
     item = _request(request, request_id)
-    form = ProxyAuthorityForm(request.POST)
+    form = _proxy_form(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("staff:request", ods=ods, request_id=item.pk)
+        return _detail_page(request, item, proxy_form=form)
     services.record_proxy_authority(actor=Actor.from_request(request), request=item, **form.cleaned_data)
     messages.success(request, f"Authority recorded: proxy access ends on {item.proxy_ends_on:%-d %B %Y}.")
     return redirect("staff:request", ods=ods, request_id=item.pk)
@@ -179,16 +194,24 @@ def paper_form(request: HttpRequest, ods: str) -> HttpResponse:
     )
 
 
-@refusals_go_to("staff:patient", "patient_id")
 @require_POST
 def request_capture(request: HttpRequest, ods: str, patient_id: int) -> HttpResponse:
+    """Recorded from the patient's page; a refusal comes back on a page of its own with the error summary and
+    what was chosen, since the patient's page belongs to the register below."""
     patient = patient_in_practice(request.practice, patient_id)
-    saved = services.capture_in_consultation(
-        actor=Actor.from_request(request),
-        patient=patient,
-        wish=request.POST.get("wish", ""),
-        access_level=request.POST.get("access_level", ""),
-        declarations=request.POST.get("declarations") == "on",
+    form = ConsultationRequestForm(request.POST, auto_id="capture-%s")
+    if form.is_valid():
+        try:
+            saved = services.capture_in_consultation(
+                actor=Actor.from_request(request), patient=patient, **form.cleaned_data
+            )
+            messages.success(request, f"Request recorded: reference {saved.reference_display}.")
+            return redirect("staff:request", ods=ods, request_id=saved.pk)
+        except services.RequestError as error:
+            show_on_form(form, error)
+    record_request(
+        request, "patient.view", object_type="patient", object_id=patient.pk, patient_id=patient.pk
     )
-    messages.success(request, f"Request recorded: reference {saved.reference_display}.")
-    return redirect("staff:request", ods=ods, request_id=saved.pk)
+    return render(
+        request, "intake/staff/request_capture.jinja", {"patient": patient, "form": form}, status=400
+    )

@@ -125,6 +125,17 @@ def sample_values(practice, base_url: str) -> dict[str, str]:
     }
 
 
+def poster_values(practice, base_url: str) -> dict[str, str]:
+    """The placeholders for a poster, which is read on a wall, not clicked: every link is the practice's start
+    page (short, and it lists the resources and names the DPIA), and resources are named by title alone."""
+    values = sample_values(practice, base_url)
+    start = values["request link"]
+    return values | {
+        "DPIA link": start,
+        "resources": "\n".join(f"- {r.title}" for r in practice.resources.all()),
+    }
+
+
 def preview_patient(practice, number: str):
     """The practice's patient with this NHS number, for a preview with their details; None if there is none."""
     from recordaccess.core import nhs_number

@@ -299,7 +299,7 @@ def template_use(request: HttpRequest, ods: str, template_id: int) -> HttpRespon
 @refusals_go_to("staff:template_use", "template_id")
 def template_poster(request: HttpRequest, ods: str, template_id: int) -> HttpResponse:
     template = _approved_template(request, template_id, channel="poster")
-    values = selectors.sample_values(request.practice, settings.PUBLIC_BASE_URL)
+    values = selectors.poster_values(request.practice, settings.PUBLIC_BASE_URL)
     return HttpResponse(
         poster_pdf(request.practice, template, values),
         content_type="application/pdf",

@@ -16,6 +16,11 @@ from recordaccess.patients.models import AccessStatus, Flag, FlagKind, Patient, 
 ANY, YES, NO = "", "yes", "no"
 
 
+def age_on(born: datetime.date, day: datetime.date) -> int:
+    """A person's age in whole years on a day (their birthday counts from its morning)."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
 def years_before(day: datetime.date, years: int) -> datetime.date:
     try:
         return day.replace(year=day.year - years)

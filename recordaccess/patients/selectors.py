@@ -108,3 +108,24 @@ def written_format_for(patient: Patient) -> str:
     return written_format(
         patient.flags.current().filter(kind__in=COMMUNICATION_KINDS).values_list("kind", "code")
     )
+
+
+def _ids(wanted: dict, object_type: str) -> list[int]:
+    return [int(i) for i in wanted.get(object_type, ()) if str(i).isdigit()]
+
+
+def audit_names(sender, *, practice, wanted: dict, **kwargs) -> dict:
+    """Names for the audit trail's page (`practices.signals.audit_names`): each patient as "SMITH, Anne
+    (943 476 5919)" and each cohort by its name, only of this practice."""
+    names = {
+        (
+            "patient",
+            str(p.pk),
+        ): f"{p.family_name.upper()}, {p.given_name} ({nhs_number.formatted(p.nhs_number)})"
+        for p in Patient.objects.filter(practice=practice, pk__in=_ids(wanted, "patient"))
+    }
+    names.update(
+        (("cohort", str(c.pk)), c.name)
+        for c in Cohort.objects.filter(practice=practice, pk__in=_ids(wanted, "cohort"))
+    )
+    return names

@@ -51,6 +51,9 @@ urlpatterns = [
     staff_page("cohorts/count/", views.cohort_count, "cohort_count", allow=PATIENT_DATA_ROLES),
     staff_page("cohorts/<int:cohort_id>/", views.cohort_edit, "cohort", allow=PATIENT_DATA_ROLES),
     staff_page(
+        "cohorts/<int:cohort_id>/patients/", views.cohort_members, "cohort_members", allow=PATIENT_DATA_ROLES
+    ),
+    staff_page(
         "cohorts/<int:cohort_id>/delete/", views.cohort_delete, "cohort_delete", allow=PATIENT_DATA_ROLES
     ),
     staff_page(

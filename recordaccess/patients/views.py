@@ -3,15 +3,17 @@
 from pathlib import Path
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
 from recordaccess.core.errors import refusals_go_to, show_on_form
 from recordaccess.core.privatefiles import open_private
 from recordaccess.patients import selectors, services
-from recordaccess.patients.cohorts import CohortFilters, cohort_patients
+from recordaccess.patients.cohorts import CohortFilters, age_on, cohort_patients
 from recordaccess.patients.flags import patient_needs_review
 from recordaccess.patients.forms import CohortForm, EndFlagForm, FlagForm, RegisterUploadForm
 from recordaccess.patients.models import COMMUNICATION_KINDS, RISK_KINDS, ImportStatus, RegisterImport
@@ -105,7 +107,7 @@ def patient_flag_add(request: HttpRequest, ods: str, patient_id: int) -> HttpRes
 
 @require_POST
 def patient_flag_end(request: HttpRequest, ods: str, patient_id: int, flag_id: int) -> HttpResponse:
-    form = EndFlagForm(request.POST)
+    form = EndFlagForm(request.POST, auto_id=f"end-{flag_id}-%s")
     if form.is_valid():
         try:
             flag = services.end_flag(
@@ -154,6 +156,33 @@ def cohort_edit(request: HttpRequest, ods: str, cohort_id: int | None = None) ->
         filters = form.filters()
     count = cohort_patients(request.practice, filters or CohortFilters()).count()
     return render(request, "patients/cohort_edit.jinja", {"form": form, "cohort": cohort, "count": count})
+
+
+def cohort_members(request: HttpRequest, ods: str, cohort_id: int) -> HttpResponse:
+    """Who is in a cohort today, 25 to a page, so a weekly check can name them; each page shown is audited with
+    the patients on it."""
+    cohort = selectors.cohort_for_practice(request.practice, cohort_id)
+    today = timezone.localdate()
+    members = cohort_patients(request.practice, CohortFilters.from_dict(cohort.filters), today=today)
+    page = Paginator(
+        members.order_by("family_name", "given_name", "pk").prefetch_related("flags"), 25
+    ).get_page(request.GET.get("page"))
+    record_request(
+        request,
+        "cohort.patients_view",
+        object_type="cohort",
+        object_id=cohort.pk,
+        detail={"page": page.number, "patient_ids": [p.pk for p in page]},
+    )
+    rows = [
+        {
+            "patient": p,
+            "age": age_on(p.date_of_birth, today) if p.date_of_birth else None,
+            "flags": [f.term for f in p.flags.all() if f.ended_on is None],
+        }
+        for p in page
+    ]
+    return render(request, "patients/cohort_members.jinja", {"cohort": cohort, "page": page, "rows": rows})
 
 
 def cohort_count(request: HttpRequest, ods: str) -> JsonResponse:

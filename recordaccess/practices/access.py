@@ -164,3 +164,10 @@ def layout_context(request: HttpRequest) -> dict:
         for menu in Menu:
             context[menu.value] = _links(menu, role, membership.practice.ods_code, current)
     return context
+
+
+def pages_lost(current: Role, new: Role) -> list[str]:
+    """The staff menu's pages a role change takes away, by their menu names: what a person is told before they
+    change their own role, so nobody locks themselves out by surprise."""
+    items = sorted(_menus[Menu.STAFF].items(), key=lambda declared: declared[1].position)
+    return [item.text for name, item in items if allows(name, current) and not allows(name, new)]

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from recordaccess.audit import selectors
 from recordaccess.audit.services import record_request
 from recordaccess.practices.audit_forms import AuditSearchForm
+from recordaccess.practices.audit_words import name_entries
 from recordaccess.practices.selectors import practice_staff
 
 
@@ -42,5 +43,11 @@ def audit_search(request: HttpRequest, ods: str) -> HttpResponse:
     return render(
         request,
         "practices/audit_search.jinja",
-        {"form": form, "page": page, "patient_unknown": patient_unknown, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": name_entries(practice, page) if page else [],
+            "patient_unknown": patient_unknown,
+            "query": query.urlencode(),
+        },
     )

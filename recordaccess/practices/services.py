@@ -345,13 +345,21 @@ def _keep_an_administrator(practice: Practice, membership: Membership) -> None:
         )
 
 
-@transaction.atomic
-def change_role(*, actor: Actor, practice: Practice, user_id: int, role: str) -> Membership:
+def check_role_change(*, practice: Practice, user_id: int, role: str) -> Membership:
+    """Refuse a role change that cannot be made (an unknown role, or the last administrator's), before anyone is
+    asked to confirm it; the member's membership as it is now, if it can."""
     if role not in Role.values:
         raise PracticeError(f"Unknown role {role!r}.")
     membership = _membership(practice, user_id)
     if role != membership.role:
         _keep_an_administrator(practice, membership)
+    return membership
+
+
+@transaction.atomic
+def change_role(*, actor: Actor, practice: Practice, user_id: int, role: str) -> Membership:
+    membership = check_role_change(practice=practice, user_id=user_id, role=role)
+    if role != membership.role:
         old = membership.role
         membership.role = role
         membership.save(update_fields=["role"])

@@ -18,6 +18,7 @@ from recordaccess.audit.services import Actor, record, record_request
 from recordaccess.core.errors import refusals_go_to, show_on_form
 from recordaccess.core.network import client_address
 from recordaccess.practices import selectors, services
+from recordaccess.practices.access import pages_lost
 from recordaccess.practices.forms import (
     AddStaffForm,
     DpiaForm,
@@ -30,6 +31,7 @@ from recordaccess.practices.forms import (
     TokenForm,
 )
 from recordaccess.practices.readiness import missing_before_patients
+from recordaccess.practices.roles import Role
 
 
 def _next_url(request: HttpRequest, default: str = "staff:home"):
@@ -226,11 +228,14 @@ def _field_named_in(error: Exception, fields: tuple[str, ...]) -> str | None:
     return next((name for name in fields if name in text), None)
 
 
-def _staff_page(request: HttpRequest, form=None, invite_form=None) -> HttpResponse:
+def _staff_page(request: HttpRequest, form=None, invite_form=None, action_form=None) -> HttpResponse:
+    """The staff page; a form given here comes back with its errors, for the error summary, and keeps its values.
+    `action_form` is one member's row (a role or a password) whose field ids name that member."""
     return render(
         request,
         "practices/staff.jinja",
         {
+            "action_form": action_form,
             "form": form if form is not None else AddStaffForm(),
             "invite_form": invite_form if invite_form is not None else InviteStaffForm(),
             "members": selectors.staff_overview(request.practice, viewer_id=request.user.pk),
@@ -315,6 +320,27 @@ STAFF_ACTIONS = {
 }
 
 
+def _gives_up_administration(request: HttpRequest, user_id: int, role: str) -> bool:
+    return user_id == request.user.pk and request.membership.role == Role.ADMINISTRATOR != role
+
+
+def _confirm_own_role(request: HttpRequest, user_id: int, role: str) -> HttpResponse:
+    """An administrator changing their own role is asked first, on a page of its own, what they will lose: the
+    change takes effect at once and only another administrator can undo it. The last administrator is refused
+    here, before being asked."""
+    services.check_role_change(practice=request.practice, user_id=user_id, role=role)
+    return render(
+        request,
+        "practices/role_confirm.jinja",
+        {
+            "user_id": user_id,
+            "role": role,
+            "role_label": Role(role).label,
+            "lost": pages_lost(Role.ADMINISTRATOR, Role(role)),
+        },
+    )
+
+
 @refusals_go_to("staff:staff")
 @require_POST
 def staff_action(request: HttpRequest, ods: str, user_id: int, action: str) -> HttpResponse:
@@ -323,16 +349,19 @@ def staff_action(request: HttpRequest, ods: str, user_id: int, action: str) -> H
     service_name, done = STAFF_ACTIONS[action]
     extra = {}
     if action == "role":
-        form = RoleForm(request.POST)
+        form = RoleForm(request.POST, auto_id=f"member-{user_id}-%s")
         if not form.is_valid():
-            messages.error(request, "Choose a role.")
-            return redirect("staff:staff", ods=ods)
+            return _staff_page(request, action_form=form)
         extra["role"] = form.cleaned_data["role"]
+        if (
+            _gives_up_administration(request, user_id, extra["role"])
+            and request.POST.get("confirmed") != "yes"
+        ):
+            return _confirm_own_role(request, user_id, extra["role"])
     if action == "password":
-        form = PasswordForm(request.POST)
+        form = PasswordForm(request.POST, auto_id=f"%s-{user_id}")
         if not form.is_valid():
-            messages.error(request, "Enter a temporary password.")
-            return redirect("staff:staff", ods=ods)
+            return _staff_page(request, action_form=form)
         extra["password"] = form.cleaned_data["password"]
     emailed = getattr(services, service_name)(
         actor=Actor.from_request(request), practice=request.practice, user_id=user_id, **extra

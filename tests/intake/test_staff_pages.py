@@ -368,3 +368,71 @@ def test_a_kept_copy_of_identity_documents_is_readable_only_by_the_service_whate
     folders = [path.parent, *path.parent.parents]
     folders = folders[: folders.index(Path(settings.MEDIA_ROOT)) + 1]
     assert [oct(stat.S_IMODE(folder.stat().st_mode)) for folder in folders] == [oct(0o700)] * len(folders)
+
+
+def test_identity_and_authority_errors_are_in_the_error_summary_and_the_values_are_kept(
+    reception, practice, twins
+):
+    details = services.RequestDetails(
+        **{
+            **ANNE.__dict__,
+            "for_someone_else": True,
+            "requester_name": "Mary Smith",
+            "requester_relationship": "daughter",
+            "proxy_basis": "lpa",
+        }
+    )
+    saved, _ = services.submit(practice=practice, details=details, route="online", actor=Actor.system("t"))
+    services.confirm_match(actor=Actor.system("t"), request=saved, patient_id=twins[0].pk)
+    page = reception.post(
+        url("request_identity", request_id=saved.pk), {"remote": "on", "evidence": "Known to Dr Rao"}
+    ).content.decode()
+    assert "nhsuk-error-summary" in page and 'href="#method"' in page
+    assert "Known to Dr Rao</textarea>" in page and 'name="remote" type="checkbox" value="on" checked' in page
+    page = reception.post(
+        url("request_proxy", request_id=saved.pk), {"evidence": "", "competence_assessed": "on"}
+    ).content.decode()
+    assert 'href="#proxy_evidence"' in page and 'id="proxy_evidence"' in page
+    assert 'name="competence_assessed" type="checkbox" value="on" checked' in page
+
+
+def test_the_key_in_form_asks_the_paper_forms_contact_needs_and_services_and_stores_them_as_online(
+    reception, practice, twins
+):
+    anne = {
+        "route": "paper", "wish": "wants_access", "given_name": "Anne", "family_name": "Smith",
+        "day": "1", "month": "5", "year": "1970", "address": "2 High St", "postcode": "ls1 4ap",
+        "mobile": "07700 900123", "access_level": "coded", "declarations": "on",
+    }  # fmt: skip
+    page = reception.post(
+        url("request_new"),
+        {**anne, "contact_by": "email", "communication_needs": "Large print", "services": ["prescriptions"]},
+    ).content.decode()
+    assert "nhsuk-error-summary" in page and 'href="#id_email"' in page
+    assert "Enter their email address, or choose another way to contact them" in page
+    assert '<option value="email" selected' in page and "Large print</textarea>" in page
+    assert 'value="prescriptions" checked' in page
+    reception.post(
+        url("request_new"),
+        {**anne, "contact_by": "letter", "communication_needs": "Large print", "services": ["prescriptions"]},
+    )
+    saved = AccessRequest.objects.get()
+    assert (saved.contact_by, saved.communication_needs) == ("letter", "Large print")
+    assert (saved.appointments, saved.prescriptions) == (False, True)
+
+
+def test_the_paper_form_asks_about_communication_needs_as_the_key_in_form_does(reception, practice):
+    pdf = reception.get(url("request_paper_form")).content
+    text = " ".join("".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Do you need anything to help you communicate with us?" in text
+
+
+def test_a_consultation_request_refused_comes_back_in_the_error_summary_with_what_was_chosen(
+    client, practice, twins
+):
+    factories.sign_in(client, factories.staff(practice, Role.REVIEWER, "dr.shah"))
+    capture = url("request_capture", patient_id=twins[0].pk)
+    page = client.post(capture, {"wish": "wants_access", "access_level": "coded"}).content.decode()
+    assert "nhsuk-error-summary" in page and 'href="#capture-declarations"' in page
+    assert 'value="wants_access" checked' in page and '<option value="coded" selected' in page
+    assert not AccessRequest.objects.exists()

@@ -106,3 +106,41 @@ def test_the_snippet_page_gives_the_text_to_paste_with_the_resources_link(admin,
     page = use_page(admin, practice, "snippet")
     assert "Paste this into your newsletter" in page and 'id="snippet-text"' in page
     assert "NHS help: https://riverside.example/p/A81001/" in page
+
+
+def test_the_poster_fills_one_a4_page_with_a_qr_code_and_prints_no_long_address(
+    admin, practice, settings, monkeypatch
+):
+    """Issue 13: the poster printed the resources' long addresses and left half the page empty."""
+    from weasyprint import CSS  # noqa: F401 - WeasyPrint is what lays the poster out
+
+    from recordaccess.core import pdf as core_pdf
+    from recordaccess.outreach.letters import qr_svg
+
+    settings.PUBLIC_BASE_URL = "https://riverside.example"
+    practice.resources.create(
+        title="NHS App help", url="https://www.nhs.uk/nhs-app/nhs-app-help-and-support/"
+    )
+    template = announcement(practice, "poster")
+    seen = []
+    document = core_pdf.document
+    monkeypatch.setattr(core_pdf, "document", lambda html: seen.append(html) or document(html))
+    pdf = admin.get(
+        reverse("staff:template_poster", kwargs={"ods": practice.ods_code, "template_id": template.pk})
+    ).content
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 1
+    text = "".join(reader.pages[0].extract_text().split())
+    assert "https://riverside.example/p/A81001/" in text and "NHSApphelp" in text
+    assert "nhs-app-help-and-support" not in text
+    assert qr_svg("https://riverside.example/p/A81001/") in seen[0]
+    page = document(seen[0]).render().pages[0]
+    foot = next(
+        box
+        for box in page._page_box.descendants()
+        if getattr(box, "element", None) is not None and box.element.get("class") == "foot"
+    )
+    mm = 96 / 25.4
+    bottom = (foot.position_y + foot.margin_height()) / mm
+    assert bottom > 297 - 15 - 2  # the QR code's panel sits on the bottom margin: no half-empty page
+    assert foot.margin_height() / mm > 80  # and the code is big enough to scan from a chair

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from recordaccess.audit.models import AuditEntry
 from recordaccess.core.nhs_number import check_digit
-from recordaccess.patients.cohorts import CohortFilters, cohort_patients, years_before
+from recordaccess.patients.cohorts import CohortFilters, age_on, cohort_patients, years_before
 from recordaccess.patients.models import Cohort, Flag, FlagKind, Patient
 from recordaccess.practices.roles import Role
 from tests import factories
@@ -220,3 +220,35 @@ def test_needs_enhanced_review_now_reads_the_codes_by_date(practice, register):
         )
     assert names(practice, needs_review="yes") == ["adult"]
     assert names(practice, needs_review="no") == ["old", "sixteen_today"]
+
+
+def test_a_cohort_lists_its_patients_paged_with_nhs_number_age_and_flags_and_the_view_is_audited(
+    staff, practice, register
+):
+    Flag.objects.create(
+        patient=register["adult"], kind=FlagKind.SAFEGUARDING_ADULT, code="417430008", term="Adult at risk"
+    )
+    for n in range(25):
+        person(practice, f"extra{n:02d}", datetime.date(1990, 6, 15))
+    cohort = Cohort.objects.create(practice=practice, name="Everyone", filters={}, created_by="x")
+    url = reverse("staff:cohort_members", kwargs={"ods": practice.ods_code, "cohort_id": cohort.pk})
+    first = staff.get(url).content.decode()
+    adult = register["adult"]
+    nhs = adult.nhs_number
+    assert f"{nhs[:3]} {nhs[3:6]} {nhs[6:]}" in first and "Adult at risk" in first
+    ages = {age_on(adult.date_of_birth, timezone.localdate() + datetime.timedelta(days=d)) for d in (-1, 0)}
+    assert "TEST, adult" in first and any(f">{age}<" in first for age in ages)
+    assert "page 1 of 2" in first and "?page=2" in first
+    ids = json.loads(AuditEntry.objects.get(action="cohort.patients_view").detail)["patient_ids"]
+    assert adult.pk in ids and len(ids) == 25
+    second = staff.get(url, {"page": 2}).content.decode()
+    assert second.count('id="cohort-members"') == 1 and "TEST, adult" not in second
+    assert (
+        "Everyone" in staff.get(reverse("staff:cohorts", kwargs={"ods": practice.ods_code})).content.decode()
+    )
+
+
+def test_the_patients_of_another_practices_cohort_are_not_found(staff, practice, other_practice):
+    theirs = Cohort.objects.create(practice=other_practice, name="Theirs", filters={}, created_by="x")
+    url = reverse("staff:cohort_members", kwargs={"ods": practice.ods_code, "cohort_id": theirs.pk})
+    assert staff.get(url).status_code == 404

@@ -137,3 +137,19 @@ def test_the_page_warns_of_enhanced_review_by_the_same_answer_as_the_decision(cl
     assert "Enhanced review before online access" not in page and "no longer applies" in page
     add(patient, REVIEW, datetime.date(2025, 1, 1))
     assert "Enhanced review before online access" in client.get(page_url).content.decode()
+
+
+def test_flag_errors_are_in_the_error_summary_at_the_top_linked_to_their_field(client, practice, patient):
+    add_url = reverse("staff:patient_flag_add", kwargs={"ods": "A81001", "patient_id": patient.pk})
+    factories.sign_in(client, factories.staff(practice, Role.REVIEWER, "dr-jones"))
+    page = client.post(add_url, {"code": VICTIM, "recorded_on": "", "reason": "Disclosed"}).content.decode()
+    assert page.index("nhsuk-error-summary") < page.index("<h1")
+    assert f'<option value="{VICTIM}" selected' in page and "Disclosed</textarea>" in page
+    client.post(add_url, {"code": VICTIM, "recorded_on": "2025-06-01", "reason": "Disclosed"})
+    flag = Flag.objects.get(patient=patient)
+    end_url = reverse(
+        "staff:patient_flag_end", kwargs={"ods": "A81001", "patient_id": patient.pk, "flag_id": flag.pk}
+    )
+    page = client.post(end_url, {"end_reason": ""}).content.decode()
+    assert page.index("nhsuk-error-summary") < page.index("<h1")
+    assert f'href="#end-{flag.pk}-end_reason"' in page and f'id="end-{flag.pk}-end_reason"' in page

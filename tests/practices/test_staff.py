@@ -177,3 +177,30 @@ def test_an_unknown_action_is_not_found(admin_client, admin, practice):
         )
     )
     assert response.status_code == 404
+
+
+def test_an_administrator_changing_their_own_role_is_asked_first_and_told_what_they_lose(
+    admin_client, admin, practice
+):
+    factories.staff(practice, Role.ADMINISTRATOR)
+    page = _action(admin_client, practice, admin, "role", role="observer").content.decode()
+    assert "Are you sure you want to stop being an administrator?" in page
+    assert "What you will lose" in page and "Staff" in page
+    assert Membership.objects.get(user=admin).role == Role.ADMINISTRATOR
+    _action(admin_client, practice, admin, "role", role="observer", confirmed="yes")
+    assert Membership.objects.get(user=admin).role == Role.OBSERVER
+
+
+def test_the_last_administrator_is_refused_before_being_asked(admin_client, admin, practice):
+    page = _action(admin_client, practice, admin, "role", role="observer").content.decode()
+    assert "A practice needs at least one administrator" in page
+    assert "Are you sure" not in page
+    assert Membership.objects.get(user=admin).role == Role.ADMINISTRATOR
+
+
+def test_a_role_or_password_left_out_is_shown_in_the_error_summary_linked_to_the_row(admin_client, practice):
+    reviewer = factories.staff(practice, Role.REVIEWER)
+    page = _action(admin_client, practice, reviewer, "role", role="").content.decode()
+    assert "nhsuk-error-summary" in page and f'href="#member-{reviewer.pk}-role"' in page
+    page = _action(admin_client, practice, reviewer, "password", password="").content.decode()
+    assert "nhsuk-error-summary" in page and f'href="#password-{reviewer.pk}"' in page
