@@ -26,7 +26,7 @@ from recordaccess.outreach.sending import (
     stuck_after,
     within_window,
 )
-from recordaccess.outreach.services import make_letter_print_now
+from recordaccess.outreach.services import make_letter_print_now, start_scheduled
 
 UNSETTLED = (MessageStatus.QUEUED, MessageStatus.SENDING)
 
@@ -132,12 +132,18 @@ def resume_stalled_campaigns() -> list[int]:
 
 
 @task
+def start_scheduled_campaigns() -> list[int]:
+    """Run with every worker's heartbeat: approved campaigns whose scheduled time has come start sending."""
+    return start_scheduled()
+
+
+@task
 def make_letter_print(print_id: int) -> str:
     """One PDF of a campaign's letters; the print page follows its progress on the LetterPrint row."""
     job = LetterPrint.objects.select_related("campaign__practice").get(pk=print_id)
     return make_letter_print_now(job).status
 
 
-# Enqueued with every heartbeat of the worker: campaigns whose senders died are resumed, and direct messages
-# whose hand-over was unclear are looked up again.
-PERIODIC_TASKS = [resume_stalled_campaigns, settle_direct_messages]
+# Enqueued with every heartbeat of the worker: scheduled campaigns start, campaigns whose senders died are
+# resumed, and direct messages whose hand-over was unclear are looked up again.
+PERIODIC_TASKS = [start_scheduled_campaigns, resume_stalled_campaigns, settle_direct_messages]
