@@ -440,13 +440,13 @@ def campaign_action(request: HttpRequest, ods: str, campaign_id: int, action: st
 
 def _sending_message(campaign) -> str:
     """What pressing Send did: sending now, or when it starts, since messages only go inside the window."""
-    window = f"{campaign.window_start:%H:%M} and {campaign.window_end:%H:%M}" + (
-        ", every day" if campaign.send_on_sundays else ", Monday to Saturday"
+    window = f"{campaign.window_start:%H:%M} and {campaign.window_end:%H:%M}, " + (
+        "every day" if campaign.send_on_sundays else "Monday to Saturday"
     )
     starts = when_sending_starts(campaign, timezone.now())
     if starts:
-        return f"Queued: messages go out only between {window}. {starts}"
-    return f"Sending: messages go out between {window}."
+        return f"Queued: messages go out inside the sending window only, between {window}. {starts}"
+    return f"Sending: messages go out inside the sending window, between {window}."
 
 
 def outbox(request: HttpRequest, ods: str) -> HttpResponse:

@@ -2,7 +2,7 @@
 // page shows after saving, with the sample values filled in). Without JavaScript the count updates on save.
 const box = document.getElementById("sms-length");
 const count = document.getElementById("sms-length-count");
-const body = document.getElementById("body");
+const body = document.getElementById("id_body");
 let timer;
 
 async function refresh() {
@@ -14,7 +14,8 @@ async function refresh() {
     return;
   }
   const texts = length.fragments === 1 ? "text message" : "text messages";
-  count.textContent = `${length.characters} characters, ${length.fragments} ${texts} (${length.encoding}) with the sample values, as you type.`;
+  const tooLong = length.too_long ? " Too long: GOV.UK Notify refuses text messages over 918 characters." : "";
+  count.textContent = `${length.characters} characters, ${length.fragments} ${texts} (${length.encoding}) with the sample values, as you type.${tooLong}`;
 }
 
 if (box && count && body) {

@@ -121,5 +121,5 @@ def test_send_outside_the_window_says_when_sending_starts(admin, campaign, pract
         reverse("staff:campaign_action", kwargs={**kwargs, "action": "send"}), follow=True
     ).content.decode()
     assert "Sending starts at 08:00 on Monday 30 November." in page
-    assert "messages go out only between 08:00 and 20:00, Monday to Saturday" in page
+    assert "inside the sending window only, between 08:00 and 20:00, Monday to Saturday" in page
     assert Campaign.objects.get(pk=campaign.pk).status == "sending"
