@@ -115,9 +115,12 @@ def _send(campaign_id: int, sender_id: int | None) -> tuple[str, bool]:
 
 @task
 def resume_stalled_campaigns() -> list[int]:
-    """Run with every worker's heartbeat: keep SEND_WORKERS senders on each campaign that is still sending.
-    A sender whose lease ran out died with its worker (killed, or the machine went down); its messages are
-    settled by reference by the sender that replaces it, before anything more is sent."""
+    """Run with every worker's heartbeat: first start the approved campaigns whose scheduled time has come (only
+    if still approved and the practice still ready: services.start_scheduled), then keep SEND_WORKERS senders on
+    each campaign that is still sending. A sender whose lease ran out died with its worker (killed, or the
+    machine went down); its messages are settled by reference by the sender that replaces it, before anything
+    more is sent."""
+    start_scheduled()
     now = timezone.now()
     CampaignSender.objects.filter(lease_until__lt=now).delete()
     topped_up = []
@@ -132,18 +135,12 @@ def resume_stalled_campaigns() -> list[int]:
 
 
 @task
-def start_scheduled_campaigns() -> list[int]:
-    """Run with every worker's heartbeat: approved campaigns whose scheduled time has come start sending."""
-    return start_scheduled()
-
-
-@task
 def make_letter_print(print_id: int) -> str:
     """One PDF of a campaign's letters; the print page follows its progress on the LetterPrint row."""
     job = LetterPrint.objects.select_related("campaign__practice").get(pk=print_id)
     return make_letter_print_now(job).status
 
 
-# Enqueued with every heartbeat of the worker: scheduled campaigns start, campaigns whose senders died are
-# resumed, and direct messages whose hand-over was unclear are looked up again.
-PERIODIC_TASKS = [start_scheduled_campaigns, resume_stalled_campaigns, settle_direct_messages]
+# Enqueued with every heartbeat of the worker: scheduled campaigns start and campaigns whose senders died are
+# resumed (resume_stalled_campaigns), and direct messages whose hand-over was unclear are looked up again.
+PERIODIC_TASKS = [resume_stalled_campaigns, settle_direct_messages]

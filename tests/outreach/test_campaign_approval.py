@@ -18,7 +18,7 @@ from recordaccess.outreach.services import (
     start_scheduled,
     update_campaign,
 )
-from recordaccess.outreach.tasks import PERIODIC_TASKS, start_scheduled_campaigns
+from recordaccess.outreach.tasks import PERIODIC_TASKS, resume_stalled_campaigns
 from recordaccess.practices.models import Dpia
 from recordaccess.practices.roles import Role
 from tests import factories
@@ -131,7 +131,16 @@ def test_a_scheduled_campaign_starts_by_itself_when_its_time_comes(practice, cam
     campaign.refresh_from_db()
     assert (campaign.status, campaign.scheduled_for) == (CampaignStatus.SENDING, None)
     assert AuditEntry.objects.filter(action="campaign.send", actor="schedule").exists()
-    assert start_scheduled_campaigns in PERIODIC_TASKS
+
+
+def test_the_heartbeat_starts_a_scheduled_campaign(practice, campaign, monkeypatch):
+    approve_campaign(actor=APPROVER, practice=practice, campaign_id=campaign.pk)
+    when = NOW + datetime.timedelta(days=2)
+    schedule_campaign(actor=APPROVER, practice=practice, campaign_id=campaign.pk, at=when, now=NOW)
+    monkeypatch.setattr(timezone, "now", lambda: when)
+    assert resume_stalled_campaigns in PERIODIC_TASKS
+    resume_stalled_campaigns.call()
+    assert Campaign.objects.get(pk=campaign.pk).status == CampaignStatus.SENDING
 
 
 def test_a_scheduled_campaign_does_not_start_if_the_practice_is_no_longer_ready(practice, campaign):
