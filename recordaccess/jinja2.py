@@ -65,9 +65,9 @@ def _practice_text(practice, field: str) -> str:
     return public_text(practice, field)
 
 
-def _progress_row(item, statuses) -> dict:
-    status, count = item
-    return {"key": {"text": statuses(status).label}, "value": {"text": f"{count:,}"}}
+def _progress_row(item) -> dict:
+    label, count = item
+    return {"key": {"text": label}, "value": {"text": f"{count:,}"}}
 
 
 def environment(**options) -> Environment:

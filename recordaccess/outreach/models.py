@@ -39,6 +39,8 @@ class MessageTemplate(models.Model):
     body = models.TextField()
     status = models.CharField(max_length=10, choices=TemplateStatus.choices, default=TemplateStatus.DRAFT)
     updated_by = models.CharField(max_length=150)
+    # Who last changed its words by hand (blank for the default wording as installed): never its approver (H69).
+    edited_by = models.CharField(max_length=150, blank=True)
     approved_by = models.CharField(max_length=150, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     withdrawn_note = models.TextField(
@@ -62,6 +64,18 @@ class CampaignStatus(models.TextChoices):
     SENDING = "sending", "Sending"
     PAUSED = "paused", "Paused"
     COMPLETED = "completed", "Sent"
+
+
+# What a campaign's and its messages' states are called when its channel was the outbox (no Notify account):
+# nothing reached a patient, so nothing may be called sent (H70).
+OUTBOX_CAMPAIGN_LABELS = {
+    "sending": "Recording in the outbox",
+    "completed": "Recorded in the outbox, not sent",
+}
+OUTBOX_MESSAGE_LABELS = {
+    "sending": "Being recorded in the outbox",
+    "sent": "Recorded in the outbox, not sent",
+}
 
 
 class Campaign(models.Model):
@@ -102,6 +116,12 @@ class Campaign(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
     plan = models.JSONField(default=dict, blank=True, help_text="Counts per channel and per reason left out.")
     built_at = models.DateTimeField(null=True, blank=True)
+    scheduled_for = models.DateTimeField(
+        null=True, blank=True, help_text="When an approved campaign starts sending by itself (H71)."
+    )
+    schedule_note = models.CharField(
+        max_length=500, blank=True, help_text="Why a scheduled start did not happen, for the administrator."
+    )
     next_run_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -117,6 +137,12 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def status_label(self, in_outbox: bool = False) -> str:
+        """Its state in words; a campaign whose messages went to the outbox is never called sent."""
+        if in_outbox and self.status in OUTBOX_CAMPAIGN_LABELS:
+            return OUTBOX_CAMPAIGN_LABELS[self.status]
+        return self.get_status_display()
 
     def template_for(self, channel: str, *, review: bool = False) -> MessageTemplate | None:
         if review:

@@ -1,11 +1,19 @@
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from recordaccess.core.scoping import one_for_practice
 from recordaccess.outreach.formatting import to_html
 from recordaccess.outreach.messages import TemplateError, placeholder_key, placeholders, render
-from recordaccess.outreach.models import Campaign, LetterPrint, MessageTemplate, OutboxItem, PatientReply
+from recordaccess.outreach.models import (
+    OUTBOX_MESSAGE_LABELS,
+    Campaign,
+    LetterPrint,
+    MessageStatus,
+    MessageTemplate,
+    OutboxItem,
+    PatientReply,
+)
 from recordaccess.practices.models import Dpia
 
 
@@ -21,6 +29,49 @@ def template_for_practice(practice, template_id: int, channel: str | None = None
 
 def campaign_for_practice(practice, campaign_id: int) -> Campaign:
     return one_for_practice(Campaign.objects.all(), practice, campaign_id)
+
+
+def practice_campaigns(practice) -> QuerySet[Campaign]:
+    """The practice's campaigns, each marked `in_outbox` when its messages went to the outbox, not to patients."""
+    return (
+        Campaign.objects.filter(practice=practice).select_related("cohort").annotate(in_outbox=_in_outbox())
+    )
+
+
+def _in_outbox():
+    return Exists(OutboxItem.objects.filter(message__campaign=OuterRef("pk")))
+
+
+def campaign_in_outbox(campaign: Campaign) -> bool:
+    """Whether the campaign's messages went to the outbox (no Notify account): then none was sent."""
+    return OutboxItem.objects.filter(message__campaign=campaign).exists()
+
+
+def campaign_progress(campaign: Campaign, in_outbox: bool) -> list[tuple[str, int]]:
+    """How many of its messages are in each state, in words that never call an outbox record sent."""
+    labels = dict(MessageStatus.choices) | (OUTBOX_MESSAGE_LABELS if in_outbox else {})
+    counts = campaign.messages.values_list("status").annotate(n=Count("pk")).order_by("status")
+    return [(labels.get(status, status), n) for status, n in counts]
+
+
+def campaign_previews(campaign: Campaign, base_url: str) -> list[dict]:
+    """Each of the campaign's messages as a sample patient would get it, so its approver reads what is sent."""
+    values = preview_values(campaign.practice, base_url)
+    previews = []
+    for review in (False, True):
+        for channel in ("sms", "email", "letter"):
+            template = campaign.template_for(channel, review=review)
+            if template is None:
+                continue
+            try:
+                subject = render(template.subject, values) if template.subject else ""
+                body, error = render(template.body, values), ""
+            except TemplateError as problem:
+                subject, body, error = "", "", str(problem)
+            previews.append(
+                {"template": template, "review": review, "subject": subject, "body": body, "error": error}
+            )
+    return previews
 
 
 def letter_print_for_practice(practice, campaign_id: int, print_id: int) -> LetterPrint:

@@ -39,6 +39,33 @@ def within_window(campaign: Campaign, moment: datetime.datetime) -> bool:
     return campaign.window_start <= local.time().replace(tzinfo=None) < campaign.window_end
 
 
+def window_opens(campaign: Campaign, moment: datetime.datetime) -> datetime.datetime | None:
+    """When the campaign may next send: `moment` itself inside its window, else the start of the next window
+    (skipping Sundays unless it sends on them); None if its window never opens (start not before end)."""
+    if campaign.window_start >= campaign.window_end:
+        return None
+    if within_window(campaign, moment):
+        return moment
+    local = timezone.localtime(moment)
+    for days in range(8):
+        day = local.date() + datetime.timedelta(days=days)
+        if day.weekday() == 6 and not campaign.send_on_sundays:
+            continue
+        start = timezone.make_aware(datetime.datetime.combine(day, campaign.window_start))
+        if start > moment:
+            return start
+    return None
+
+
+def when_sending_starts(campaign: Campaign, moment: datetime.datetime) -> str:
+    """ "Sending starts at 08:00 on Monday 1 December." when `moment` is outside the window; else ""."""
+    opens = window_opens(campaign, moment)
+    if opens is None or opens == moment:
+        return ""
+    local = timezone.localtime(opens)
+    return f"Sending starts at {local:%H:%M} on {local:%A} {local.day} {local:%B}."
+
+
 class NotReadyToSend(Exception):
     """The practice's DPIA or agreed approach is not recorded (any more): nothing goes to its patients."""
 

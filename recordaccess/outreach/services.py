@@ -95,7 +95,7 @@ def install_default_templates(*, actor: Actor, practice: Practice) -> int:
         d = defaults[template.name]
         template.channel, template.purpose, template.higher_risk = d.channel, d.purpose, d.higher_risk
         template.subject, template.body, template.withdrawn_note = d.subject, d.body, ""
-        template.updated_by = actor.name
+        template.updated_by, template.edited_by = actor.name, ""  # the default wording: nobody's own edit
         template.save()
         restored.append(template.name)
     have = set(practice.message_templates.values_list("name", flat=True))
@@ -136,7 +136,7 @@ def save_template(
     before = {"subject": template.subject, "body": template.body}
     template.subject, template.body = subject, body
     template.status, template.approved_by, template.approved_at = TemplateStatus.DRAFT, "", None
-    template.updated_by, template.withdrawn_note = actor.name, ""
+    template.updated_by, template.edited_by, template.withdrawn_note = actor.name, actor.name, ""
     template.save()
     record(
         actor=actor,
@@ -149,6 +149,12 @@ def save_template(
     return template
 
 
+def may_approve_template(template: MessageTemplate, name: str) -> bool:
+    """Four eyes, as for campaigns: whoever last changed a template's words cannot be its approver (H69). The
+    default wording as installed was written by nobody at the practice, so anyone may approve it."""
+    return name != template.edited_by
+
+
 @transaction.atomic
 def approve_template(*, actor: Actor, practice: Practice, template_id: int) -> MessageTemplate:
     template = MessageTemplate.objects.select_for_update().filter(practice=practice, pk=template_id).first()
@@ -159,6 +165,10 @@ def approve_template(*, actor: Actor, practice: Practice, template_id: int) -> M
     breaks = rule_breaks(template, practice.approach)
     if breaks:
         raise TemplateError("This template cannot be approved yet. " + " ".join(b.message for b in breaks))
+    if not may_approve_template(template, actor.name):
+        raise TemplateError(
+            "Another administrator must approve this template: you made the last change to its words."
+        )
     template.status, template.approved_by, template.approved_at = (
         TemplateStatus.APPROVED,
         actor.name,
@@ -199,11 +209,11 @@ def wording_needed(channel: str, approach: str, *, review: bool) -> str:
     return f"The {channel} wording for patients who need enhanced review must be an enhanced-review message."
 
 
-@transaction.atomic
-def create_campaign(
-    *, actor: Actor, practice: Practice, name: str, cohort, templates: dict, skip_told_within_days: int = 30
-) -> Campaign:
-    if Campaign.objects.filter(practice=practice, name__iexact=name.strip()).exists():
+def _check_campaign(practice: Practice, name: str, cohort, templates: dict, *, exclude: int | None = None):
+    """What a campaign may be made of: a name of its own, and the practice's cohort and templates, each fit for
+    its wording."""
+    same_name = Campaign.objects.filter(practice=practice, name__iexact=name.strip()).exclude(pk=exclude)
+    if same_name.exists():
         raise CampaignError(f"There is already a campaign called “{name.strip()}”.")
     if cohort.practice_id != practice.pk:
         raise CampaignError("That cohort belongs to another practice.")
@@ -213,17 +223,22 @@ def create_campaign(
             raise CampaignError(f"The {channel} template must be one of this practice's {channel} templates.")
         if template is not None and not fits_wording(template, practice.approach, review=review):
             raise CampaignError(wording_needed(channel, practice.approach, review=review))
+
+
+TEMPLATE_KEYS = ("sms", "email", "letter", "sms_review", "email_review", "letter_review")
+
+
+@transaction.atomic
+def create_campaign(
+    *, actor: Actor, practice: Practice, name: str, cohort, templates: dict, skip_told_within_days: int = 30
+) -> Campaign:
+    _check_campaign(practice, name, cohort, templates)
     campaign = Campaign.objects.create(
         practice=practice,
         name=name.strip(),
         cohort=cohort,
         created_by=actor.name,
-        sms_template=templates.get("sms"),
-        email_template=templates.get("email"),
-        letter_template=templates.get("letter"),
-        sms_review_template=templates.get("sms_review"),
-        email_review_template=templates.get("email_review"),
-        letter_review_template=templates.get("letter_review"),
+        **{f"{key}_template": templates.get(key) for key in TEMPLATE_KEYS},
         skip_told_within_days=skip_told_within_days,
     )
     campaign.plan = plan_campaign(campaign).counts()
@@ -237,6 +252,144 @@ def create_campaign(
         detail={"name": campaign.name, "plan": campaign.plan},
     )
     return campaign
+
+
+def _locked(practice: Practice, campaign_id: int, *statuses: str, doing: str) -> Campaign:
+    """The practice's campaign, locked, if it is in one of `statuses`; else a refusal that says why."""
+    campaign = Campaign.objects.select_for_update().filter(practice=practice, pk=campaign_id).first()
+    if campaign is None:
+        raise CampaignError("That campaign no longer exists.")
+    if campaign.status not in statuses:
+        raise CampaignError(f"A campaign that is {campaign.get_status_display().lower()} cannot be {doing}.")
+    return campaign
+
+
+@transaction.atomic
+def update_campaign(
+    *,
+    actor: Actor,
+    practice: Practice,
+    campaign_id: int,
+    name: str,
+    cohort,
+    templates: dict,
+    skip_told_within_days: int,
+) -> Campaign:
+    """Change a draft: its recipients are worked out again. Once approved, its recipients are fixed."""
+    campaign = _locked(practice, campaign_id, CampaignStatus.DRAFT, doing="changed")
+    if actor.name != campaign.created_by:  # else its approver could change it and approve their own words
+        raise CampaignError("Only the administrator who wrote this draft can change it.")
+    _check_campaign(practice, name, cohort, templates, exclude=campaign.pk)
+    campaign.name, campaign.cohort, campaign.skip_told_within_days = (
+        name.strip(),
+        cohort,
+        skip_told_within_days,
+    )
+    for key in TEMPLATE_KEYS:
+        setattr(campaign, f"{key}_template", templates.get(key))
+    campaign.plan = plan_campaign(campaign).counts()
+    campaign.save()
+    record(
+        actor=actor,
+        action="campaign.update",
+        practice_ods=practice.ods_code,
+        object_type="campaign",
+        object_id=campaign.pk,
+        detail={"name": campaign.name, "plan": campaign.plan},
+    )
+    return campaign
+
+
+@transaction.atomic
+def delete_campaign(*, actor: Actor, practice: Practice, campaign_id: int) -> None:
+    """Only a draft: it has no messages yet. An approved campaign is a record of what patients were sent."""
+    campaign = _locked(practice, campaign_id, CampaignStatus.DRAFT, doing="deleted")
+    record(
+        actor=actor,
+        action="campaign.delete",
+        practice_ods=practice.ods_code,
+        object_type="campaign",
+        object_id=campaign.pk,
+        detail={"name": campaign.name},
+    )
+    campaign.delete()
+
+
+@transaction.atomic
+def set_campaign_window(
+    *, actor: Actor, practice: Practice, campaign_id: int, start, end, send_on_sundays: bool
+) -> Campaign:
+    """The hours it may send in, while it is a draft or paused (not while a worker is sending it)."""
+    campaign = _locked(
+        practice, campaign_id, CampaignStatus.DRAFT, CampaignStatus.PAUSED, doing="given new sending hours"
+    )
+    if start >= end:
+        raise CampaignError("The sending window must start before it ends.")
+    before = {"start": f"{campaign.window_start:%H:%M}", "end": f"{campaign.window_end:%H:%M}"}
+    campaign.window_start, campaign.window_end, campaign.send_on_sundays = start, end, send_on_sundays
+    campaign.save(update_fields=["window_start", "window_end", "send_on_sundays"])
+    record(
+        actor=actor,
+        action="campaign.window",
+        practice_ods=practice.ods_code,
+        object_type="campaign",
+        object_id=campaign.pk,
+        detail={
+            "before": before,
+            "after": {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "sundays": send_on_sundays},
+        },
+    )
+    return campaign
+
+
+@transaction.atomic
+def schedule_campaign(*, actor: Actor, practice: Practice, campaign_id: int, at, now=None) -> Campaign:
+    """An approved campaign starts sending by itself at `at` (start_scheduled_campaigns, with the heartbeat),
+    if it is still approved and the practice still ready then (H71). `at=None` cancels the schedule."""
+    campaign = _locked(practice, campaign_id, CampaignStatus.APPROVED, doing="scheduled")
+    if at is not None and at <= (now or timezone.now()):
+        raise CampaignError("Choose a date and time in the future.")
+    campaign.scheduled_for, campaign.schedule_note = at, ""
+    campaign.save(update_fields=["scheduled_for", "schedule_note"])
+    record(
+        actor=actor,
+        action="campaign.schedule" if at else "campaign.unschedule",
+        practice_ods=practice.ods_code,
+        object_type="campaign",
+        object_id=campaign.pk,
+        detail={"name": campaign.name, "at": at.isoformat() if at else None},
+    )
+    return campaign
+
+
+def start_scheduled(*, now=None) -> list[int]:
+    """Start each approved campaign whose time has come. One that cannot start (the practice is no longer ready,
+    a template lost its approval) does not start later by surprise: its schedule is cleared, with the reason."""
+    started = []
+    due = Campaign.objects.filter(
+        status=CampaignStatus.APPROVED, scheduled_for__lte=now or timezone.now()
+    ).select_related("practice")
+    for campaign in due:
+        actor = Actor.system("schedule")
+        try:
+            set_campaign_sending(
+                actor=actor, practice=campaign.practice, campaign_id=campaign.pk, sending=True
+            )
+            started.append(campaign.pk)
+        except CampaignError as refused:
+            note = f"Did not start at the scheduled time: {refused}"
+            Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.APPROVED).update(
+                scheduled_for=None, schedule_note=note[:500]
+            )
+            record(
+                actor=actor,
+                action="campaign.schedule_missed",
+                practice_ods=campaign.practice.ods_code,
+                object_type="campaign",
+                object_id=campaign.pk,
+                detail={"reason": str(refused)},
+            )
+    return started
 
 
 def new_reply_code() -> str:
@@ -353,7 +506,8 @@ def set_campaign_sending(*, actor: Actor, practice: Practice, campaign_id: int, 
             "this campaign cannot be sent. Create a new one with approved templates."
         )
     campaign.status = CampaignStatus.SENDING if sending else CampaignStatus.PAUSED
-    campaign.save(update_fields=["status"])
+    campaign.scheduled_for = None  # sent now, by hand or by its schedule: nothing left to start later
+    campaign.save(update_fields=["status", "scheduled_for"])
     record(
         actor=actor,
         action="campaign.send" if sending else "campaign.pause",

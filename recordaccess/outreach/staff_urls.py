@@ -15,6 +15,11 @@ urlpatterns = [
     ),
     staff_page("campaigns/new/", views.campaign_new, "campaign_new", allow=ADMIN),
     staff_page("campaigns/<int:campaign_id>/", views.campaign_detail, "campaign", allow=ADMIN),
+    staff_page("campaigns/<int:campaign_id>/edit/", views.campaign_edit, "campaign_edit", allow=ADMIN),
+    staff_page("campaigns/<int:campaign_id>/window/", views.campaign_window, "campaign_window", allow=ADMIN),
+    staff_page(
+        "campaigns/<int:campaign_id>/schedule/", views.campaign_schedule, "campaign_schedule", allow=ADMIN
+    ),
     staff_page(
         "campaigns/<int:campaign_id>/<slug:action>/", views.campaign_action, "campaign_action", allow=ADMIN
     ),
@@ -64,6 +69,7 @@ urlpatterns = [
     staff_page(
         "templates/<int:template_id>/poster.pdf", views.template_poster, "template_poster", allow=ADMIN
     ),
+    staff_page("templates/<int:template_id>/length", views.template_length, "template_length", allow=ADMIN),
     staff_page(
         "templates/<int:template_id>/approve/", views.template_approve, "template_approve", allow=ADMIN
     ),

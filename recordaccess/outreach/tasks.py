@@ -26,7 +26,7 @@ from recordaccess.outreach.sending import (
     stuck_after,
     within_window,
 )
-from recordaccess.outreach.services import make_letter_print_now
+from recordaccess.outreach.services import make_letter_print_now, start_scheduled
 
 UNSETTLED = (MessageStatus.QUEUED, MessageStatus.SENDING)
 
@@ -115,9 +115,12 @@ def _send(campaign_id: int, sender_id: int | None) -> tuple[str, bool]:
 
 @task
 def resume_stalled_campaigns() -> list[int]:
-    """Run with every worker's heartbeat: keep SEND_WORKERS senders on each campaign that is still sending.
-    A sender whose lease ran out died with its worker (killed, or the machine went down); its messages are
-    settled by reference by the sender that replaces it, before anything more is sent."""
+    """Run with every worker's heartbeat: first start the approved campaigns whose scheduled time has come (only
+    if still approved and the practice still ready: services.start_scheduled), then keep SEND_WORKERS senders on
+    each campaign that is still sending. A sender whose lease ran out died with its worker (killed, or the
+    machine went down); its messages are settled by reference by the sender that replaces it, before anything
+    more is sent."""
+    start_scheduled()
     now = timezone.now()
     CampaignSender.objects.filter(lease_until__lt=now).delete()
     topped_up = []
@@ -138,6 +141,6 @@ def make_letter_print(print_id: int) -> str:
     return make_letter_print_now(job).status
 
 
-# Enqueued with every heartbeat of the worker: campaigns whose senders died are resumed, and direct messages
-# whose hand-over was unclear are looked up again.
+# Enqueued with every heartbeat of the worker: scheduled campaigns start and campaigns whose senders died are
+# resumed (resume_stalled_campaigns), and direct messages whose hand-over was unclear are looked up again.
 PERIODIC_TASKS = [resume_stalled_campaigns, settle_direct_messages]

@@ -5,10 +5,10 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
@@ -18,7 +18,7 @@ from recordaccess.outreach import selectors, services
 from recordaccess.outreach.campaigns import LEFT_OUT, sms_estimate
 from recordaccess.outreach.channels import Rendered
 from recordaccess.outreach.formatting import to_html
-from recordaccess.outreach.forms import CampaignForm, TemplateForm
+from recordaccess.outreach.forms import CampaignForm, ScheduleForm, TemplateForm, WindowForm
 from recordaccess.outreach.letters import (
     letter_address,
     letter_for,
@@ -30,10 +30,10 @@ from recordaccess.outreach.messages import TemplateError, sms_length, social_len
 from recordaccess.outreach.messages import render as render_message
 from recordaccess.outreach.models import (
     LetterPrint,
-    MessageStatus,
     ReplyStatus,
     TemplateStatus,
 )
+from recordaccess.outreach.sending import when_sending_starts
 from recordaccess.patients.models import Preference
 from recordaccess.patients.selectors import written_format_for
 from recordaccess.practices.readiness import missing_before_patients
@@ -95,7 +95,30 @@ def template_edit(request: HttpRequest, ods: str, template_id: int) -> HttpRespo
             "patient": patient,
             "patient_error": patient_error,
             "nhs_number": request.GET.get("nhs_number", ""),
+            "may_approve": services.may_approve_template(template, request.user.get_username()),
         },
+    )
+
+
+def template_length(request: HttpRequest, ods: str, template_id: int) -> JsonResponse:
+    """The length of a text as it would be sent with the sample values, for the counter on the editing page
+    (sms-length.js): the same count the page shows after saving, so the server stays the one truth."""
+    selectors.template_for_practice(
+        request.practice, template_id, channel="sms"
+    )  # the practice's own, or 404
+    values = selectors.preview_values(request.practice, settings.PUBLIC_BASE_URL)
+    try:
+        length = sms_length(render_message(request.GET.get("body", ""), values))
+    except TemplateError as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    return JsonResponse(
+        {
+            "characters": length.characters,
+            "fragments": length.fragments,
+            "encoding": length.encoding,
+            "unicode_characters": list(length.unicode_characters),
+            "too_long": length.too_long,
+        }
     )
 
 
@@ -161,7 +184,7 @@ def campaign_list(request: HttpRequest, ods: str) -> HttpResponse:
         request,
         "outreach/campaigns.jinja",
         {
-            "campaigns": request.practice.campaigns.select_related("cohort"),
+            "campaigns": selectors.practice_campaigns(request.practice),
             "missing": missing_before_patients(request.practice),
         },
     )
@@ -177,10 +200,7 @@ def campaign_new(request: HttpRequest, ods: str) -> HttpResponse:
                 practice=request.practice,
                 name=data["name"],
                 cohort=data["cohort"],
-                templates={
-                    key: data[f"{key}_template"]
-                    for key in ("sms", "email", "letter", "sms_review", "email_review", "letter_review")
-                },
+                templates={key: data[f"{key}_template"] for key in services.TEMPLATE_KEYS},
                 skip_told_within_days=data["skip_told_within_days"],
             )
             return redirect("staff:campaign", ods=ods, campaign_id=campaign.pk)
@@ -189,24 +209,111 @@ def campaign_new(request: HttpRequest, ods: str) -> HttpResponse:
     return render(request, "outreach/campaign_new.jinja", {"form": form})
 
 
+def campaign_edit(request: HttpRequest, ods: str, campaign_id: int) -> HttpResponse:
+    """A draft's name, cohort, templates and who it leaves out; its recipients are worked out again."""
+    campaign = selectors.campaign_for_practice(request.practice, campaign_id)
+    if campaign.status != "draft":
+        return redirect("staff:campaign", ods=ods, campaign_id=campaign.pk)
+    initial = {
+        "name": campaign.name,
+        "cohort": campaign.cohort_id,
+        "skip_told_within_days": campaign.skip_told_within_days,
+    } | {f"{key}_template": getattr(campaign, f"{key}_template_id") for key in services.TEMPLATE_KEYS}
+    form = CampaignForm(request.POST or None, practice=request.practice, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_campaign(
+                actor=Actor.from_request(request),
+                practice=request.practice,
+                campaign_id=campaign.pk,
+                name=data["name"],
+                cohort=data["cohort"],
+                templates={key: data[f"{key}_template"] for key in services.TEMPLATE_KEYS},
+                skip_told_within_days=data["skip_told_within_days"],
+            )
+            messages.success(request, "Campaign changed: who it reaches has been worked out again.")
+            return redirect("staff:campaign", ods=ods, campaign_id=campaign.pk)
+        except services.CampaignError as error:
+            show_on_form(form, error, field="name")
+    return render(request, "outreach/campaign_new.jinja", {"form": form, "campaign": campaign})
+
+
 def campaign_detail(request: HttpRequest, ods: str, campaign_id: int) -> HttpResponse:
     campaign = selectors.campaign_for_practice(request.practice, campaign_id)
-    progress = dict(campaign.messages.values_list("status").annotate(n=Count("pk")))
+    return _campaign_page(request, campaign)
+
+
+def _campaign_page(request, campaign, *, window_form=None, schedule_form=None) -> HttpResponse:
+    """The campaign page, with the window or schedule form as posted when it has errors to show."""
+    in_outbox = selectors.campaign_in_outbox(campaign)
+    window = {
+        "window_start": f"{campaign.window_start:%H:%M}",
+        "window_end": f"{campaign.window_end:%H:%M}",
+        "send_on_sundays": campaign.send_on_sundays,
+    }
     return render(
         request,
         "outreach/campaign.jinja",
         {
             "campaign": campaign,
             "missing": missing_before_patients(request.practice),
-            "progress": progress,
+            "in_outbox": in_outbox,
+            "progress": selectors.campaign_progress(campaign, in_outbox),
             "left_out_labels": LEFT_OUT,
-            "statuses": MessageStatus,
             "letters_to_print": services.outbox_letters(campaign).count(),
             "sms": sms_estimate(campaign, settings.PUBLIC_BASE_URL),
             "price": settings.SMS_PRICE_PENCE,
             "prints": campaign.prints.all()[:5],
+            "is_author": campaign.created_by == request.user.get_username(),
+            "previews": selectors.campaign_previews(campaign, settings.PUBLIC_BASE_URL),
+            "window_form": window_form or WindowForm(initial=window),
+            "schedule_form": schedule_form or ScheduleForm(),
         },
+        status=400 if window_form or schedule_form else 200,
     )
+
+
+@refusals_go_to("staff:campaign", "campaign_id")
+@require_POST
+def campaign_window(request: HttpRequest, ods: str, campaign_id: int) -> HttpResponse:
+    form = WindowForm(request.POST)
+    if not form.is_valid():
+        campaign = selectors.campaign_for_practice(request.practice, campaign_id)
+        return _campaign_page(request, campaign, window_form=form)
+    services.set_campaign_window(
+        actor=Actor.from_request(request),
+        practice=request.practice,
+        campaign_id=campaign_id,
+        start=form.cleaned_data["window_start"],
+        end=form.cleaned_data["window_end"],
+        send_on_sundays=form.cleaned_data["send_on_sundays"],
+    )
+    messages.success(request, "Sending window saved.")
+    return redirect("staff:campaign", ods=ods, campaign_id=campaign_id)
+
+
+@refusals_go_to("staff:campaign", "campaign_id")
+@require_POST
+def campaign_schedule(request: HttpRequest, ods: str, campaign_id: int) -> HttpResponse:
+    form = ScheduleForm(request.POST)
+    if not form.is_valid():
+        campaign = selectors.campaign_for_practice(request.practice, campaign_id)
+        return _campaign_page(request, campaign, schedule_form=form)
+    campaign = services.schedule_campaign(
+        actor=Actor.from_request(request), practice=request.practice, campaign_id=campaign_id, at=form.at()
+    )
+    messages.success(
+        request,
+        f"Scheduled: it starts sending by itself at {_when(campaign.scheduled_for)}, if it is still approved "
+        "and your practice still ready to send.",
+    )
+    return redirect("staff:campaign", ods=ods, campaign_id=campaign_id)
+
+
+def _when(moment) -> str:
+    local = timezone.localtime(moment)
+    return f"{local:%H:%M} on {local:%A} {local.day} {local:%B %Y}"
 
 
 @refusals_go_to("staff:campaign", "campaign_id")
@@ -315,16 +422,31 @@ def campaign_action(request: HttpRequest, ods: str, campaign_id: int, action: st
         services.approve_campaign(actor=actor, practice=practice, campaign_id=campaign_id)
         messages.success(request, "Campaign approved. Its recipients are fixed: send it when you are ready.")
     elif action in ("send", "pause"):
-        services.set_campaign_sending(
+        campaign = services.set_campaign_sending(
             actor=actor, practice=practice, campaign_id=campaign_id, sending=action == "send"
         )
-        messages.success(
-            request,
-            "Sending: messages go out inside the sending window." if action == "send" else "Paused.",
-        )
+        messages.success(request, _sending_message(campaign) if action == "send" else "Paused.")
+    elif action == "unschedule":
+        services.schedule_campaign(actor=actor, practice=practice, campaign_id=campaign_id, at=None)
+        messages.success(request, "Schedule cancelled: the campaign will not start by itself.")
+    elif action == "delete":
+        services.delete_campaign(actor=actor, practice=practice, campaign_id=campaign_id)
+        messages.success(request, "Draft campaign deleted.")
+        return redirect("staff:campaigns", ods=ods)
     else:
         raise Http404("No such action")
     return redirect("staff:campaign", ods=ods, campaign_id=campaign_id)
+
+
+def _sending_message(campaign) -> str:
+    """What pressing Send did: sending now, or when it starts, since messages only go inside the window."""
+    window = f"{campaign.window_start:%H:%M} and {campaign.window_end:%H:%M}, " + (
+        "every day" if campaign.send_on_sundays else "Monday to Saturday"
+    )
+    starts = when_sending_starts(campaign, timezone.now())
+    if starts:
+        return f"Queued: messages go out inside the sending window only, between {window}. {starts}"
+    return f"Sending: messages go out inside the sending window, between {window}."
 
 
 def outbox(request: HttpRequest, ods: str) -> HttpResponse:
