@@ -132,6 +132,11 @@ class NhsNumberForm(CheckedForm):
 
 class ContactForm(CheckedForm):
     mobile = forms.CharField(label="UK mobile number", required=False)
+    phone = forms.CharField(
+        label="UK phone number to call you on (optional)",
+        required=False,
+        help_text="A landline or a mobile. We use your mobile number if you leave this empty.",
+    )
     email = forms.CharField(label="Email address", required=False)
     contact_by = forms.ChoiceField(
         label="How should we contact you?",
@@ -139,13 +144,23 @@ class ContactForm(CheckedForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select how we should contact you"},
     )
-    checks = {"mobile": validation.optional_mobile, "email": validation.optional_email}
+    checks = {
+        "mobile": validation.optional_mobile,
+        "phone": validation.optional_phone,
+        "email": validation.optional_email,
+    }
 
     def clean(self):
+        """A text needs a mobile; a call needs a number to call, a landline or the mobile."""
         cleaned = super().clean()
         by = cleaned.get("contact_by")
-        if by in ("sms", "phone") and "mobile" not in self.errors and not cleaned.get("mobile"):
+        if by == "sms" and "mobile" not in self.errors and not cleaned.get("mobile"):
             self.add_error("mobile", "Enter a UK mobile number, or choose another way to contact you")
+        callable_number = cleaned.get("phone") or cleaned.get("mobile")
+        if by == "phone" and not ({"phone", "mobile"} & set(self.errors)) and not callable_number:
+            self.add_error(
+                "phone", "Enter a UK phone number, landline or mobile, or choose another way to contact you"
+            )
         if by == "email" and "email" not in self.errors and not cleaned.get("email"):
             self.add_error("email", "Enter an email address, or choose another way to contact you")
         return cleaned
@@ -232,6 +247,9 @@ class StaffRequestForm(CheckedForm):
     postcode = forms.CharField(label="Postcode", required=False)
     nhs_number = forms.CharField(label="NHS number (optional)", required=False)
     mobile = forms.CharField(label="Mobile (optional)", required=False)
+    phone = forms.CharField(
+        label="Phone number to call them on, landline or mobile (optional)", required=False
+    )
     email = forms.CharField(label="Email (optional)", required=False)
     access_level = forms.ChoiceField(
         label="What would they like to see? (if they want access)",
@@ -259,6 +277,7 @@ class StaffRequestForm(CheckedForm):
         "postcode": validation.postcode,
         "nhs_number": validation.optional_nhs_number,
         "mobile": validation.optional_mobile,
+        "phone": validation.optional_phone,
         "email": validation.optional_email,
         "question": lambda v: validation.text(v, limit=2000, what="the question"),
     }
@@ -306,8 +325,9 @@ class StaffRequestForm(CheckedForm):
             postcode=d["postcode"],
             nhs_number=d["nhs_number"],
             mobile=d["mobile"],
+            phone=d["phone"],
             email=d["email"],
-            contact_by="sms" if d["mobile"] else ("email" if d["email"] else "letter"),
+            contact_by=_staff_contact_by(d),
             access_level=d["access_level"] if d["wish"] == "wants_access" else "",
             question=d["question"],
             declarations=bool(d["declarations"]),
@@ -316,6 +336,16 @@ class StaffRequestForm(CheckedForm):
             requester_relationship=d["requester_relationship"] if d["proxy_basis"] else "",
             proxy_basis=d["proxy_basis"],
         )
+
+
+def _staff_contact_by(d: dict) -> str:
+    """A keyed-in request is answered by text if there is a mobile, else email, else a call to the number
+    given (a landline is enough for a call), else a letter."""
+    if d["mobile"]:
+        return "sms"
+    if d["email"]:
+        return "email"
+    return "phone" if d["phone"] else "letter"
 
 
 class IdentityForm(forms.Form):

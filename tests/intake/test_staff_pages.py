@@ -368,3 +368,27 @@ def test_a_kept_copy_of_identity_documents_is_readable_only_by_the_service_whate
     folders = [path.parent, *path.parent.parents]
     folders = folders[: folders.index(Path(settings.MEDIA_ROOT)) + 1]
     assert [oct(stat.S_IMODE(folder.stat().st_mode)) for folder in folders] == [oct(0o700)] * len(folders)
+
+
+def test_a_request_keyed_in_with_only_a_landline_is_answered_by_a_call(reception, practice, twins):
+    form = {
+        "route": "phone",
+        "wish": "has_questions",
+        "given_name": "Anne",
+        "family_name": "Smith",
+        "day": "1",
+        "month": "5",
+        "year": "1970",
+        "address": "2 High St",
+        "postcode": "ls1 4ap",
+        "question": "Can my son see it?",
+    }
+    bad = reception.post(url("request_new"), {**form, "phone": "0113 496"}).content.decode()
+    assert "The phone number has too few numbers" in bad and "There is a problem" in bad
+    landline_as_mobile = reception.post(
+        url("request_new"), {**form, "mobile": "0113 496 0000"}
+    ).content.decode()
+    assert "Enter a UK mobile number, like 07700 900 982" in landline_as_mobile
+    reception.post(url("request_new"), {**form, "phone": "0113 496 0000"})
+    saved = AccessRequest.objects.get()
+    assert (saved.phone, saved.mobile, saved.contact_by) == ("01134960000", "", "phone")
