@@ -1,5 +1,6 @@
 """The loaded demo practice: what it holds, and the logins printed for it."""
 
+import itertools
 import json
 import re
 from base64 import b32encode
@@ -9,11 +10,13 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 from django_otp import match_token
 
 from recordaccess.audit.models import AuditEntry
 from recordaccess.audit.services import Actor
 from recordaccess.core import nhs_number
+from recordaccess.intake import priority, waiting_list
 from recordaccess.intake.models import AccessRequest
 from recordaccess.outreach import replies
 from recordaccess.outreach.models import OutboxItem, PatientReply
@@ -21,7 +24,7 @@ from recordaccess.patients.models import Patient
 from recordaccess.practices import services
 from recordaccess.practices.models import Membership, Practice, StaffUser
 from recordaccess.practices.roles import Role
-from recordaccess.review.models import CodingEntry
+from recordaccess.review.models import CodingEntry, Review
 
 pytestmark = pytest.mark.django_db
 
@@ -266,3 +269,43 @@ def test_the_demo_has_a_patient_recoded_104_after_106_whose_request_only_a_revie
     )
     refused = decisions.problems(request, Review.objects.get(request=request), Role.RECEPTION, given)
     assert "only a reviewer" in refused[0][1]
+
+
+def _scores(demo, requests) -> list[float]:
+    """Each request's score as the waiting list shows it (intake/priority.py's reasons, added up)."""
+    weights, now = waiting_list.weights_for(demo), timezone.now()
+    return [
+        sum(
+            points
+            for _, points in priority.reasons(
+                need=r.clinical_need,
+                risk_flag=r.risk_flag,
+                access_level=r.access_level,
+                received_at=r.received_at,
+                now=now,
+                weights=weights,
+            )
+        )
+        for r in requests
+    ]
+
+
+def test_the_demo_waiting_list_is_in_score_order(demo):
+    """The demo back-dates its requests; their places must follow, or a request worth 5 points sits above one
+    worth 59. Whole days shown on screen can differ from the exact key by less than a day's points."""
+    per_day = waiting_list.weights_for(demo).per_day
+    listed = AccessRequest.objects.filter(practice=demo, on_list=True).order_by("-priority_key", "id")
+    scores = _scores(demo, listed)
+    assert len(scores) > 50
+    out_of_order = [(a, b) for a, b in itertools.pairwise(scores) if b > a + per_day]
+    assert out_of_order == []
+
+
+def test_the_demo_reviewer_took_the_top_of_the_waiting_list(demo):
+    """review/demo.py takes the first requests on the list into review: those must be the highest scores."""
+    reviews = Review.objects.filter(practice=demo, first_claimed_at__isnull=False)
+    started = reviews.order_by("first_claimed_at").values_list("first_claimed_at", flat=True).first()
+    taken = _scores(demo, AccessRequest.objects.filter(review__in=reviews))
+    left = _scores(demo, AccessRequest.objects.filter(practice=demo, on_list=True, received_at__lt=started))
+    assert len(taken) > 40 and left
+    assert min(taken) + waiting_list.weights_for(demo).per_day >= max(left)

@@ -92,6 +92,12 @@ class Booking(models.Model):
                 condition=Q(cancelled_at=None, invitation__isnull=False),
                 name="one_booking_per_invitation",
             ),
+            # One live booking per request, whoever made it (H66).
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=Q(cancelled_at=None, request__isnull=False),
+                name="one_booking_per_request",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -41,4 +41,13 @@ def find_invitation(ods: str, code: str) -> Invitation | None:
 
 
 def live_booking(invitation: Invitation) -> Booking | None:
-    return invitation.bookings.select_related("slot").filter(cancelled_at=None).first()
+    """The booking made through this link or, failing that, the one staff made for the same request: the
+    patient sees the time they have, not times to book a second one."""
+    own = invitation.bookings.select_related("slot").filter(cancelled_at=None).first()
+    if own is not None or invitation.request_id is None:
+        return own
+    return (
+        Booking.objects.select_related("slot")
+        .filter(request_id=invitation.request_id, cancelled_at=None)
+        .first()
+    )

@@ -98,8 +98,10 @@ def book(
     now = now or timezone.now()
     if not name.strip():
         raise BookingError("Enter the name of the person the conversation is with")
+    request = request or (invitation.request if invitation else None)
     try:
         with transaction.atomic():
+            refuse_a_second_booking(actor, practice, request)
             taken = Slot.objects.filter(
                 pk=slot_id, practice=practice, cancelled=False, starts_at__gt=now, booked__lt=F("places")
             ).update(booked=F("booked") + 1)
@@ -109,7 +111,7 @@ def book(
                 slot_id=slot_id,
                 practice=practice,
                 invitation=invitation,
-                request=request or (invitation.request if invitation else None),
+                request=request,
                 name=name.strip()[:200],
                 contact_by=contact_by,
                 mobile=mobile,
@@ -117,6 +119,7 @@ def book(
                 booked_by="patient" if actor.id is None else actor.name,
             )
     except IntegrityError as error:
+        refuse_a_second_booking(actor, practice, request)  # someone booked for the request at the same moment
         raise BookingError("You have already booked a time: cancel it first to choose another") from error
     record(
         actor=actor,
@@ -129,6 +132,22 @@ def book(
     booking = Booking.objects.select_related("slot", "practice").get(pk=booking.pk)
     tell(booking, "BKG", "is booked for")
     return booking
+
+
+def refuse_a_second_booking(actor: Actor, practice, request) -> None:
+    """One booking per request (H66): a patient who books again after staff booked for them would hold two
+    places and be called twice. The patient is told to call, staff are told to cancel the first one."""
+    if request is None:
+        return
+    booked = Booking.objects.filter(request=request, cancelled_at=None).select_related("slot").first()
+    if booked is None:
+        return
+    if actor.id is None:
+        phone = f" on {practice.phone}" if practice.phone else ""
+        raise BookingError(f"You already have a booking on {when(booked.slot)}; to change it, call us{phone}")
+    raise BookingError(
+        f"{booked.name} already has a booking on {when(booked.slot)}: cancel it before booking another time"
+    )
 
 
 def cancel(*, actor: Actor, practice, booking_id: int) -> Booking:

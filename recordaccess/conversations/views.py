@@ -116,7 +116,7 @@ def book(request: HttpRequest, ods: str, code: str) -> HttpResponse:
         try:
             if request.POST.get("action") == "cancel":
                 booking = selectors.live_booking(invitation)
-                if booking:
+                if booking and booking.invitation_id == invitation.pk:
                     services.cancel(actor=actor, practice=practice, booking_id=booking.pk)
                 return redirect("book", ods=ods, code=invitation.code)
             slot_id = request.POST.get("slot", "")
@@ -143,6 +143,7 @@ def book(request: HttpRequest, ods: str, code: str) -> HttpResponse:
         "conversations/book.jinja",
         {
             "practice": practice,
+            "invitation": invitation,
             "booking": booking,
             "slots": [
                 {

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from recordaccess.audit.services import Actor
-from recordaccess.intake import acknowledge, services
+from recordaccess.intake import acknowledge, services, waiting_list
 from recordaccess.intake.models import AccessRequest, IdentityMethod, RequestStatus, Route
 from recordaccess.outreach.models import DirectMessage, DirectStatus
 
@@ -72,6 +72,8 @@ def load(*, practice, report) -> None:
             _advance(request, target)
             received = timezone.now() - datetime.timedelta(hours=rng.randint(1, 24 * 60))
             AccessRequest.objects.filter(pk=request.pk).update(received_at=received)
+            request.received_at = received
+            waiting_list.refresh(request)  # its place follows the back-dated day, as the scores on screen do
             DirectMessage.objects.filter(reference=acknowledge.reference(request)).update(
                 status=DirectStatus.SENT, sent_at=received
             )

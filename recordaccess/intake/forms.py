@@ -135,6 +135,11 @@ CONTACT_BY = [("sms", "Text message"), ("email", "Email"), ("phone", "Phone call
 
 class ContactForm(CheckedForm):
     mobile = forms.CharField(label="UK mobile number", required=False)
+    phone = forms.CharField(
+        label="UK phone number to call you on (optional)",
+        required=False,
+        help_text="A landline or a mobile. We use your mobile number if you leave this empty.",
+    )
     email = forms.CharField(label="Email address", required=False)
     contact_by = forms.ChoiceField(
         label="How should we contact you?",
@@ -142,13 +147,23 @@ class ContactForm(CheckedForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select how we should contact you"},
     )
-    checks = {"mobile": validation.optional_mobile, "email": validation.optional_email}
+    checks = {
+        "mobile": validation.optional_mobile,
+        "phone": validation.optional_phone,
+        "email": validation.optional_email,
+    }
 
     def clean(self):
+        """A text needs a mobile; a call needs a number to call, a landline or the mobile."""
         cleaned = super().clean()
         by = cleaned.get("contact_by")
-        if by in ("sms", "phone") and "mobile" not in self.errors and not cleaned.get("mobile"):
+        if by == "sms" and "mobile" not in self.errors and not cleaned.get("mobile"):
             self.add_error("mobile", "Enter a UK mobile number, or choose another way to contact you")
+        callable_number = cleaned.get("phone") or cleaned.get("mobile")
+        if by == "phone" and not ({"phone", "mobile"} & set(self.errors)) and not callable_number:
+            self.add_error(
+                "phone", "Enter a UK phone number, landline or mobile, or choose another way to contact you"
+            )
         if by == "email" and "email" not in self.errors and not cleaned.get("email"):
             self.add_error("email", "Enter an email address, or choose another way to contact you")
         return cleaned
@@ -235,6 +250,9 @@ class StaffRequestForm(CheckedForm):
     postcode = forms.CharField(label="Postcode", required=False)
     nhs_number = forms.CharField(label="NHS number (optional)", required=False)
     mobile = forms.CharField(label="Mobile (optional)", required=False)
+    phone = forms.CharField(
+        label="Phone number to call them on, landline or mobile (optional)", required=False
+    )
     email = forms.CharField(label="Email (optional)", required=False)
     contact_by = forms.ChoiceField(
         label="How should we contact them?",
@@ -280,6 +298,7 @@ class StaffRequestForm(CheckedForm):
         "postcode": validation.postcode,
         "nhs_number": validation.optional_nhs_number,
         "mobile": validation.optional_mobile,
+        "phone": validation.optional_phone,
         "email": validation.optional_email,
         "question": lambda v: validation.text(v, limit=2000, what="the question"),
         "communication_needs": lambda v: validation.text(v, limit=1000, what="their communication needs"),
@@ -302,8 +321,14 @@ class StaffRequestForm(CheckedForm):
     def _check_contact(self, cleaned) -> None:
         """The online form's rule: a way of contacting them needs its number or address."""
         by = cleaned.get("contact_by")
-        if by in ("sms", "phone") and "mobile" not in self.errors and not cleaned.get("mobile"):
+        if by == "sms" and "mobile" not in self.errors and not cleaned.get("mobile"):
             self.add_error("mobile", "Enter their UK mobile number, or choose another way to contact them")
+        callable_number = cleaned.get("phone") or cleaned.get("mobile")
+        if by == "phone" and not ({"phone", "mobile"} & set(self.errors)) and not callable_number:
+            self.add_error(
+                "phone",
+                "Enter their UK phone number, landline or mobile, or choose another way to contact them",
+            )
         if by == "email" and "email" not in self.errors and not cleaned.get("email"):
             self.add_error("email", "Enter their email address, or choose another way to contact them")
 
@@ -337,8 +362,9 @@ class StaffRequestForm(CheckedForm):
             postcode=d["postcode"],
             nhs_number=d["nhs_number"],
             mobile=d["mobile"],
+            phone=d["phone"],
             email=d["email"],
-            contact_by=d["contact_by"] or ("sms" if d["mobile"] else ("email" if d["email"] else "letter")),
+            contact_by=d["contact_by"] or _staff_contact_by(d),
             communication_needs=d["communication_needs"],
             access_level=d["access_level"] if d["wish"] == "wants_access" else "",
             appointments="appointments" in d["services"] and d["wish"] == "wants_access",
@@ -350,6 +376,16 @@ class StaffRequestForm(CheckedForm):
             requester_relationship=d["requester_relationship"] if d["proxy_basis"] else "",
             proxy_basis=d["proxy_basis"],
         )
+
+
+def _staff_contact_by(d: dict) -> str:
+    """When staff do not say how: a keyed-in request is answered by text if there is a mobile, else email, else
+    a call to the number given (a landline is enough for a call), else a letter."""
+    if d["mobile"]:
+        return "sms"
+    if d["email"]:
+        return "email"
+    return "phone" if d["phone"] else "letter"
 
 
 class IdentityForm(forms.Form):

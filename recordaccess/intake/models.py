@@ -70,6 +70,7 @@ class AccessRequest(models.Model):
     postcode = models.CharField(max_length=8)
     nhs_number = models.CharField(max_length=10, blank=True)
     mobile = models.CharField(max_length=11, blank=True)
+    phone = models.CharField(max_length=11, blank=True, help_text="To call: a landline or a mobile.")
     email = models.EmailField(max_length=320, blank=True)
     contact_by = models.CharField(max_length=10, default="sms")
     communication_needs = models.TextField(max_length=1000, blank=True)

@@ -80,6 +80,7 @@ class RequestDetails:
     postcode: str
     nhs_number: str = ""
     mobile: str = ""
+    phone: str = ""  # to call: a landline or a mobile (patients/contacts.normalise_uk_phone)
     email: str = ""
     contact_by: str = "sms"
     communication_needs: str = ""

@@ -12,6 +12,7 @@ from recordaccess.patients.contacts import (
     normalise_email,
     normalise_postcode,
     normalise_uk_mobile,
+    normalise_uk_phone,
 )
 
 # Between the letters of a name (in any alphabet, with their accents and marks): O'Brien, Anne-Marie, St. John.
@@ -103,6 +104,26 @@ def optional_nhs_number(value: str) -> str:
     if not nhs_number.is_valid(number):
         raise Invalid("Check your NHS number: it is not a real NHS number")
     return number
+
+
+PHONE_PROBLEMS = {
+    "Phone number must not contain letters or symbols": "Enter a phone number using only numbers, like 0113 496 0000",
+    "Not a UK phone number (UK numbers start 01, 02, 03 or 07)": "Enter a UK phone number starting 01, 02, 03 or 07",
+    "Phone number has too many digits": "The phone number has too many numbers: check it and enter it again",
+    "Phone number has too few digits": "The phone number has too few numbers: check it and enter it again",
+}
+
+
+def optional_phone(value: str) -> str:
+    """A number to call the patient on: a landline or a mobile. Each mistake gets its own message."""
+    if not (value or "").strip():
+        return ""
+    try:
+        return normalise_uk_phone(value)
+    except ContactError as error:
+        raise Invalid(
+            PHONE_PROBLEMS.get(str(error), "Enter a UK phone number, like 0113 496 0000")
+        ) from error
 
 
 def optional_mobile(value: str) -> str:

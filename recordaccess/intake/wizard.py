@@ -126,6 +126,7 @@ def details(answers: dict) -> RequestDetails:
         postcode=get("address", "postcode"),
         nhs_number=get("nhs-number", "nhs_number"),
         mobile=get("contact", "mobile"),
+        phone=get("contact", "phone"),
         email=get("contact", "email"),
         contact_by=get("contact", "contact_by", "sms"),
         communication_needs=get("needs", "communication_needs"),

@@ -1,4 +1,4 @@
-"""UK mobile numbers, email addresses and postcodes: the one place they are checked and normalised.
+"""UK mobile and phone numbers, email addresses and postcodes: the one place they are checked and normalised.
 
 Mobile and email follow GOV.UK Notify's published rules for recipients, so that what we accept here is
 what Notify will accept when outreach sends to it. Each check returns the normalised value or raises
@@ -38,6 +38,27 @@ def normalise_uk_mobile(value: str) -> str:
         raise ContactError("Mobile number has too many digits")
     if len(digits) < 10:
         raise ContactError("Mobile number has too few digits")
+    return "0" + digits
+
+
+def normalise_uk_phone(value: str) -> str:
+    """A number we can call back, landline or mobile: '+44 113 496 0000', '0113-496-0000' → '01134960000'.
+    UK numbers start 01 or 02 (landlines), 03 (non-geographic, charged as landlines) or 07 (mobiles), and have
+    10 digits after the 0 (9 for a few 01 areas); 08 and 09 numbers cost the practice to call and are refused."""
+    digits = value.translate(_PHONE_STRIP)
+    if not digits:
+        raise ContactError("Phone number is empty")
+    if not digits.isdigit():
+        raise ContactError("Phone number must not contain letters or symbols")
+    digits = digits.lstrip("0")
+    if digits.startswith("44"):
+        digits = digits[2:].lstrip("0")
+    if not digits or digits[0] not in "1237":
+        raise ContactError("Not a UK phone number (UK numbers start 01, 02, 03 or 07)")
+    if len(digits) > 10:
+        raise ContactError("Phone number has too many digits")
+    if len(digits) < (9 if digits[0] == "1" else 10):
+        raise ContactError("Phone number has too few digits")
     return "0" + digits
 
 

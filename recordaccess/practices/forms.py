@@ -1,5 +1,6 @@
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils import timezone
 
 from recordaccess.core.dateinput import DateInputField
 from recordaccess.practices.defaults import DEFAULT_TEXTS, public_text
@@ -110,6 +111,13 @@ class DpiaForm(forms.ModelForm):
             "review_on": {"invalid": "Enter the review date as a real date, like 6 10 2024"},
             "url": {"invalid": "Enter the link's full address, starting with https://"},
         }
+
+    def clean_completed_on(self):
+        """A DPIA not yet completed cannot let messages go out: a date to come is a mistake, not a plan."""
+        completed = self.cleaned_data.get("completed_on")
+        if completed and completed > timezone.localdate():
+            raise forms.ValidationError("The date the DPIA was completed must be today or in the past")
+        return completed
 
     def clean(self):
         cleaned = super().clean()

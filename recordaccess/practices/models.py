@@ -117,6 +117,11 @@ class Dpia(models.Model):
         return bool(self.reference and self.completed_on)
 
     @property
+    def review_is_overdue(self) -> bool:
+        """A DPIA past its review date may no longer describe what the practice does: staff are warned."""
+        return self.review_on is not None and self.review_on < timezone.localdate()
+
+    @property
     def needs_ico_consultation(self) -> bool:
         """A residual high risk requires prior consultation with the ICO before going ahead."""
         return self.residual_risk == RiskLevel.HIGH

@@ -127,6 +127,13 @@ class DecisionForm(forms.Form):
         },
     )
 
+    @classmethod
+    def as_typed(cls, data) -> "DecisionForm":
+        """The decision as typed, shown again unjudged: saving the checklist from the review form keeps what
+        the reviewer had begun to decide, without errors for a decision they have not yet asked to record."""
+        typed = cls(data)
+        return cls(initial={name: typed[name].data for name in typed.fields})
+
     def as_input(self) -> DecisionInput:
         d = self.cleaned_data
         return DecisionInput(

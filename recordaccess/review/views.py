@@ -97,7 +97,9 @@ def _role(request: HttpRequest) -> str:
     return request.membership.role
 
 
-def review(request: HttpRequest, ods: str, request_id: int, decision_form=None) -> HttpResponse:
+def review(
+    request: HttpRequest, ods: str, request_id: int, checklist_form=None, decision_form=None
+) -> HttpResponse:
     item = _request(request, request_id)
     held = selectors.review_of(item)
     flagged = patient_needs_review(item.patient_id)
@@ -122,7 +124,8 @@ def review(request: HttpRequest, ods: str, request_id: int, decision_form=None) 
             "refused_role": checklist.may_decide(_role(request), item, flagged),
             "missing": checklist.problems(held, item),
             "not_ready": decisions.not_ready(item) if item.on_list else "",
-            "checklist_form": ChecklistForm(instance=held, role=_role(request)) if held else None,
+            "checklist_form": checklist_form
+            or (ChecklistForm(instance=held, role=_role(request)) if held else None),
             "decision_form": decision_form
             or DecisionForm(
                 initial={"nhs_number": item.patient.nhs_number if item.patient else "", "tell_patient": "yes"}
@@ -169,41 +172,73 @@ def release(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
     )
 
 
-@refusals_go_to("staff:review", "request_id")
+def _review_form(request: HttpRequest, item: AccessRequest, *, checklist: bool) -> tuple:
+    """The review page's one form, bound as its two parts: the checklist (when it was on the form: a script may
+    post a decision alone) and the decision."""
+    held = selectors.review_of(item)
+    checklist_form = ChecklistForm(request.POST, instance=held, role=_role(request)) if checklist else None
+    return checklist_form, DecisionForm(request.POST)
+
+
+def _checklist_saved(request: HttpRequest, item: AccessRequest, form: ChecklistForm | None) -> bool:
+    """Save the checklist's answers, or put why not on its form. No checklist on the form: nothing to save."""
+    if form is None:
+        return True
+    if not form.is_valid():
+        return False
+    try:
+        decisions.save_checklist(
+            actor=Actor.from_request(request), role=_role(request), request=item, answers=form.cleaned_data
+        )
+    except DomainError as refused:
+        show_on_form(form, refused)
+        return False
+    return True
+
+
+def _again(
+    request: HttpRequest, ods: str, item: AccessRequest, checklist_form, decision_form
+) -> HttpResponse:
+    """The review page again, with everything as typed and every problem in the error summary."""
+    response = review(request, ods, item.pk, checklist_form=checklist_form, decision_form=decision_form)
+    response.status_code = 400
+    return response
+
+
 @require_POST
 def save_checklist(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
+    """The review form's "Save checklist": the answers so far, with no decision asked for. The decision's
+    boxes come back as typed, saved or not, so nothing typed is lost."""
     item = _request(request, request_id)
-    form = ChecklistForm(request.POST, role=_role(request))
-    if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-        return redirect("staff:review", ods=ods, request_id=item.pk)
-    return _act(
-        request,
-        ods,
-        item,
-        lambda: decisions.save_checklist(
-            actor=Actor.from_request(request), role=_role(request), request=item, answers=form.cleaned_data
-        ),
-        "Checklist saved.",
-    )
+    checklist_form, _ = _review_form(request, item, checklist=True)
+    typed = DecisionForm.as_typed(request.POST)
+    if not _checklist_saved(request, item, checklist_form):
+        return _again(request, ods, item, checklist_form, typed)
+    messages.success(request, "Checklist saved.")
+    return review(request, ods, item.pk, decision_form=typed)
 
 
 @require_POST
 def decide(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:
+    """The review form's "Record the decision": the checklist as typed is saved first (the decision is judged
+    against it), then the decision. A refusal shows the page again with every typed value kept."""
     item = _request(request, request_id)
-    form = DecisionForm(request.POST)
-    if form.is_valid():
+    checklist_form, decision_form = _review_form(
+        request, item, checklist=request.POST.get("checklist") == "1"
+    )
+    if _checklist_saved(request, item, checklist_form) and decision_form.is_valid():
         try:
             decisions.decide(
-                actor=Actor.from_request(request), role=_role(request), request=item, given=form.as_input()
+                actor=Actor.from_request(request),
+                role=_role(request),
+                request=item,
+                given=decision_form.as_input(),
             )
             messages.success(request, "Decision recorded. Its codes are on the coding worklist.")
             return redirect("staff:review", ods=ods, request_id=item.pk)
         except DomainError as refused:
-            show_on_form(form, refused)
-    response = review(request, ods, request_id, decision_form=form)
-    response.status_code = 400
-    return response
+            show_on_form(decision_form, refused)
+    return _again(request, ods, item, checklist_form, decision_form)
 
 
 def coding_page(request: HttpRequest, ods: str) -> HttpResponse:

@@ -44,6 +44,7 @@ def test_from_the_waiting_list_to_a_decision_and_a_coding_export(page, sign_in_a
         page.get_by_role("group", name=question).get_by_label("None found").check()
     page.get_by_role("button", name="Save checklist").click()
     expect(page.get_by_text("Checklist complete")).to_be_visible()
+    expect(page.get_by_label("Access granted", exact=True)).to_be_checked()  # one form: the decision is kept
 
     page.get_by_label("Access granted", exact=True).check()
     page.get_by_label("Level of access to give").select_option("prospective")

@@ -127,6 +127,58 @@ def test_staff_book_for_a_patient_by_their_request_reference(client, practice):
 
 
 @pytest.mark.django_db
+def test_a_patient_cannot_book_a_second_time_after_staff_booked_one_for_their_request(client, practice):
+    """H66: one booking per request, whoever made the first one; the patient is told to call to change it."""
+    request = waiting_request(practice)
+    first, second = slot(practice), slot(practice, starts_at=SOON + datetime.timedelta(hours=1))
+    booked = services.book(
+        actor=STAFF, practice=practice, slot_id=first.pk, name="Alex Morgan", request=request
+    )
+    invitation = services.invite(practice, request)
+    url = reverse("book", kwargs={"ods": "A81001", "code": invitation.code})
+    page = client.get(url).content.decode()
+    assert "Your conversation is booked" in page and "To change it, call us" in page
+    assert "Cancel this time" not in page
+    refused = client.post(url, {"slot": second.pk})
+    text = refused.content.decode()
+    assert refused.status_code == 400 and "There is a problem" in text
+    assert f"You already have a booking on {services.when(first)}; to change it, call us" in text
+    client.post(url, {"action": "cancel"})  # a link cannot cancel what staff booked
+    assert Booking.objects.get().cancelled_at is None
+    assert Booking.objects.filter(request=request).count() == 1
+    assert Slot.objects.get(pk=second.pk).booked == 0
+    assert booked.pk == Booking.objects.get().pk
+
+
+@pytest.mark.django_db
+def test_staff_cannot_book_a_second_time_for_a_request_that_has_one(client, practice):
+    request = waiting_request(practice)
+    first, second = slot(practice), slot(practice, starts_at=SOON + datetime.timedelta(hours=1))
+    patient_book(practice, first, services.invite(practice, request))
+    factories.sign_in(client, factories.staff(practice, Role.RECEPTION))
+    url = reverse("staff:slot_book", kwargs={"ods": "A81001", "slot_id": second.pk})
+    refused = client.post(url, {"reference": request.reference_display})
+    text = refused.content.decode()
+    assert refused.status_code == 400 and "There is a problem" in text
+    assert f"Alex Morgan already has a booking on {services.when(first)}" in text
+    assert Booking.objects.filter(request=request).count() == 1 and Slot.objects.get(pk=second.pk).booked == 0
+    services.cancel(actor=STAFF, practice=practice, booking_id=Booking.objects.get().pk)
+    client.post(url, {"reference": request.reference_display})
+    assert Booking.objects.filter(request=request, cancelled_at=None).get().slot_id == second.pk
+
+
+@pytest.mark.django_db
+def test_the_database_holds_one_live_booking_per_request(practice):
+    from django.db import IntegrityError, transaction
+
+    request = waiting_request(practice)
+    first, second = slot(practice), slot(practice, starts_at=SOON + datetime.timedelta(hours=1))
+    Booking.objects.create(slot=first, practice=practice, request=request, name="A", booked_by="x")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Booking.objects.create(slot=second, practice=practice, request=request, name="A", booked_by="x")
+
+
+@pytest.mark.django_db
 def test_staff_set_weekly_times_aside_from_the_page_with_clear_errors(client, practice):
     factories.sign_in(client, factories.staff(practice, Role.RECEPTION))
     url = reverse("staff:slots", kwargs={"ods": "A81001"})

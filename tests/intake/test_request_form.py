@@ -99,6 +99,12 @@ def test_a_proxy_says_who_they_are_and_by_what_right(client, practice):
         ("nhs-number", {"nhs_number": "12345"}, "NHS number must be 10 digits"),
         ("contact", {"mobile": "", "email": "", "contact_by": "sms"}, "Enter a UK mobile number, or choose"),
         ("contact", {"mobile": "01632 960000", "contact_by": "sms"}, "Enter a UK mobile number, like"),
+        ("contact", {"contact_by": "phone"}, "Enter a UK phone number, landline or mobile, or choose"),
+        ("contact", {"phone": "0113 FOUR", "contact_by": "phone"}, "Enter a phone number using only numbers"),
+        ("contact", {"phone": "0906 123 4567", "contact_by": "phone"}, "starting 01, 02, 03 or 07"),
+        ("contact", {"phone": "0113 496 00001", "contact_by": "phone"}, "has too many numbers"),
+        ("contact", {"phone": "0113 496", "contact_by": "phone"}, "has too few numbers"),
+        ("contact", {"phone": "0113 496 0000", "contact_by": "sms"}, "Enter a UK mobile number, or choose"),
         (
             "contact",
             {"email": "not-an-email", "contact_by": "email"},
@@ -150,3 +156,18 @@ def test_staff_entered_dpia_text_is_shown_as_text_never_run_as_html(client, prac
     page = client.get(reverse("intake:start", kwargs={"ods": "A81001"})).content.decode()
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;" in page
     assert "<script>alert" not in page and "<img src=x" not in page
+
+
+@pytest.mark.parametrize(
+    ("contact", "kept"),
+    [
+        ({"phone": "0113 496 0000", "contact_by": "phone"}, ("01134960000", "")),  # a landline for calls
+        ({"mobile": "07700 900123", "contact_by": "phone"}, ("", "07700900123")),  # or the mobile
+    ],
+)
+def test_a_phone_call_needs_a_number_to_call_landline_or_mobile(client, practice, contact, kept):
+    check = answer_all(client, answers={"contact": {"mobile": "", "email": "", **contact}}).content.decode()
+    assert "Check your answers before sending" in check
+    send(client)
+    saved = AccessRequest.objects.get()
+    assert (saved.phone, saved.mobile, saved.contact_by) == (*kept, "phone")

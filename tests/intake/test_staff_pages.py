@@ -436,3 +436,27 @@ def test_a_consultation_request_refused_comes_back_in_the_error_summary_with_wha
     assert "nhsuk-error-summary" in page and 'href="#capture-declarations"' in page
     assert 'value="wants_access" checked' in page and '<option value="coded" selected' in page
     assert not AccessRequest.objects.exists()
+
+
+def test_a_request_keyed_in_with_only_a_landline_is_answered_by_a_call(reception, practice, twins):
+    form = {
+        "route": "phone",
+        "wish": "has_questions",
+        "given_name": "Anne",
+        "family_name": "Smith",
+        "day": "1",
+        "month": "5",
+        "year": "1970",
+        "address": "2 High St",
+        "postcode": "ls1 4ap",
+        "question": "Can my son see it?",
+    }
+    bad = reception.post(url("request_new"), {**form, "phone": "0113 496"}).content.decode()
+    assert "The phone number has too few numbers" in bad and "There is a problem" in bad
+    landline_as_mobile = reception.post(
+        url("request_new"), {**form, "mobile": "0113 496 0000"}
+    ).content.decode()
+    assert "Enter a UK mobile number, like 07700 900 982" in landline_as_mobile
+    reception.post(url("request_new"), {**form, "phone": "0113 496 0000"})
+    saved = AccessRequest.objects.get()
+    assert (saved.phone, saved.mobile, saved.contact_by) == ("01134960000", "", "phone")

@@ -8,6 +8,7 @@ from recordaccess.patients.contacts import (
     normalise_email,
     normalise_postcode,
     normalise_uk_mobile,
+    normalise_uk_phone,
 )
 
 
@@ -96,3 +97,34 @@ def test_postcodes_are_normalised(written, normal):
 def test_invalid_postcodes_are_refused(bad):
     with pytest.raises(ContactError, match="postcode"):
         normalise_postcode(bad)
+
+
+@pytest.mark.parametrize(
+    ("written", "normalised"),
+    [
+        ("0113 496 0000", "01134960000"),  # a Leeds landline
+        ("+44 (0)20 7946 0000", "02079460000"),  # London
+        ("0300 123 1234", "03001231234"),  # non-geographic, charged as a landline
+        ("016977 3456", "0169773456"),  # one of the few 01 areas with nine digits after the 0
+        ("07700 900123", "07700900123"),  # a mobile is a phone too
+    ],
+)
+def test_uk_landlines_and_mobiles_are_numbers_to_call(written, normalised):
+    assert normalise_uk_phone(written) == normalised
+
+
+@pytest.mark.parametrize(
+    ("written", "problem"),
+    [
+        ("", "Phone number is empty"),
+        ("0113 FOUR", "must not contain letters"),
+        ("0906 123 4567", "Not a UK phone number"),
+        ("0800 123 4567", "Not a UK phone number"),
+        ("0113 496 00001", "too many digits"),
+        ("0113 496", "too few digits"),
+        ("020 7946 000", "too few digits"),
+    ],
+)
+def test_numbers_we_cannot_call_are_refused_with_the_reason(written, problem):
+    with pytest.raises(ContactError, match=problem):
+        normalise_uk_phone(written)

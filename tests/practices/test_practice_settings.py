@@ -1,3 +1,4 @@
+import datetime
 import json
 import re
 
@@ -5,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 
 from recordaccess.audit.models import AuditEntry
 from recordaccess.practices.defaults import SIGNPOSTING_RESOURCES
@@ -159,3 +161,48 @@ def test_public_pages_carry_a_content_security_policy(client, practice):
     assert response["X-Frame-Options"] == "DENY"
     nonce = re.search(r"'nonce-([^']+)'", policy).group(1)
     assert f'<script nonce="{nonce}">' in response.content.decode()
+
+
+def test_a_dpia_completed_in_the_future_is_refused(admin_client, practice):
+    url = reverse("staff:dpia_edit", kwargs={"ods": practice.ods_code})
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = admin_client.post(url, {"reference": "DPIA-1", "completed_on": tomorrow.isoformat()})
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert "The date the DPIA was completed must be today or in the past" in page
+    practice.dpia.refresh_from_db()
+    assert practice.dpia.completed_on != tomorrow
+
+
+def test_a_dpia_completed_today_is_accepted(admin_client, practice):
+    url = reverse("staff:dpia_edit", kwargs={"ods": practice.ods_code})
+    today = timezone.localdate()
+    admin_client.post(url, {"reference": "DPIA-1", "completed_on": today.isoformat()})
+    practice.dpia.refresh_from_db()
+    assert practice.dpia.completed_on == today
+
+
+def test_a_passed_review_date_warns_on_the_practice_page(admin_client, practice):
+    today = timezone.localdate()
+    url = reverse("staff:dpia_edit", kwargs={"ods": practice.ods_code})
+    page_url = reverse("staff:practice", kwargs={"ods": practice.ods_code})
+    admin_client.post(
+        url,
+        {
+            "reference": "DPIA-1",
+            "completed_on": (today - datetime.timedelta(days=400)).isoformat(),
+            "review_on": (today + datetime.timedelta(days=30)).isoformat(),
+        },
+    )
+    assert "review is overdue" not in admin_client.get(page_url).content.decode()
+    admin_client.post(
+        url,
+        {
+            "reference": "DPIA-1",
+            "completed_on": (today - datetime.timedelta(days=400)).isoformat(),
+            "review_on": (today - datetime.timedelta(days=1)).isoformat(),
+        },
+    )
+    practice.dpia.refresh_from_db()
+    assert practice.dpia.review_on == today - datetime.timedelta(days=1)
+    assert "review is overdue" in admin_client.get(page_url).content.decode()

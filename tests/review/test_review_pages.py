@@ -135,3 +135,92 @@ def test_reception_is_not_offered_the_clinical_questions_and_the_decision_shows_
         follow=True,
     ).content.decode()
     assert "Clinical questions answered by" in page and "serious harm: dr-jones" in page
+
+
+def _claimed(client, practice, role=Role.REVIEWER, username="dr-jones"):
+    request = waiting_request(practice, flag=SAFEGUARDING)
+    factories.sign_in(client, factories.staff(practice, role, username))
+    client.post(url("review_claim", request_id=request.pk))
+    return request
+
+
+def test_the_review_page_is_one_form_for_the_checklist_and_the_decision(client, practice):
+    request = _claimed(client, practice)
+    page = client.get(url("review", request_id=request.pk)).content.decode()
+    assert page.count('id="review-form"') == 1
+    form = page[page.index('id="review-form"') : page.index("</form>", page.index('id="review-form"'))]
+    assert 'name="flags_considered"' in form and 'name="outcome"' in form
+    assert "Save checklist" in form and "Record the decision" in form
+
+
+def test_a_refused_decision_keeps_the_typed_checklist_and_decision(client, practice):
+    """Recording the decision saves the checklist typed with it; the refusal shows every typed value again."""
+    request = _claimed(client, practice)
+    typed = {
+        **CHECKLIST,
+        "third_party": "found",
+        "third_party_note": "Letter of 3 March 2019 names a neighbour",
+        "checklist": "1",
+        "outcome": "granted_redacted",
+        "nhs_number": request.patient.nhs_number,
+        "redactions": "Letter of 3 March 2019",
+        "reason": "Neighbour named in a letter",
+        "tell_patient": "yes",
+        "minutes_spent": "17",
+    }
+    refused = client.post(url("review_decide", request_id=request.pk), typed)
+    text = refused.content.decode()
+    assert refused.status_code == 400 and "There is a problem" in text
+    assert "Choose the level of access to give" in text
+    for value in ("Letter of 3 March 2019 names a neighbour", "Letter of 3 March 2019", "Neighbour named"):
+        assert value in text
+    assert 'value="17"' in text and 'value="granted_redacted" checked' in text
+    review = request.review
+    review.refresh_from_db()
+    assert (review.third_party, review.flags_considered) == ("found", True)
+    assert not Decision.objects.exists()
+
+
+def test_saving_the_checklist_keeps_the_decision_being_typed(client, practice):
+    request = _claimed(client, practice)
+    saved = client.post(
+        url("review_checklist", request_id=request.pk),
+        {
+            **CHECKLIST,
+            "checklist": "1",
+            "outcome": "deferred",
+            "nhs_number": request.patient.nhs_number,
+            "reason": "Talk it through with the patient first",
+            "tell_patient": "yes",
+        },
+    )
+    text = saved.content.decode()
+    assert "Checklist saved." in text and "Checklist complete" in text
+    assert "Talk it through with the patient first" in text and 'value="deferred" checked' in text
+    assert "There is a problem" not in text  # a decision not yet asked for is not judged
+    assert not Decision.objects.exists()
+
+
+def test_a_refused_checklist_keeps_what_was_typed_in_both_parts(client, practice):
+    request = _claimed(client, practice)
+    refused = client.post(
+        url("review_checklist", request_id=request.pk),
+        {
+            **CHECKLIST,
+            "serious_harm": "perhaps",
+            "serious_harm_note": "Notes typed by the GP",
+            "checklist": "1",
+            "outcome": "declined",
+            "nhs_number": request.patient.nhs_number,
+            "reason": "Reason typed by the GP",
+            "tell_patient": "yes",
+        },
+    )
+    text = refused.content.decode()
+    assert refused.status_code == 400 and "There is a problem" in text
+    assert "Select a valid choice" in text
+    assert "Notes typed by the GP" in text and "Reason typed by the GP" in text
+    assert 'value="declined" checked' in text
+    review = request.review
+    review.refresh_from_db()
+    assert review.serious_harm_note == ""
