@@ -42,3 +42,16 @@ def find_invitation(ods: str, code: str) -> Invitation | None:
 
 def live_booking(invitation: Invitation) -> Booking | None:
     return invitation.bookings.select_related("slot").filter(cancelled_at=None).first()
+
+
+def bookings_today(practice, user=None) -> int:
+    """Conversations and drop-in places booked for today and not cancelled (the slots' time index)."""
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return Booking.objects.filter(
+        practice=practice,
+        cancelled_at=None,
+        slot__practice=practice,
+        slot__cancelled=False,
+        slot__starts_at__gte=start,
+        slot__starts_at__lt=start + datetime.timedelta(days=1),
+    ).count()

@@ -47,3 +47,15 @@ def request_list(practice, show: str) -> tuple[dict[str, int], int, QuerySet[Acc
     elif show == "needs_matching":
         chosen = chosen.filter(match_status=MatchStatus.NEEDS_STAFF)
     return counts, needs_matching, chosen.select_related("patient")
+
+
+def requests_to_match(practice, user=None) -> int:
+    """Requests the register could not match by itself: a person must find the patient."""
+    return AccessRequest.objects.filter(
+        practice=practice, status=RequestStatus.RECEIVED, match_status=MatchStatus.NEEDS_STAFF
+    ).count()
+
+
+def identities_to_check(practice, user=None) -> int:
+    """Requests matched to a patient whose requester's identity nobody has verified yet."""
+    return AccessRequest.objects.filter(practice=practice, status=RequestStatus.MATCHED).count()
