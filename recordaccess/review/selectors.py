@@ -46,7 +46,8 @@ def recent_coding_exports(practice) -> QuerySet[CodingExport]:
 
 def claimed_by(practice, user) -> int:
     """Requests this staff member holds for review (claims are by username, as the audit's actor names them)."""
-    return Review.objects.filter(practice=practice, reviewer=user.get_username()).count()
+    held = Review.objects.filter(practice=practice).exclude(reviewer="")  # the partial index review_claimed
+    return held.filter(reviewer=user.get_username()).count()
 
 
 def waiting(practice, user=None) -> int:
