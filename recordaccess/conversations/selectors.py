@@ -51,3 +51,16 @@ def live_booking(invitation: Invitation) -> Booking | None:
         .filter(request_id=invitation.request_id, cancelled_at=None)
         .first()
     )
+
+
+def bookings_today(practice, user=None) -> int:
+    """Conversations and drop-in places booked for today and not cancelled (the slots' time index)."""
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return Booking.objects.filter(
+        practice=practice,
+        cancelled_at=None,
+        slot__practice=practice,
+        slot__cancelled=False,
+        slot__starts_at__gte=start,
+        slot__starts_at__lt=start + datetime.timedelta(days=1),
+    ).count()

@@ -1,8 +1,10 @@
 """Conversation slots and drop-ins as staff run them, under /staff/p/<ods>/."""
 
 from recordaccess.conversations import views
+from recordaccess.conversations.selectors import bookings_today
 from recordaccess.practices.access import Menu, MenuItem, staff_page
-from recordaccess.practices.roles import PATIENT_DATA_ROLES
+from recordaccess.practices.home import HomeItem, home_items
+from recordaccess.practices.roles import PATIENT_DATA_ROLES, Role
 
 urlpatterns = [
     staff_page(
@@ -18,3 +20,9 @@ urlpatterns = [
         "bookings/<int:booking_id>/cancel/", views.booking_cancel, "booking_cancel", allow=PATIENT_DATA_ROLES
     ),
 ]
+
+home_items(
+    HomeItem(
+        140, "bookings today", bookings_today, "staff:slots", frozenset({Role.RECEPTION}), one="booking today"
+    ),
+)

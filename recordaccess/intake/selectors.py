@@ -57,3 +57,15 @@ def audit_names(sender, *, practice, wanted: dict, **kwargs) -> dict:
         ("access_request", str(r.pk)): r.reference_display
         for r in AccessRequest.objects.filter(practice=practice, pk__in=ids).only("pk", "reference")
     }
+
+
+def requests_to_match(practice, user=None) -> int:
+    """Requests the register could not match by itself: a person must find the patient."""
+    return AccessRequest.objects.filter(
+        practice=practice, status=RequestStatus.RECEIVED, match_status=MatchStatus.NEEDS_STAFF
+    ).count()
+
+
+def identities_to_check(practice, user=None) -> int:
+    """Requests matched to a patient whose requester's identity nobody has verified yet."""
+    return AccessRequest.objects.filter(practice=practice, status=RequestStatus.MATCHED).count()

@@ -2,8 +2,10 @@
 patient, checking identity and proxies."""
 
 from recordaccess.intake import staff_views as views
+from recordaccess.intake.selectors import identities_to_check, requests_to_match
 from recordaccess.practices.access import Menu, MenuItem, staff_page
-from recordaccess.practices.roles import PATIENT_DATA_ROLES
+from recordaccess.practices.home import HomeItem, home_items
+from recordaccess.practices.roles import PATIENT_DATA_ROLES, Role
 
 urlpatterns = [
     staff_page(
@@ -11,7 +13,7 @@ urlpatterns = [
         views.request_list,
         "requests",
         allow=PATIENT_DATA_ROLES,
-        menu=[MenuItem(Menu.STAFF, 30, "Requests")],
+        menu=[MenuItem(Menu.REQUESTS, 10, "Requests")],
     ),
     staff_page("requests/new/", views.request_new, "request_new", allow=PATIENT_DATA_ROLES),
     staff_page(
@@ -44,3 +46,26 @@ urlpatterns = [
         "requests/<int:request_id>/proxy/", views.request_proxy, "request_proxy", allow=PATIENT_DATA_ROLES
     ),
 ]
+
+RECEPTION = frozenset({Role.RECEPTION})
+
+home_items(
+    HomeItem(
+        110,
+        "requests to match",
+        requests_to_match,
+        "staff:requests",
+        RECEPTION,
+        query="show=needs_matching",
+        one="request to match",
+    ),
+    HomeItem(
+        120,
+        "identities to check",
+        identities_to_check,
+        "staff:requests",
+        RECEPTION,
+        query="show=matched",
+        one="identity to check",
+    ),
+)

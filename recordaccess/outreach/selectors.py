@@ -3,17 +3,20 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from recordaccess.core.scoping import one_for_practice
+from recordaccess.outreach.content import check
 from recordaccess.outreach.formatting import to_html
 from recordaccess.outreach.messages import TemplateError, placeholder_key, placeholders, render
 from recordaccess.outreach.models import (
     OUTBOX_MESSAGE_LABELS,
     Campaign,
+    CampaignStatus,
     LetterPrint,
     MessageStatus,
     MessageTemplate,
     OutboxItem,
     PatientReply,
 )
+from recordaccess.outreach.replies import to_call
 from recordaccess.practices.models import Dpia
 
 
@@ -219,3 +222,34 @@ def published_notice(practice, base_url: str):
         return to_html(render(template.body, sample_values(practice, base_url)))
     except TemplateError:  # its DPIA reference was cleared since: nothing rather than a notice with a gap
         return None
+
+
+def campaigns_awaiting_approval(practice, user=None) -> int:
+    """Drafts whose plan is built: each waits for an administrator other than its author to approve it."""
+    return (
+        Campaign.objects.filter(practice=practice, status=CampaignStatus.DRAFT).exclude(built_at=None).count()
+    )
+
+
+def templates_failing_rules(practice, user=None) -> int:
+    """Templates that break the content rules for the practice's approach now (one query; the rules are Python),
+    as when the approach changed after they were written."""
+    return sum(
+        1
+        for template in MessageTemplate.objects.filter(practice=practice).only(
+            "body", "subject", "channel", "purpose", "higher_risk"
+        )
+        if check(
+            body=template.body,
+            subject=template.subject,
+            channel=template.channel,
+            approach=practice.approach,
+            purpose=template.purpose,
+            higher_risk=template.higher_risk,
+        )
+    )
+
+
+def questions_to_answer(practice, user=None) -> int:
+    """Patients with a question nobody has answered: reception's list to call until the question inbox."""
+    return to_call(practice).count()

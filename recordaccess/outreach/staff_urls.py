@@ -2,8 +2,14 @@
 and patients' replies."""
 
 from recordaccess.outreach import views
+from recordaccess.outreach.selectors import (
+    campaigns_awaiting_approval,
+    questions_to_answer,
+    templates_failing_rules,
+)
 from recordaccess.practices.access import Menu, MenuItem, staff_page
-from recordaccess.practices.roles import ADMIN, PATIENT_DATA_ROLES
+from recordaccess.practices.home import HomeItem, home_items
+from recordaccess.practices.roles import ADMIN, PATIENT_DATA_ROLES, Role
 
 urlpatterns = [
     staff_page(
@@ -11,7 +17,7 @@ urlpatterns = [
         views.campaign_list,
         "campaigns",
         allow=ADMIN,
-        menu=[MenuItem(Menu.STAFF, 70, "Campaigns")],
+        menu=[MenuItem(Menu.MESSAGES, 10, "Campaigns")],
     ),
     staff_page("campaigns/new/", views.campaign_new, "campaign_new", allow=ADMIN),
     staff_page("campaigns/<int:campaign_id>/", views.campaign_detail, "campaign", allow=ADMIN),
@@ -48,7 +54,7 @@ urlpatterns = [
         views.reply_list,
         "replies",
         allow=PATIENT_DATA_ROLES,
-        menu=[MenuItem(Menu.STAFF, 80, "Replies")],
+        menu=[MenuItem(Menu.MESSAGES, 30, "Replies")],
     ),
     staff_page(
         "replies/<int:reply_id>/answered/", views.reply_answered, "reply_answered", allow=PATIENT_DATA_ROLES
@@ -58,7 +64,7 @@ urlpatterns = [
         views.template_list,
         "templates",
         allow=ADMIN,
-        menu=[MenuItem(Menu.STAFF, 90, "Templates")],
+        menu=[MenuItem(Menu.MESSAGES, 20, "Templates")],
     ),
     staff_page("templates/install/", views.template_install, "template_install", allow=ADMIN),
     staff_page("templates/<int:template_id>/", views.template_edit, "template", allow=ADMIN),
@@ -74,3 +80,31 @@ urlpatterns = [
         "templates/<int:template_id>/approve/", views.template_approve, "template_approve", allow=ADMIN
     ),
 ]
+
+home_items(
+    HomeItem(
+        10,
+        "campaigns awaiting a second approval",
+        campaigns_awaiting_approval,
+        "staff:campaigns",
+        ADMIN,
+        one="campaign awaiting a second approval",
+    ),
+    HomeItem(
+        20,
+        "templates failing the content rules",
+        templates_failing_rules,
+        "staff:templates",
+        ADMIN,
+        one="template failing the content rules",
+    ),
+    HomeItem(
+        130,
+        "questions to answer",
+        questions_to_answer,
+        "staff:replies",
+        frozenset({Role.RECEPTION}),
+        query="show=to_call",
+        one="question to answer",
+    ),
+)

@@ -2,11 +2,18 @@
 
 import datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, Prefetch, Q, QuerySet, Subquery
 
 from recordaccess.core import nhs_number
 from recordaccess.core.scoping import one_for_practice
-from recordaccess.patients.models import COMMUNICATION_KINDS, Cohort, Flag, Patient, RegisterImport
+from recordaccess.patients.models import (
+    COMMUNICATION_KINDS,
+    Cohort,
+    Flag,
+    ImportStatus,
+    Patient,
+    RegisterImport,
+)
 from recordaccess.patients.names import search_key
 from recordaccess.patients.needs import STAFF_KINDS, written_format
 from recordaccess.patients.register import parse_date
@@ -129,3 +136,17 @@ def audit_names(sender, *, practice, wanted: dict, **kwargs) -> dict:
         for c in Cohort.objects.filter(practice=practice, pk__in=_ids(wanted, "cohort"))
     )
     return names
+
+
+def failed_imports(practice, user=None) -> int:
+    """Register imports that stopped part-way or could not use their file since the last one that completed: an
+    import that worked after a failure has put the register right, so the older failure is no longer work."""
+    last_good = (
+        RegisterImport.objects.filter(practice=practice, status=ImportStatus.COMPLETED, dry_run=False)
+        .order_by("-started_at")
+        .values("started_at")[:1]
+    )
+    failed = RegisterImport.objects.filter(
+        practice=practice, status__in=[ImportStatus.STOPPED, ImportStatus.UNUSABLE], dry_run=False
+    )
+    return failed.filter(Q(started_at__gt=Subquery(last_good)) | ~Exists(last_good)).count()

@@ -2,7 +2,9 @@
 register import."""
 
 from recordaccess.patients import views
+from recordaccess.patients.selectors import failed_imports
 from recordaccess.practices.access import Menu, MenuItem, staff_page
+from recordaccess.practices.home import HomeItem, home_items
 from recordaccess.practices.roles import ADMIN, PATIENT_DATA_ROLES, Role
 
 # Adding or ending a flag changes who needs enhanced review: a clinician's call, or the practice manager's (who
@@ -15,7 +17,7 @@ urlpatterns = [
         views.patient_search,
         "patients",
         allow=PATIENT_DATA_ROLES,
-        menu=[MenuItem(Menu.STAFF, 20, "Patients")],
+        menu=[MenuItem(Menu.PATIENTS, 10, "Patients")],
     ),
     staff_page("patients/<int:patient_id>/", views.patient_detail, "patient", allow=PATIENT_DATA_ROLES),
     # Braille and BSL: no letter is sent, staff contact them.
@@ -45,7 +47,7 @@ urlpatterns = [
         views.cohort_list,
         "cohorts",
         allow=PATIENT_DATA_ROLES,
-        menu=[MenuItem(Menu.STAFF, 50, "Cohorts")],
+        menu=[MenuItem(Menu.PATIENTS, 20, "Cohorts")],
     ),
     staff_page("cohorts/new/", views.cohort_edit, "cohort_new", allow=PATIENT_DATA_ROLES),
     staff_page("cohorts/count/", views.cohort_count, "cohort_count", allow=PATIENT_DATA_ROLES),
@@ -61,7 +63,7 @@ urlpatterns = [
         views.register_upload,
         "register",
         allow=ADMIN,
-        menu=[MenuItem(Menu.STAFF, 100, "Register")],
+        menu=[MenuItem(Menu.PATIENTS, 30, "Register")],
     ),
     staff_page("register/<int:import_id>/", views.register_import, "register_import", allow=ADMIN),
     staff_page(
@@ -77,3 +79,14 @@ urlpatterns = [
         allow=ADMIN,
     ),
 ]
+
+home_items(
+    HomeItem(
+        40,
+        "register imports that failed",
+        failed_imports,
+        "staff:register",
+        ADMIN,
+        one="register import that failed",
+    ),
+)

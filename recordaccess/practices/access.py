@@ -34,15 +34,21 @@ class Stage(Enum):
 
 
 class Menu(Enum):
-    """The staff menus, each named as the layout's context calls it."""
+    """The header's sections, in the header's order. Each is one header link, to the first of its pages a role may
+    open, so the header stays short enough for one line; a section with more than one such page lists them all
+    in a menu of its own on each of them, so every page a role may open is reachable and no refused one shown."""
 
-    STAFF = "staff_navigation"  # the header's, on every page of a practice
-    WAITING_LIST = "review_navigation"  # the waiting list's own, on its pages and those that grow from it
+    OVERVIEW = "Overview"
+    PATIENTS = "Patients"
+    REQUESTS = "Requests"
+    WAITING_LIST = "Waiting list"
+    MESSAGES = "Messages"
+    PRACTICE = "Practice"
 
 
 @dataclass(frozen=True)
 class MenuItem:
-    """A page's place in a menu: items are shown by position, lowest first, to the roles that may open the page."""
+    """A page's place in a section: items are shown by position, lowest first, to the roles that may open the page."""
 
     menu: Menu
     position: int
@@ -81,6 +87,11 @@ def access_rules() -> MappingProxyType:
     return MappingProxyType(_rules)
 
 
+def menu_items(menu: Menu) -> list[MenuItem]:
+    """A section's items in order, whoever may open them."""
+    return sorted(_menus[menu].values(), key=lambda item: item.position)
+
+
 def allows(view_name: str, role: Role) -> bool:
     """Whether a role may open a practice's page; sign-in stages are not about roles, so they answer no."""
     rule = _rules.get(view_name)
@@ -94,6 +105,21 @@ def _links(menu: Menu, role: Role, ods: str, current: str) -> list[dict]:
         for name, item in items
         if allows(name, role)
     ]
+
+
+def navigation(role: Role, ods: str, current: str) -> tuple[list[dict], list[dict]]:
+    """The header's links (one a section) and the menu of the section being shown (empty when it has one page)."""
+    header, section = [], []
+    for menu in Menu:
+        links = _links(menu, role, ods, current)
+        if not links:
+            continue
+        inside = any(link["current"] for link in links)
+        header.append({"text": menu.value, "href": links[0]["href"], "current": links[0]["current"]})
+        header[-1]["active"] = inside
+        if inside and len(links) > 1:
+            section = links
+    return header, section
 
 
 def _refused(request: HttpRequest):
@@ -160,14 +186,21 @@ def layout_context(request: HttpRequest) -> dict:
     if membership is not None:
         role = Role(membership.role)
         current = request.resolver_match.view_name if request.resolver_match else ""
-        context.update(practice=membership.practice, membership=membership)
-        for menu in Menu:
-            context[menu.value] = _links(menu, role, membership.practice.ods_code, current)
+        header, section = navigation(role, membership.practice.ods_code, current)
+        context.update(
+            practice=membership.practice,
+            membership=membership,
+            staff_navigation=header,
+            section_navigation=section,
+            may_open=lambda view_name: allows(view_name, role),
+        )
     return context
 
 
 def pages_lost(current: Role, new: Role) -> list[str]:
     """The staff menu's pages a role change takes away, by their menu names: what a person is told before they
     change their own role, so nobody locks themselves out by surprise."""
-    items = sorted(_menus[Menu.STAFF].items(), key=lambda declared: declared[1].position)
+    items = [
+        declared for menu in Menu for declared in sorted(_menus[menu].items(), key=lambda d: d[1].position)
+    ]
     return [item.text for name, item in items if allows(name, current) and not allows(name, new)]

@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from recordaccess.practices.models import (
+    Dpia,
     InvitationStatus,
     Membership,
     Practice,
@@ -111,3 +112,8 @@ def staff_overview(practice: Practice, *, viewer_id: int | None = None) -> list[
         }
         for m in members
     ]
+
+
+def dpia_review_due(practice: Practice, user=None) -> int:
+    """1 when the DPIA's review date has come (or passed), else 0: the overview's reminder to review it."""
+    return Dpia.objects.filter(practice=practice, review_on__lte=timezone.localdate()).count()

@@ -3,7 +3,9 @@ trail (the trail is the audit app's; its page is here, above it)."""
 
 from recordaccess.practices import audit_views, views
 from recordaccess.practices.access import Menu, MenuItem, staff_page
+from recordaccess.practices.home import HomeItem, home_items
 from recordaccess.practices.roles import ADMIN, ALL_ROLES
+from recordaccess.practices.selectors import dpia_review_due
 
 urlpatterns = [
     staff_page(
@@ -11,17 +13,17 @@ urlpatterns = [
         audit_views.audit_search,
         "audit",
         allow=ADMIN,
-        menu=[MenuItem(Menu.STAFF, 120, "Audit trail")],
+        menu=[MenuItem(Menu.PRACTICE, 30, "Audit trail")],
     ),
     staff_page(
-        "", views.dashboard, "dashboard", allow=ALL_ROLES, menu=[MenuItem(Menu.STAFF, 10, "Overview")]
+        "", views.dashboard, "dashboard", allow=ALL_ROLES, menu=[MenuItem(Menu.OVERVIEW, 10, "Overview")]
     ),
     staff_page(
         "practice/",
         views.practice,
         "practice",
         allow=ADMIN,
-        menu=[MenuItem(Menu.STAFF, 60, "Practice and DPIA")],
+        menu=[MenuItem(Menu.PRACTICE, 10, "Practice and DPIA")],
     ),
     staff_page("practice/details/", views.practice_edit, "practice_edit", allow=ADMIN),
     staff_page("practice/dpia/", views.dpia_edit, "dpia_edit", allow=ADMIN),
@@ -29,7 +31,7 @@ urlpatterns = [
     staff_page(
         "practice/resources/<int:resource_id>/remove/", views.resource_delete, "resource_delete", allow=ADMIN
     ),
-    staff_page("staff/", views.staff_list, "staff", allow=ADMIN, menu=[MenuItem(Menu.STAFF, 110, "Staff")]),
+    staff_page("staff/", views.staff_list, "staff", allow=ADMIN, menu=[MenuItem(Menu.PRACTICE, 20, "Staff")]),
     staff_page("staff/<int:user_id>/<slug:action>/", views.staff_action, "staff_action", allow=ADMIN),
     staff_page("staff/invite/", views.staff_invite, "staff_invite", allow=ADMIN),
     staff_page(
@@ -39,3 +41,7 @@ urlpatterns = [
         allow=ADMIN,
     ),
 ]
+
+home_items(
+    HomeItem(30, "DPIA reviews due", dpia_review_due, "staff:practice", ADMIN, one="DPIA review due or past"),
+)

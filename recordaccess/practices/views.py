@@ -30,6 +30,7 @@ from recordaccess.practices.forms import (
     SignInForm,
     TokenForm,
 )
+from recordaccess.practices.home import work_for
 from recordaccess.practices.readiness import missing_before_patients
 from recordaccess.practices.roles import Role
 
@@ -161,6 +162,7 @@ def dashboard(request: HttpRequest, ods: str) -> HttpResponse:
             "dpia": getattr(request.practice, "dpia", None),
             "missing": missing_before_patients(request.practice),
             "invitations": selectors.pending_invitations_for(request.user).count(),
+            "work": work_for(request.practice, request.user, Role(request.membership.role)),
         },
     )
 

@@ -1,8 +1,13 @@
 """Reading reviews, decisions, coding exports and the waiting-list policy: always within one practice."""
 
+import datetime
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from recordaccess.core.scoping import one_for_practice
+from recordaccess.intake.models import AccessRequest
+from recordaccess.intake.waiting_list import policy_for
 from recordaccess.review.models import CodingExport, Decision, Outcome, Review
 
 
@@ -37,3 +42,31 @@ def redactions_waiting(practice) -> QuerySet[Decision]:
 
 def recent_coding_exports(practice) -> QuerySet[CodingExport]:
     return CodingExport.objects.filter(practice=practice).order_by("-created_at")[:10]
+
+
+def claimed_by(practice, user) -> int:
+    """Requests this staff member holds for review (claims are by username, as the audit's actor names them)."""
+    held = Review.objects.filter(practice=practice).exclude(reviewer="")  # the partial index review_claimed
+    return held.filter(reviewer=user.get_username()).count()
+
+
+def waiting(practice, user=None) -> int:
+    """Requests on the waiting list (its small partial index)."""
+    return AccessRequest.objects.filter(practice=practice, on_list=True).count()
+
+
+def oldest_waiting_days(practice, user=None) -> int:
+    """How many days the longest-waiting request on the list has waited (0 when the list is empty)."""
+    oldest = (
+        AccessRequest.objects.filter(practice=practice, on_list=True)
+        .order_by("received_at")
+        .values_list("received_at", flat=True)
+        .first()
+    )
+    return (timezone.now() - oldest).days if oldest else 0
+
+
+def past_target(practice, user=None) -> int:
+    """Requests on the list longer than the practice's target turnaround (a range of the waiting_since index)."""
+    since = timezone.now() - datetime.timedelta(days=policy_for(practice).target_days)
+    return AccessRequest.objects.filter(practice=practice, on_list=True, received_at__lt=since).count()

@@ -2,17 +2,18 @@
 capacity."""
 
 from recordaccess.practices.access import Menu, MenuItem, staff_page
-from recordaccess.practices.roles import ADMIN, ALL_ROLES, PATIENT_DATA_ROLES
+from recordaccess.practices.home import HomeItem, home_items
+from recordaccess.practices.roles import ADMIN, ALL_ROLES, PATIENT_DATA_ROLES, Role
 from recordaccess.review import views
+from recordaccess.review.selectors import claimed_by, oldest_waiting_days, past_target, waiting
 
 urlpatterns = [
-    # With coding, conversations and capacity in its own menu.
     staff_page(
         "waiting-list/",
         views.waiting_list,
         "waiting_list",
         allow=PATIENT_DATA_ROLES,
-        menu=[MenuItem(Menu.STAFF, 40, "Waiting list"), MenuItem(Menu.WAITING_LIST, 10, "Waiting list")],
+        menu=[MenuItem(Menu.WAITING_LIST, 10, "Waiting list")],
     ),
     staff_page("requests/<int:request_id>/need/", views.mark_need, "request_need", allow=PATIENT_DATA_ROLES),
     staff_page(
@@ -62,3 +63,44 @@ urlpatterns = [
         menu=[MenuItem(Menu.WAITING_LIST, 40, "Capacity")],
     ),
 ]
+
+REVIEWER = frozenset({Role.REVIEWER})
+OBSERVER = frozenset({Role.OBSERVER})
+
+home_items(
+    HomeItem(
+        210,
+        "requests you have claimed",
+        claimed_by,
+        "staff:waiting_list",
+        REVIEWER,
+        one="request you have claimed",
+    ),
+    HomeItem(
+        220,
+        "days the oldest request has waited",
+        oldest_waiting_days,
+        "staff:waiting_list",
+        REVIEWER,
+        one="day the oldest request has waited",
+    ),
+    HomeItem(
+        230,
+        "requests past the target",
+        past_target,
+        "staff:waiting_list",
+        REVIEWER,
+        query="show=past_target",
+        one="request past the target",
+    ),
+    # Observers: figures only, and the page of figures they may open.
+    HomeItem(310, "requests waiting", waiting, "staff:capacity", OBSERVER, one="request waiting"),
+    HomeItem(
+        320,
+        "requests past the target",
+        past_target,
+        "staff:capacity",
+        OBSERVER,
+        one="request past the target",
+    ),
+)

@@ -107,9 +107,29 @@ def new_context(browser, live_server):
         context.close()
 
 
+def _section_of(name: str) -> str | None:
+    """The header section holding the page `name` when that is not itself a header link (access.py's menus)."""
+    from recordaccess.practices.access import Menu, access_rules, menu_items
+
+    access_rules()
+    if any(menu.value == name for menu in Menu):
+        return None
+    return next((menu.value for menu in Menu if any(item.text == name for item in menu_items(menu))), None)
+
+
 def go_to(page, name: str) -> None:
-    """Follow the header's navigation link `name` as a person would: the header moves the links that do not
-    fit its width into a "More" menu, so open that menu first when the link is in it."""
+    """Follow the navigation link `name` as a person would: the header moves the links that do not fit its width
+    into a "More" menu, so open that menu first when the link is in it; a page inside a section is reached by
+    the section's header link, then the section's own menu."""
+    section = _section_of(name)
+    _follow_header_link(page, section or name)
+    if section is not None:
+        menu = page.locator("#section-navigation")
+        if menu.count() and menu.get_by_role("link", name=name, exact=True).count():
+            menu.get_by_role("link", name=name, exact=True).click()
+
+
+def _follow_header_link(page, name: str) -> None:
     header = page.locator(".nhsuk-header[data-nhsuk-header-init]")  # its script has placed the links
     header.wait_for()
     page.evaluate(SETTLED)

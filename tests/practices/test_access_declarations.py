@@ -34,10 +34,10 @@ def test_a_name_declared_again_with_another_rule_is_refused():
 
 
 def test_two_pages_in_one_place_in_a_menu_are_refused():
-    staff_page("things/", view, "things", allow=ADMIN, menu=[MenuItem(Menu.STAFF, 10, "Things")])
+    staff_page("things/", view, "things", allow=ADMIN, menu=[MenuItem(Menu.PATIENTS, 10, "Things")])
     staff_page("others/", view, "others", allow=ADMIN, menu=[MenuItem(Menu.WAITING_LIST, 10, "Others")])
     with pytest.raises(ImproperlyConfigured, match="share position 10"):
-        staff_page("more/", view, "more", allow=ADMIN, menu=[MenuItem(Menu.STAFF, 10, "More")])
+        staff_page("more/", view, "more", allow=ADMIN, menu=[MenuItem(Menu.PATIENTS, 10, "More")])
 
 
 def test_only_roles_open_a_practices_page_never_a_sign_in_stage():
