@@ -124,9 +124,10 @@ def go_to(page, name: str) -> None:
     section = _section_of(name)
     _follow_header_link(page, section or name)
     if section is not None:
-        menu = page.locator("#section-navigation")
+        menu = page.locator("#section-navigation")  # read on the section's page, which has loaded by now
         if menu.count() and menu.get_by_role("link", name=name, exact=True).count():
-            menu.get_by_role("link", name=name, exact=True).click()
+            with page.expect_navigation():
+                menu.get_by_role("link", name=name, exact=True).click()
 
 
 def _follow_header_link(page, name: str) -> None:
@@ -136,7 +137,8 @@ def _follow_header_link(page, name: str) -> None:
     link = header.locator(".nhsuk-header__navigation").get_by_role("link", name=name, exact=True)
     if not link.is_visible():
         header.locator(".nhsuk-header__menu-toggle").click()
-    link.click()
+    with page.expect_navigation():  # what follows reads the next page, never this one
+        link.click()
 
 
 @pytest.fixture
