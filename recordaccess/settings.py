@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     # Listed here, not last, for `recordaccess demo` alone: it loads each app's demo in this order, and the
     # patients' answers come straight after the letters they answer. Layers are in docs/architecture.md.
     "recordaccess.replies",
+    "recordaccess.questions",
     "recordaccess.intake",
     "recordaccess.review",
     "recordaccess.conversations",

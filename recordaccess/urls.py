@@ -17,6 +17,7 @@ practice_pages = [
     path("", include("recordaccess.intake.staff_urls")),
     path("", include("recordaccess.review.staff_urls")),
     path("", include("recordaccess.conversations.staff_urls")),
+    path("", include("recordaccess.questions.staff_urls")),
 ]
 staff_pages = [
     path("", include("recordaccess.practices.urls")),
@@ -31,5 +32,6 @@ urlpatterns = [
     path("r/<str:code>/", reply_views.reply, name="reply"),
     path("p/<str:ods>/book/<str:code>/", conversation_views.book, name="book"),
     path("staff/", include((staff_pages, NAMESPACE))),
+    path("p/<str:ods>/questions/", include("recordaccess.questions.urls")),
     path("p/<str:ods>/", include("recordaccess.intake.urls")),
 ]

@@ -1,0 +1,1 @@
+"""See models.py for what this app holds."""

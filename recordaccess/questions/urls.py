@@ -1,0 +1,5 @@
+"""The public questions page, under /p/<ods>/."""
+
+app_name = "questions"
+
+urlpatterns = []
