@@ -15,6 +15,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given
 from hypothesis import strategies as st
 
+from recordaccess.assurance import services as assurance
+from recordaccess.audit.services import Actor
 from recordaccess.health.models import WorkerHeartbeat
 from recordaccess.practices.roles import Role
 from tests import factories
@@ -47,6 +49,7 @@ FIELDS = [
     *("username", "password", "otp_token", "name", "reference", "day", "month", "year", "preference"),
     *("given_name", "family_name", "website", "id", "source_number", "message"),
     *("recorded_on", "reason", "end_reason", "flags_all", "needs_review"),
+    *("title", "source", "likelihood", "severity", "measures", "approved", "review_on", "held_on_day"),
 ]
 ODD = st.one_of(
     st.sampled_from(
@@ -105,6 +108,23 @@ def world(practice, settings):
     WorkerHeartbeat.objects.create(worker="walk", backend="db", last_seen=timezone.now())
     administrator = factories.staff(practice, Role.ADMINISTRATOR)
     item = waiting_request(practice)
+    # A DPIA draft with a risk and a consultation, so its pages' arguments find rows.
+    risk = assurance.add_risk(
+        actor=Actor.system("walk"),
+        practice=practice,
+        title="T",
+        source="S",
+        likelihood="remote",
+        severity="some",
+    )
+    consultation = assurance.add_consultation(
+        actor=Actor.system("walk"),
+        practice=practice,
+        consulted="dpo",
+        who="DPO",
+        held_on=timezone.localdate(),
+        said="Go ahead",
+    )
     samples = {
         "ods": practice.ods_code,
         "user_id": str(administrator.pk),
@@ -113,6 +133,10 @@ def world(practice, settings):
         "step": "name",
         "action": "unlock",
         "code": "abcdefghij",
+        "risk_id": str(risk.pk),
+        "consultation_id": str(consultation.pk),
+        "version": "1",
+        "part": "need",
     }
     return administrator, samples
 

@@ -31,6 +31,10 @@ SAMPLE_KWARGS = {
     "invitation_id": 1,
     "reply_id": 1,
     "answer": "accept",
+    "version": 1,
+    "risk_id": 1,
+    "consultation_id": 1,
+    "part": "need",
 }
 
 

@@ -36,6 +36,7 @@ MENUS = {
         ("Requests", "requests/"),
         ("Waiting list", "waiting-list/"),
         ("Messages", "replies/"),
+        ("Practice", "dpia/"),
     ],
     Role.OBSERVER: [("Overview", ""), ("Waiting list", None)],
 }
@@ -77,7 +78,12 @@ SECTION_MENUS = {
         Role.OBSERVER: None,
     },
     "staff/": {
-        Role.ADMINISTRATOR: [("Practice and DPIA", "practice/"), ("Staff", None), ("Audit trail", "audit/")],
+        Role.ADMINISTRATOR: [
+            ("Practice and DPIA", "practice/"),
+            ("DPIA step by step", "dpia/"),
+            ("Staff", None),
+            ("Audit trail", "audit/"),
+        ],
         Role.REVIEWER: None,
         Role.RECEPTION: None,
         Role.OBSERVER: None,
