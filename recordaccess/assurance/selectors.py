@@ -5,6 +5,7 @@ from django.db.models import Prefetch
 from recordaccess.assurance.models import Assessment, Consultation, Risk
 from recordaccess.core.errors import NotFound
 from recordaccess.core.scoping import one_for_practice
+from recordaccess.practices.models import Dpia
 from recordaccess.practices.selectors import dpia_review_due  # noqa: F401 - the home item counts it
 
 _WITH_ROWS = [
@@ -60,3 +61,8 @@ def approach_changed_since_sign_off(practice, user=None) -> int:
         .first()
     )
     return int(signed is not None and signed != practice.approach)
+
+
+def practice_dpia(practice) -> Dpia | None:
+    """The practice's DPIA record, as the gate on every message reads it."""
+    return Dpia.objects.filter(practice=practice).first()

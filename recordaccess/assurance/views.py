@@ -66,6 +66,8 @@ def overview(request: HttpRequest, ods: str) -> HttpResponse:
             "can_edit": _can_edit(request),
             "controls": _controls(request),
             "approach_changed": selectors.approach_changed_since_sign_off(request.practice),
+            "review_due": selectors.dpia_review_due(request.practice),
+            "dpia": selectors.practice_dpia(request.practice),
         },
     )
 

@@ -162,6 +162,8 @@ def test_the_overview_counts_a_due_review_and_a_change_of_approach(practice, sta
     home = staff_client(Role.ADMINISTRATOR).get(f"/staff/p/{practice.ods_code}/").text
     assert "change of approach since the DPIA was signed off" in home
     assert "DPIA review due or past" in home
+    overview = staff_client(Role.ADMINISTRATOR).get(base(practice)).text
+    assert 'id="review-due"' in overview and 'id="approach-changed"' in overview
 
 
 def test_observers_see_aggregate_figures_only_never_the_dpia(practice, staff_client):
