@@ -61,6 +61,7 @@ ACTION_WORDS = {
     "patient.view": "Viewed a patient",
     "practice.create": "Created the practice",
     "practice.update": "Changed the practice details",
+    "question.received": "Received a patient's question",
     "register.import": "Imported the patient register",
     "register.report_download": "Downloaded a register import's problems",
     "replies.view": "Viewed patients' replies",
