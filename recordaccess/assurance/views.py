@@ -51,7 +51,7 @@ def document(assessment) -> dict:
         "likelihoods": list(Likelihood),
         "severities": list(reversed(Severity)),
     }
-    doc["doc_self"] = doc  # the whole document, for the macro that shows every step
+    doc["doc"] = doc  # the whole document, for the macro that shows every step
     return doc
 
 
