@@ -397,3 +397,28 @@ def test_staff_set_up_a_drop_in_with_several_places_and_where_it_is(client, prac
     assert "1 time set aside." in done.content.decode()
     made = Slot.objects.get()
     assert (made.kind, made.places, made.where, made.minutes) == ("drop_in", 12, "Community room", 120)
+
+
+def advert(practice) -> str:
+    from django.template import engines
+
+    return (
+        engines["jinja2"]
+        .from_string(
+            '{% from "conversations/_drop_ins_public.jinja" import drop_ins_advert with context %}'
+            "{{ drop_ins_advert(practice, sessions) }}"
+        )
+        .render({"practice": practice, "sessions": selectors.upcoming_drop_ins(practice)})
+    )
+
+
+def test_the_partial_for_another_page_advertises_sessions_with_places_left(practice):
+    """What the questions page includes: the sessions with places left, and a link to them all."""
+    open_one = session(practice, places=2)
+    full = session(practice, places=1, days=4, host="Nurse Amy")
+    book(practice, full)
+    page = advert(practice)
+    assert "Come to a drop-in session" in page and open_one.day_and_time in page and "2 places left" in page
+    assert "Nurse Amy" not in page and list_url() in page
+    Slot.objects.filter(pk=open_one.pk).update(booked=2)
+    assert advert(practice).strip() == ""
