@@ -15,7 +15,7 @@ from django.utils import timezone
 from recordaccess.audit.services import Actor, record
 from recordaccess.conversations.models import NOTE_MAX, Attendance, Booking, Kind, Slot
 from recordaccess.conversations.services import BookingError, take_place, tell
-from recordaccess.core.codes import normalise, random_code
+from recordaccess.core.codes import random_code
 from recordaccess.patients.contacts import ContactError, normalise_uk_phone
 
 NAME_MAX = 100
@@ -55,20 +55,23 @@ def book_place(
     """Book one place at a drop-in session for whoever asks. Raises BookingError for a bad name or number,
     AlreadyBooked if the number has a place at this session, SessionFull if no place is left."""
     now = now or timezone.now()
-    errors = []
-    for check, value, field in ((clean_name, name, "name"), (clean_phone, phone, "phone")):
-        try:
-            errors.append((field, check(value)))
-        except BookingError as problem:
-            errors.append((field, problem))
-    problems = [(field, str(found)) for field, found in errors if isinstance(found, BookingError)]
+    problems = []
+    try:
+        name = clean_name(name)
+    except BookingError as problem:
+        problems.append(("name", str(problem)))
+    try:
+        phone = clean_phone(phone)
+    except BookingError as problem:
+        problems.append(("phone", str(problem)))
     if problems:
         raise BookingError(errors=problems)
-    name, phone = (found for _, found in errors)
-    taken = Booking.objects.filter(slot_id=slot_id, practice=practice, phone=phone, cancelled_at=None)
+    mobile = phone if phone.startswith("07") else ""
     try:
         with transaction.atomic():
-            if taken.exists():
+            if Booking.objects.filter(
+                slot_id=slot_id, practice=practice, phone=phone, cancelled_at=None
+            ).exists():
                 raise AlreadyBooked("You already have a place at this session")
             if not take_place(practice, slot_id, now, kind=Kind.DROP_IN):
                 raise SessionFull("This session is now full")
@@ -76,44 +79,33 @@ def book_place(
                 slot_id=slot_id,
                 practice=practice,
                 name=name,
-                contact_by="sms" if phone.startswith("07") else "",
-                mobile=phone if phone.startswith("07") else "",
+                contact_by="sms" if mobile else "",
+                mobile=mobile,
                 phone=phone,
                 cancel_code=random_code(12),
                 booked_by="online",
             )
+            record(
+                actor=actor,
+                action="drop_in.book",
+                practice_ods=practice.ods_code,
+                object_type="booking",
+                object_id=booking.pk,
+                detail={"slot": slot_id, "by": "online"},
+            )
     except IntegrityError as error:  # the same number booking this session at the same moment
         raise AlreadyBooked("You already have a place at this session") from error
-    record(
-        actor=actor,
-        action="drop_in.book",
-        practice_ods=practice.ods_code,
-        object_type="booking",
-        object_id=booking.pk,
-        detail={"slot": slot_id, "by": "online"},
-    )
     booking = Booking.objects.select_related("slot", "practice").get(pk=booking.pk)
     tell(booking, CONFIRMATION, "is booked for")
     return booking
 
 
-def place_by_code(ods: str, code: str) -> Booking | None:
-    """The place a link shows: found by its code alone, within the practice of the link."""
-    cleaned = normalise(code)
-    if not cleaned or len(cleaned) > 16:
-        return None
-    return (
-        Booking.objects.select_related("slot", "practice")
-        .filter(practice__ods_code=ods.upper(), cancel_code=cleaned)
-        .first()
-    )
-
-
-def cancel_place(*, booking: Booking, actor: Actor) -> bool:
-    """Give the place back, once: True if this call cancelled it."""
+def cancel_place(*, booking: Booking, actor: Actor, now: datetime.datetime | None = None) -> bool:
+    """Give the place back, once, before the session starts: True if this call cancelled it."""
+    now = now or timezone.now()
     with transaction.atomic():
-        cancelled = Booking.objects.filter(pk=booking.pk, cancelled_at=None).update(
-            cancelled_at=timezone.now()
+        cancelled = Booking.objects.filter(pk=booking.pk, cancelled_at=None, slot__starts_at__gt=now).update(
+            cancelled_at=now
         )
         if not cancelled:
             return False

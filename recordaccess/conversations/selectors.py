@@ -111,3 +111,15 @@ def bookings_today(practice, user=None) -> int:
         slot__starts_at__gte=start,
         slot__starts_at__lt=start + datetime.timedelta(days=1),
     ).count()
+
+
+def place_by_code(ods: str, code: str) -> Booking | None:
+    """The place a link shows: found by its code alone, within the practice of the link."""
+    cleaned = normalise(code)
+    if not cleaned or len(cleaned) > 16:
+        return None
+    return (
+        Booking.objects.select_related("slot", "practice")
+        .filter(practice__ods_code=ods.upper(), cancel_code=cleaned)
+        .first()
+    )

@@ -304,7 +304,7 @@ def drop_in_book(request: HttpRequest, ods: str, slot_id: int) -> HttpResponse:
 def drop_in_place(request: HttpRequest, ods: str, code: str) -> HttpResponse:
     """The place a text's link shows, and the button that gives it back. The page names the session, never
     the person or their number (whoever holds the link may be someone else)."""
-    booking = drop_ins.place_by_code(ods, code)
+    booking = selectors.place_by_code(ods, code)
     if booking is None:
         return render(request, "conversations/place_unknown.jinja", {"practice": None}, status=404)
     if request.method == "POST":

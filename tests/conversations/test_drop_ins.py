@@ -422,3 +422,14 @@ def test_the_partial_for_another_page_advertises_sessions_with_places_left(pract
     assert "Nurse Amy" not in page and list_url() in page
     Slot.objects.filter(pk=open_one.pk).update(booked=2)
     assert advert(practice).strip() == ""
+
+
+def test_a_place_cannot_be_cancelled_by_its_link_once_the_session_has_started(client, practice):
+    slot = session(practice)
+    booking = book(practice, slot)
+    Slot.objects.filter(pk=slot.pk).update(starts_at=timezone.now() - datetime.timedelta(minutes=10))
+    place = reverse("drop_ins:place", kwargs={"ods": "A81001", "code": booking.cancel_code})
+    page = client.get(place).content.decode()
+    assert "This session has taken place" in page and "Cancel my place" not in page
+    client.post(place, {"action": "cancel"})
+    assert Booking.objects.get().cancelled_at is None and Slot.objects.get().booked == 1
