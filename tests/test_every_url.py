@@ -2,6 +2,7 @@
 query string, form fields, a JSON body. As nobody and as a signed-in administrator, by GET and by POST, no answer
 is a server error. CI runs the suite on SQLite and again on PostgreSQL, which refuses what SQLite stores."""
 
+import datetime
 import json
 import re
 from urllib.parse import quote
@@ -17,6 +18,8 @@ from hypothesis import strategies as st
 
 from recordaccess.assurance import services as assurance
 from recordaccess.audit.services import Actor
+from recordaccess.conversations.drop_ins import book_place
+from recordaccess.conversations.services import create_slot
 from recordaccess.health.models import WorkerHeartbeat
 from recordaccess.practices.roles import Role
 from tests import factories
@@ -47,7 +50,7 @@ FIELDS = [
     "format",
     *("patient", "status", "need", "note", "action", "slot", "wish", "access_level", "declarations"),
     *("username", "password", "otp_token", "name", "reference", "day", "month", "year", "preference"),
-    *("given_name", "family_name", "website", "id", "source_number", "message"),
+    *("given_name", "family_name", "website", "id", "source_number", "message", "phone"),
     *("recorded_on", "reason", "end_reason", "flags_all", "needs_review"),
     *("title", "source", "likelihood", "severity", "measures", "approved", "review_on", "held_on_day"),
 ]
@@ -125,6 +128,19 @@ def world(practice, settings):
         held_on=timezone.localdate(),
         said="Go ahead",
     )
+    drop_in = create_slot(
+        actor=Actor.system("walk"),
+        practice=practice,
+        host="Practice team",
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        minutes=60,
+        mode="in_person",
+        kind="drop_in",
+        places=3,
+    )
+    place = book_place(
+        practice=practice, slot_id=drop_in.pk, name="Sam", phone="07700900111", actor=Actor.system("walk")
+    )
     samples = {
         "ods": practice.ods_code,
         "user_id": str(administrator.pk),
@@ -137,6 +153,8 @@ def world(practice, settings):
         "consultation_id": str(consultation.pk),
         "version": "1",
         "part": "need",
+        "slot_id": str(drop_in.pk),
+        "booking_id": str(place.pk),
     }
     return administrator, samples
 
