@@ -15,8 +15,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given
 from hypothesis import strategies as st
 
+from recordaccess.audit.services import Actor
 from recordaccess.health.models import WorkerHeartbeat
 from recordaccess.practices.roles import Role
+from recordaccess.questions import ppg
 from tests import factories
 from tests.review.conftest import waiting_request
 
@@ -47,6 +49,17 @@ FIELDS = [
     *("username", "password", "otp_token", "name", "reference", "day", "month", "year", "preference"),
     *("given_name", "family_name", "website", "id", "source_number", "message"),
     *("recorded_on", "reason", "end_reason", "flags_all", "needs_review"),
+    *(
+        "held_on_day",
+        "attendees",
+        "discussed",
+        "what",
+        "owner",
+        "done",
+        "done_on_year",
+        "start_day",
+        "end_year",
+    ),
 ]
 ODD = st.one_of(
     st.sampled_from(
@@ -105,6 +118,17 @@ def world(practice, settings):
     WorkerHeartbeat.objects.create(worker="walk", backend="db", last_seen=timezone.now())
     administrator = factories.staff(practice, Role.ADMINISTRATOR)
     item = waiting_request(practice)
+    meeting = ppg.add_meeting(
+        actor=Actor.system("walk"),
+        practice=practice,
+        held_on=timezone.localdate(),
+        attendees="a",
+        discussed="b",
+    )
+    action = ppg.add_action(
+        actor=Actor.system("walk"), practice=practice, meeting_id=meeting.pk, what="w", owner="o",
+        due_on=timezone.localdate(),
+    )  # fmt: skip
     samples = {
         "ods": practice.ods_code,
         "user_id": str(administrator.pk),
@@ -113,6 +137,8 @@ def world(practice, settings):
         "step": "name",
         "action": "unlock",
         "code": "abcdefghij",
+        "meeting_id": str(meeting.pk),
+        "action_id": str(action.pk),
     }
     return administrator, samples
 
