@@ -79,14 +79,19 @@ def overdue_action_count(practice, user=None) -> int:
 # Changes
 
 
+def meeting_date_error(held_on: datetime.date) -> str | None:
+    """What is wrong with a meeting's date on its own (forms show it beside the other answers' errors)."""
+    if held_on > timezone.localdate():
+        return "The meeting date must be today or in the past: the log records meetings held"
+    if held_on < EARLIEST:
+        return "The meeting date must be in 2000 or later"
+    return None
+
+
 def _check_meeting(held_on: datetime.date, attendees: str, discussed: str) -> list[tuple[str, str]]:
     errors = []
-    if held_on > timezone.localdate():
-        errors.append(
-            ("held_on", "The meeting date must be today or in the past: the log records meetings held")
-        )
-    elif held_on < EARLIEST:
-        errors.append(("held_on", "The meeting date must be in 2000 or later"))
+    if problem := meeting_date_error(held_on):
+        errors.append(("held_on", problem))
     if not attendees.strip():
         errors.append(("attendees", "Enter who attended"))
     if not discussed.strip():
@@ -180,18 +185,15 @@ def change_meeting(
     return meeting
 
 
-def _check_action(
-    meeting: PpgMeeting, what: str, owner: str, due_on: datetime.date, done: bool, done_on
+def action_date_errors(
+    meeting: PpgMeeting, due_on: datetime.date | None, done: bool, done_on: datetime.date | None
 ) -> list[tuple[str, str]]:
+    """What is wrong with an action's dates against its meeting's (forms show them beside the other errors)."""
     errors = []
     held = f"{meeting.held_on.day} {meeting.held_on:%B %Y}"
-    if not what.strip():
-        errors.append(("what", "Enter what is to be done"))
-    if not owner.strip():
-        errors.append(("owner", "Enter who will do it"))
-    if due_on < meeting.held_on:
+    if due_on is not None and due_on < meeting.held_on:
         errors.append(("due_on", f"The due date must be on or after the meeting ({held})"))
-    elif due_on > meeting.held_on + datetime.timedelta(days=5 * 366):
+    elif due_on is not None and due_on > meeting.held_on + datetime.timedelta(days=5 * 366):
         errors.append(("due_on", "The due date must be within 5 years of the meeting"))
     if done and done_on is None:
         errors.append(("done_on", "Enter the date it was done"))
@@ -202,6 +204,17 @@ def _check_action(
     elif done_on is not None and done_on > timezone.localdate():
         errors.append(("done_on", "The date it was done must be today or in the past"))
     return errors
+
+
+def _check_action(
+    meeting: PpgMeeting, what: str, owner: str, due_on: datetime.date, done: bool, done_on
+) -> list[tuple[str, str]]:
+    errors = []
+    if not what.strip():
+        errors.append(("what", "Enter what is to be done"))
+    if not owner.strip():
+        errors.append(("owner", "Enter who will do it"))
+    return errors + action_date_errors(meeting, due_on, done, done_on)
 
 
 def _action_values(action: PpgAction) -> dict:

@@ -4,6 +4,7 @@ action due before its meeting, a meeting in the future) are the service's (quest
 from django import forms
 
 from recordaccess.core.dateinput import DateInputField
+from recordaccess.questions import ppg
 
 
 class MeetingForm(forms.Form):
@@ -45,8 +46,33 @@ class MeetingForm(forms.Form):
         error_messages={"max_length": "The group's feedback must be 5,000 characters or fewer"},
     )
 
+    def clean_held_on(self):
+        held_on = self.cleaned_data["held_on"]
+        if problem := ppg.meeting_date_error(held_on):
+            raise forms.ValidationError(problem)
+        return held_on
+
 
 class ActionForm(forms.Form):
+    """An action of `meeting`: its dates are checked against the meeting's as the other answers are checked."""
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+
+    def clean(self):
+        data = super().clean()
+        parsed = {name: name not in self.errors for name in ("due_on", "done_on")}
+        for name, message in ppg.action_date_errors(
+            self.meeting,
+            data.get("due_on") if parsed["due_on"] else None,
+            bool(data.get("done")),
+            data.get("done_on") if parsed["done_on"] else None,
+        ):
+            if name not in self.errors and (name != "done_on" or parsed["done_on"]):
+                self.add_error(name, message)
+        return data
+
     what = forms.CharField(
         label="What is to be done",
         max_length=500,

@@ -89,7 +89,7 @@ def _action_form_page(request, form, meeting, action=None) -> HttpResponse:
 
 def action_new(request: HttpRequest, ods: str, meeting_id: int) -> HttpResponse:
     meeting = ppg.meeting_for_practice(request.practice, meeting_id)
-    form = ActionForm(_posted(request))
+    form = ActionForm(_posted(request), meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
             ppg.add_action(
@@ -114,7 +114,7 @@ def action_edit(request: HttpRequest, ods: str, action_id: int) -> HttpResponse:
         "done": action.done,
         "done_on": action.done_on,
     }
-    form = ActionForm(_posted(request), initial=initial)
+    form = ActionForm(_posted(request), initial=initial, meeting=action.meeting)
     if request.method == "POST" and form.is_valid():
         try:
             ppg.change_action(

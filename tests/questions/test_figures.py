@@ -152,7 +152,7 @@ def test_the_chart_is_svg_bars_with_a_table_for_screen_readers(staff_client, pra
     assert re.findall(r'<rect class="recordaccess-bar__fill" width="([\d.]+)"', bars) == [
         "0", "0", "100.0", "0", "50.0", "0",
     ]  # fmt: skip
-    assert '<table class="nhsuk-table nhsuk-u-visually-hidden"' in chart
+    assert '<div class="nhsuk-u-visually-hidden" id="chart-routes-for-screen-readers">' in chart
     assert "<caption" in chart and 'scope="row">Text message reply</th>' in chart
 
 
