@@ -183,3 +183,15 @@ def test_the_date_range_filters_and_refuses_what_cannot_be(staff_client, practic
         page = answer.content.decode()
         assert re.search(rf'<a href="#id_{field}_day"\s*>\s*[^<]*{re.escape(message)}', page), query
         assert re.search(r'id="figure-total">2<', page)  # the figures still show, for the last 12 weeks
+
+
+def test_time_to_answer_says_how_many_still_wait_and_how_many_are_overdue(staff_client, practice):
+    """H87: quick answers must not hide the questions nobody has answered."""
+    _question(practice, days_ago=2, answered_hours=1)
+    _question(practice, days_ago=20, due_in=3)  # waiting, 17 days past its due date
+    _question(practice, days_ago=1, due_in=3)  # waiting, not yet due
+    page = staff_client(Role.OBSERVER).get(_url(practice)).content.decode()
+    assert "half were answered within <strong>1 hour</strong>" in page
+    assert "2 still open are not counted in these times" in page
+    assert re.search(r'id="figure-open">2<', page)
+    assert re.search(r'class="nhsuk-heading-l nhsuk-error-message" id="figure-overdue">1<', page)
