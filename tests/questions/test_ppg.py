@@ -17,7 +17,7 @@ from recordaccess.outreach.models import Campaign, CampaignStatus, Message
 from recordaccess.patients.models import Cohort, Patient
 from recordaccess.practices.models import Dpia
 from recordaccess.practices.roles import Role
-from recordaccess.questions import ppg
+from recordaccess.questions import demo_ppg, ppg
 from recordaccess.questions.inbox import receive
 from recordaccess.questions.models import FaqAnswer, PpgAction, PpgMeeting, QuestionRoute, Topic
 from tests import factories
@@ -328,6 +328,7 @@ def test_the_pack_holds_each_section_and_nothing_that_identifies_a_patient(staff
         and "Test results before the GP has discussed them 1" in text
     )
     assert "Will I see my test results?: 4 said it did not help" in text
+    assert "4 still waiting for an answer, 0 of them past the date we aimed for" in text
     assert "Print large-print leaflets" in text and "overdue" in text
     # Nothing that names, reaches or describes a patient: not the question's words, who asked or the register.
     for identifying in ["Zelda", "Quartermaine", "Xavier", "9434765919", "943 476 5919", "07700", "LS1 4AP",
@@ -346,3 +347,14 @@ def test_the_pack_says_so_when_there_is_nothing_yet(client):
     assert "has not yet recorded its DPIA" in text
     assert "No messages yet" in text and "No open actions" in text
     assert "0 questions" in text
+
+
+def test_the_demo_holds_a_meeting_with_feedback_and_two_actions_one_done(practice):
+    counted = {}
+    demo_ppg.load(practice=practice, report=lambda what, n: counted.update({what: counted.get(what, 0) + n}))
+    demo_ppg.load(practice=practice, report=lambda what, n: counted.update({what: counted.get(what, 0) + n}))
+    (meeting,) = PpgMeeting.objects.filter(practice=practice)
+    assert counted == {"PPG meetings": 1}
+    assert meeting.feedback and meeting.discussed and len(meeting.attendee_lines) == 5
+    assert sorted(action.done for action in meeting.actions.all()) == [False, True]
+    assert [item.overdue for item in ppg.open_actions(practice)] == [False]
