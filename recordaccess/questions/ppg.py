@@ -21,10 +21,13 @@ from django.utils import timezone
 from recordaccess.audit.services import Actor, changes, record
 from recordaccess.core.errors import DomainError
 from recordaccess.core.scoping import one_for_practice
+from recordaccess.outreach.campaigns import CHANNEL_ORDER
+from recordaccess.outreach.selectors import campaign_progress, practice_campaigns
+from recordaccess.practices.models import Approach, Dpia
+from recordaccess.questions import figures
 from recordaccess.questions.models import PpgAction, PpgMeeting
 
 EARLIEST = datetime.date(2000, 1, 1)
-PACK_WEEKS = 12  # the pack's "questions patients ask most" looks back this far
 
 
 class PpgError(DomainError):
@@ -307,13 +310,8 @@ def change_action(
 def pack_context(practice, today: datetime.date | None = None) -> dict:
     """Everything the PPG pack shows, read through the owning apps' selectors. Counts and the practice's own
     words only: nothing here names or identifies a patient (H86)."""
-    from recordaccess.outreach.campaigns import CHANNEL_ORDER
-    from recordaccess.outreach.selectors import campaign_progress, practice_campaigns
-    from recordaccess.practices.models import Approach, Dpia
-    from recordaccess.questions import figures
-
     today = today or timezone.localdate()
-    start = today - datetime.timedelta(weeks=PACK_WEEKS)
+    start, _ = figures.default_range(today)
     channel_words = {"sms": "text message", "email": "email", "letter": "letter"}
     campaigns = []
     for campaign in practice_campaigns(practice).order_by("-created_at", "-id"):

@@ -320,6 +320,11 @@ def test_the_pack_holds_each_section_and_nothing_that_identifies_a_patient(staff
     assert [text.find(s) >= 0 for s in sections] == [True] * len(sections)
     assert [text.find(s) for s in sections] == sorted(text.find(s) for s in sections)
     assert "Opt-out" in text and "5 January 2026" in text  # the approach and when it was agreed
+    started = practice.go_live_on
+    assert (
+        f"Online access {'started' if started <= TODAY else 'starts'} on {started.day} {started:%B %Y}"
+        in text
+    )
     assert "DPIA-TEST-1" in text and "Go ahead with the opt-out approach" in text and "Low" in text
     assert "Spring announcement" in text and "text message 1" in text and "letter 1" in text
     assert "delivered 1" in text
