@@ -2,6 +2,7 @@
 query string, form fields, a JSON body. As nobody and as a signed-in administrator, by GET and by POST, no answer
 is a server error. CI runs the suite on SQLite and again on PostgreSQL, which refuses what SQLite stores."""
 
+import datetime
 import json
 import re
 from urllib.parse import quote
@@ -16,6 +17,8 @@ from hypothesis import HealthCheck, example, given
 from hypothesis import strategies as st
 
 from recordaccess.audit.services import Actor
+from recordaccess.conversations.drop_ins import book_place
+from recordaccess.conversations.services import create_slot
 from recordaccess.health.models import WorkerHeartbeat
 from recordaccess.practices.roles import Role
 from recordaccess.questions import ppg
@@ -47,7 +50,7 @@ FIELDS = [
     "format",
     *("patient", "status", "need", "note", "action", "slot", "wish", "access_level", "declarations"),
     *("username", "password", "otp_token", "name", "reference", "day", "month", "year", "preference"),
-    *("given_name", "family_name", "website", "id", "source_number", "message"),
+    *("given_name", "family_name", "website", "id", "source_number", "message", "phone"),
     *("recorded_on", "reason", "end_reason", "flags_all", "needs_review"),
     *(
         "held_on_day",
@@ -129,6 +132,19 @@ def world(practice, settings):
         actor=Actor.system("walk"), practice=practice, meeting_id=meeting.pk, what="w", owner="o",
         due_on=timezone.localdate(),
     )  # fmt: skip
+    drop_in = create_slot(
+        actor=Actor.system("walk"),
+        practice=practice,
+        host="Practice team",
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        minutes=60,
+        mode="in_person",
+        kind="drop_in",
+        places=3,
+    )
+    place = book_place(
+        practice=practice, slot_id=drop_in.pk, name="Sam", phone="07700900111", actor=Actor.system("walk")
+    )
     samples = {
         "ods": practice.ods_code,
         "user_id": str(administrator.pk),
@@ -139,6 +155,8 @@ def world(practice, settings):
         "code": "abcdefghij",
         "meeting_id": str(meeting.pk),
         "action_id": str(action.pk),
+        "slot_id": str(drop_in.pk),
+        "booking_id": str(place.pk),
     }
     return administrator, samples
 
