@@ -19,6 +19,8 @@ ARGUMENT_MODELS = {
     "template_id": ("outreach.MessageTemplate", "practice"),
     "print_id": ("outreach.LetterPrint", "campaign__practice"),
     "slot_id": ("conversations.Slot", "practice"),
+    "meeting_id": ("questions.PpgMeeting", "practice"),
+    "action_id": ("questions.PpgAction", "meeting__practice"),
 }
 # Routes that answer with a file or act on a GET, not a page to read.
 NOT_PAGES = re.compile(r"(\.pdf|\.csv|/export/|/count/|sign-out/|/status/)$")

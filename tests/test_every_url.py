@@ -21,6 +21,7 @@ from recordaccess.conversations.drop_ins import book_place
 from recordaccess.conversations.services import create_slot
 from recordaccess.health.models import WorkerHeartbeat
 from recordaccess.practices.roles import Role
+from recordaccess.questions import ppg
 from tests import factories
 from tests.review.conftest import waiting_request
 
@@ -51,6 +52,17 @@ FIELDS = [
     *("username", "password", "otp_token", "name", "reference", "day", "month", "year", "preference"),
     *("given_name", "family_name", "website", "id", "source_number", "message", "phone"),
     *("recorded_on", "reason", "end_reason", "flags_all", "needs_review"),
+    *(
+        "held_on_day",
+        "attendees",
+        "discussed",
+        "what",
+        "owner",
+        "done",
+        "done_on_year",
+        "start_day",
+        "end_year",
+    ),
 ]
 ODD = st.one_of(
     st.sampled_from(
@@ -109,6 +121,17 @@ def world(practice, settings):
     WorkerHeartbeat.objects.create(worker="walk", backend="db", last_seen=timezone.now())
     administrator = factories.staff(practice, Role.ADMINISTRATOR)
     item = waiting_request(practice)
+    meeting = ppg.add_meeting(
+        actor=Actor.system("walk"),
+        practice=practice,
+        held_on=timezone.localdate(),
+        attendees="a",
+        discussed="b",
+    )
+    action = ppg.add_action(
+        actor=Actor.system("walk"), practice=practice, meeting_id=meeting.pk, what="w", owner="o",
+        due_on=timezone.localdate(),
+    )  # fmt: skip
     drop_in = create_slot(
         actor=Actor.system("walk"),
         practice=practice,
@@ -130,6 +153,8 @@ def world(practice, settings):
         "step": "name",
         "action": "unlock",
         "code": "abcdefghij",
+        "meeting_id": str(meeting.pk),
+        "action_id": str(action.pk),
         "slot_id": str(drop_in.pk),
         "booking_id": str(place.pk),
     }

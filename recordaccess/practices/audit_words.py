@@ -48,6 +48,11 @@ ACTION_WORDS = {
     "patient.search": "Searched for a patient",
     "patient.told_in_own_format": "Recorded that a patient was told in their own format",
     "patient.view": "Viewed a patient",
+    "ppg.action_added": "Added an action to a Patient Participation Group meeting",
+    "ppg.action_changed": "Changed an action of a Patient Participation Group meeting",
+    "ppg.meeting_added": "Added a Patient Participation Group meeting to the log",
+    "ppg.meeting_changed": "Changed a Patient Participation Group meeting",
+    "ppg.pack_downloaded": "Downloaded the pack for the Patient Participation Group",
     "practice.create": "Created the practice",
     "practice.update": "Changed the practice details",
     "register.import": "Imported the patient register",
@@ -105,6 +110,8 @@ OBJECT_WORDS = {
     "cohort": "Cohort",
     "identity_check": "Identity check",
     "patient": "Patient",
+    "ppg_action": "PPG action",
+    "ppg_meeting": "PPG meeting",
     "staff": "Member of staff",
 }
 

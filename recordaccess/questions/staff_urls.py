@@ -1,3 +1,46 @@
 """The question inbox, the call guide, the FAQ editor and the PPG log as staff use them, under /staff/p/<ods>/."""
 
+from recordaccess.practices.access import Menu, MenuItem, staff_page
+from recordaccess.practices.home import HomeItem, home_items
+from recordaccess.practices.roles import ADMIN, ALL_ROLES, PATIENT_DATA_ROLES
+from recordaccess.questions import figures_views, ppg, ppg_views
+
 urlpatterns = []
+
+# The Patient Participation Group's log and pack (questions/ppg.py). The practice's administrators (the practice
+# manager, the IG lead) keep the log; the rest of its staff read it and take the pack. Observers (PCN, ICB) see
+# the figures only. The log holds no patient records, but it is the practice's own business, so not theirs.
+urlpatterns += [
+    staff_page(
+        "ppg/",
+        ppg_views.ppg_log,
+        "ppg",
+        allow=PATIENT_DATA_ROLES,
+        menu=[MenuItem(Menu.PRACTICE, 45, "Patient Participation Group")],
+    ),
+    staff_page("ppg/new/", ppg_views.meeting_new, "ppg_meeting_new", allow=ADMIN),
+    staff_page("ppg/pack.pdf", ppg_views.ppg_pack, "ppg_pack", allow=PATIENT_DATA_ROLES),
+    staff_page("ppg/<int:meeting_id>/", ppg_views.meeting_detail, "ppg_meeting", allow=PATIENT_DATA_ROLES),
+    staff_page("ppg/<int:meeting_id>/edit/", ppg_views.meeting_edit, "ppg_meeting_edit", allow=ADMIN),
+    staff_page("ppg/<int:meeting_id>/actions/new/", ppg_views.action_new, "ppg_action_new", allow=ADMIN),
+    staff_page("ppg/actions/<int:action_id>/", ppg_views.action_edit, "ppg_action_edit", allow=ADMIN),
+    # Counts and durations only (questions/figures.py), never a question's words or who asked: every role.
+    staff_page(
+        "question-figures/",
+        figures_views.question_figures,
+        "question_figures",
+        allow=ALL_ROLES,
+        menu=[MenuItem(Menu.OVERVIEW, 50, "Question figures")],
+    ),
+]
+
+home_items(
+    HomeItem(
+        460,
+        "actions overdue from PPG meetings",
+        ppg.overdue_action_count,
+        "staff:ppg",
+        ADMIN,
+        one="action overdue from PPG meetings",
+    ),
+)
