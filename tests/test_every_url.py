@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from recordaccess.health.models import WorkerHeartbeat
 from recordaccess.practices.roles import Role
+from recordaccess.questions import faq
 from tests import factories
 from tests.review.conftest import waiting_request
 
@@ -47,6 +48,7 @@ FIELDS = [
     *("username", "password", "otp_token", "name", "reference", "day", "month", "year", "preference"),
     *("given_name", "family_name", "website", "id", "source_number", "message"),
     *("recorded_on", "reason", "end_reason", "flags_all", "needs_review"),
+    *("question", "contact_by", "mobile", "email", "helpful"),
 ]
 ODD = st.one_of(
     st.sampled_from(
@@ -113,6 +115,8 @@ def world(practice, settings):
         "step": "name",
         "action": "unlock",
         "code": "abcdefghij",
+        "slug": "what-online-access-shows",
+        "answer_id": str(faq.answers(practice)[0].pk),
     }
     return administrator, samples
 

@@ -37,6 +37,8 @@ ACTION_WORDS = {
     "cohort.save": "Saved a cohort",
     "demo.load": "Loaded the demonstration data",
     "dpia.update": "Changed the DPIA details",
+    "faq.edited": "Changed an answer on the questions page",
+    "faq.restored": "Restored the default wording of an answer",
     "flag.add": "Added a flag",
     "flag.end": "Ended a flag",
     "flags.import": "Imported flags from the clinical system",
@@ -50,6 +52,7 @@ ACTION_WORDS = {
     "patient.view": "Viewed a patient",
     "practice.create": "Created the practice",
     "practice.update": "Changed the practice details",
+    "question.received": "Received a question from a patient",
     "register.import": "Imported the patient register",
     "register.report_download": "Downloaded a register import's problems",
     "replies.view": "Viewed patients' replies",
@@ -99,8 +102,10 @@ OBJECT_WORDS = {
     "audit": "Audit trail",
     "campaign": "Campaign",
     "cohort": "Cohort",
+    "faq_answer": "Questions page answer",
     "identity_check": "Identity check",
     "patient": "Patient",
+    "question": "Question",
     "staff": "Member of staff",
 }
 

@@ -77,7 +77,12 @@ SECTION_MENUS = {
         Role.OBSERVER: None,
     },
     "staff/": {
-        Role.ADMINISTRATOR: [("Practice and DPIA", "practice/"), ("Staff", None), ("Audit trail", "audit/")],
+        Role.ADMINISTRATOR: [
+            ("Practice and DPIA", "practice/"),
+            ("Staff", None),
+            ("Audit trail", "audit/"),
+            ("Questions page", "questions-page/"),
+        ],
         Role.REVIEWER: None,
         Role.RECEPTION: None,
         Role.OBSERVER: None,
