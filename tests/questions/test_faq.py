@@ -168,6 +168,10 @@ def test_the_ask_form_needs_the_csrf_token(practice):
     guarded = Client(enforce_csrf_checks=True)
     assert guarded.post(RESULTS, GOOD).status_code == 403
     assert not Question.objects.exists()
+    page = guarded.get(RESULTS).content.decode()
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert len(tokens) == 2  # "was this helpful" and "ask us" each carry one
+    assert guarded.post(RESULTS, GOOD | {"csrfmiddlewaretoken": tokens[1]}).status_code == 302
 
 
 def test_a_registered_patient_and_a_stranger_are_answered_alike(practice):
