@@ -5,7 +5,6 @@ for everyone, and every question sent gets the same reply (H82)."""
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor
 from recordaccess.core.network import client_address
@@ -116,11 +115,11 @@ def asked(request: HttpRequest, ods: str) -> HttpResponse:
     )
 
 
-@require_POST
 def helpful(request: HttpRequest, ods: str, slug: str) -> HttpResponse:
+    """Count a "was this helpful" answer (a POST); anything else goes back to the answer."""
     practice = _practice(ods)
     item = _answer(practice, slug)
-    said = request.POST.get("helpful")
+    said = request.POST.get("helpful") if request.method == "POST" else None
     if said in ("yes", "no"):
         voted = request.session.get("questions:voted", [])
         if item.pk not in voted:  # one vote an answer a visit
