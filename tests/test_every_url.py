@@ -21,7 +21,7 @@ from recordaccess.conversations.drop_ins import book_place
 from recordaccess.conversations.services import create_slot
 from recordaccess.health.models import WorkerHeartbeat
 from recordaccess.practices.roles import Role
-from recordaccess.questions import ppg
+from recordaccess.questions import faq, ppg
 from tests import factories
 from tests.review.conftest import waiting_request
 
@@ -63,6 +63,7 @@ FIELDS = [
         "start_day",
         "end_year",
     ),
+    *("question", "contact_by", "mobile", "email", "helpful"),
 ]
 ODD = st.one_of(
     st.sampled_from(
@@ -157,6 +158,8 @@ def world(practice, settings):
         "action_id": str(action.pk),
         "slot_id": str(drop_in.pk),
         "booking_id": str(place.pk),
+        "slug": "what-online-access-shows",
+        "answer_id": str(faq.answers(practice)[0].pk),
     }
     return administrator, samples
 

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 
 # A value for every URL argument a staff page may take. A new argument without a sample fails the walk.
 SAMPLE_KWARGS = {
+    "answer_id": 1,  # questions: an FAQ answer (helper B)
     "resource_id": 1,
     "user_id": 1,
     "action": "unlock",

@@ -83,6 +83,7 @@ SECTION_MENUS = {
             ("Staff", None),
             ("Audit trail", "audit/"),
             ("Patient Participation Group", "ppg/"),
+            ("Questions page", "questions-page/"),
         ],
         Role.REVIEWER: None,
         Role.RECEPTION: None,
