@@ -95,6 +95,7 @@ SECTION_MENUS = {
             ("Staff", "staff/"),
             ("Audit trail", "audit/"),
             ("Patient Participation Group", None),
+            ("Questions page", "questions-page/"),
         ],
         Role.REVIEWER: [],  # its one page in the section: no menu of its own
         Role.RECEPTION: [],
