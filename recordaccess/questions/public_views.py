@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from recordaccess.audit.services import Actor
+from recordaccess.conversations.selectors import upcoming_drop_ins
 from recordaccess.core.network import client_address
 from recordaccess.intake.security import limit_body, too_many
 from recordaccess.practices.selectors import practice_by_ods
@@ -48,6 +49,7 @@ def page(request: HttpRequest, ods: str) -> HttpResponse:
             "values": values,
             "resources": practice.resources.all(),
             "form": AskForm(),
+            "drop_ins": upcoming_drop_ins(practice),
         },
     )
 

@@ -299,3 +299,14 @@ def test_the_call_guide_is_searched_from_the_header_of_every_staff_page(staff_cl
 def test_an_observer_sees_no_call_guide_search(staff_client, practice):
     page = staff_client("observer").get("/staff/p/A81001/").content.decode()
     assert "call-guide" not in page
+
+
+def test_the_questions_page_advertises_drop_ins_with_places_left(client, practice):
+    """Drop-in sessions (conversations) are advertised on the questions page with their places left."""
+    from tests.conversations.test_drop_ins import session
+
+    assert 'id="drop-ins-advert"' not in client.get(PAGE).content.decode()
+    drop_in = session(practice, places=3)
+    page = client.get(PAGE).content.decode()
+    assert 'id="drop-ins-advert"' in page and drop_in.day_and_time in page and "3 places left" in page
+    assert "/p/A81001/drop-ins/" in page
