@@ -19,6 +19,9 @@ ARGUMENT_MODELS = {
     "template_id": ("outreach.MessageTemplate", "practice"),
     "print_id": ("outreach.LetterPrint", "campaign__practice"),
     "slot_id": ("conversations.Slot", "practice"),
+    "meeting_id": ("questions.PpgMeeting", "practice"),
+    "action_id": ("questions.PpgAction", "meeting__practice"),
+    "answer_id": ("questions.FaqAnswer", "practice"),
     "risk_id": ("assurance.Risk", "assessment__practice"),
     "version": ("assurance.Assessment", "practice"),  # a DPIA's version number, not its id
 }
@@ -70,6 +73,9 @@ def fill(route: str, practice, **values) -> str | None:
             values[name] = row.number if name == "version" else row.pk
     values.setdefault("ods", practice.ods_code)
     values.setdefault("code", "0123456789")  # a link code that finds nothing: its page says so
+    values.setdefault(
+        "slug", "what-online-access-shows"
+    )  # a default answer every practice's questions page has
     return "/" + ARGUMENT.sub(lambda match: str(values[match["name"]]), route)
 
 

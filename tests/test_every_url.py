@@ -22,6 +22,7 @@ from recordaccess.conversations.drop_ins import book_place
 from recordaccess.conversations.services import create_slot
 from recordaccess.health.models import WorkerHeartbeat
 from recordaccess.practices.roles import Role
+from recordaccess.questions import faq, ppg
 from tests import factories
 from tests.review.conftest import waiting_request
 
@@ -52,6 +53,18 @@ FIELDS = [
     *("username", "password", "otp_token", "name", "reference", "day", "month", "year", "preference"),
     *("given_name", "family_name", "website", "id", "source_number", "message", "phone"),
     *("recorded_on", "reason", "end_reason", "flags_all", "needs_review"),
+    *(
+        "held_on_day",
+        "attendees",
+        "discussed",
+        "what",
+        "owner",
+        "done",
+        "done_on_year",
+        "start_day",
+        "end_year",
+    ),
+    *("question", "contact_by", "mobile", "email", "helpful"),
     *("title", "source", "likelihood", "severity", "measures", "approved", "review_on", "held_on_day"),
 ]
 ODD = st.one_of(
@@ -111,6 +124,17 @@ def world(practice, settings):
     WorkerHeartbeat.objects.create(worker="walk", backend="db", last_seen=timezone.now())
     administrator = factories.staff(practice, Role.ADMINISTRATOR)
     item = waiting_request(practice)
+    meeting = ppg.add_meeting(
+        actor=Actor.system("walk"),
+        practice=practice,
+        held_on=timezone.localdate(),
+        attendees="a",
+        discussed="b",
+    )
+    action = ppg.add_action(
+        actor=Actor.system("walk"), practice=practice, meeting_id=meeting.pk, what="w", owner="o",
+        due_on=timezone.localdate(),
+    )  # fmt: skip
     # A DPIA draft with a risk and a consultation, so its pages' arguments find rows.
     risk = assurance.add_risk(
         actor=Actor.system("walk"),
@@ -149,12 +173,16 @@ def world(practice, settings):
         "step": "name",
         "action": "unlock",
         "code": "abcdefghij",
+        "meeting_id": str(meeting.pk),
+        "action_id": str(action.pk),
         "risk_id": str(risk.pk),
         "consultation_id": str(consultation.pk),
         "version": "1",
         "part": "need",
         "slot_id": str(drop_in.pk),
         "booking_id": str(place.pk),
+        "slug": "what-online-access-shows",
+        "answer_id": str(faq.answers(practice)[0].pk),
     }
     return administrator, samples
 

@@ -1,8 +1,13 @@
-"""Answers to practices' signals: a change of approach after the DPIA was signed off asks for a review."""
+"""Answers to practices' signals: a change of approach after the DPIA was signed off asks for a review; the
+audit trail's page names each DPIA version by its number."""
 
 from django.dispatch import receiver
 
+from recordaccess.assurance.selectors import audit_names
 from recordaccess.practices.signals import approach_changed
+from recordaccess.practices.signals import audit_names as names_wanted
+
+names_wanted.connect(audit_names, dispatch_uid="assurance.audit_names")
 
 
 @receiver(approach_changed, dispatch_uid="assurance_dpia_approach")

@@ -66,3 +66,13 @@ def approach_changed_since_sign_off(practice, user=None) -> int:
 def practice_dpia(practice) -> Dpia | None:
     """The practice's DPIA record, as the gate on every message reads it."""
     return Dpia.objects.filter(practice=practice).first()
+
+
+def audit_names(sender, *, practice, wanted: dict, **kwargs) -> dict:
+    """Names for the audit trail's page (`practices.signals.audit_names`): each DPIA version by its number, only
+    of this practice (the trail records the row's id, which is not the number staff see)."""
+    ids = [int(i) for i in wanted.get("assessment", ()) if str(i).isdigit() and len(str(i)) < 12]
+    return {
+        ("assessment", str(pk)): f"version {number}"
+        for pk, number in Assessment.objects.filter(practice=practice, pk__in=ids).values_list("pk", "number")
+    }

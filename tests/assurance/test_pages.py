@@ -170,3 +170,15 @@ def test_observers_see_aggregate_figures_only_never_the_dpia(practice, staff_cli
     client = staff_client(Role.OBSERVER)
     assert client.get(base(practice)).status_code == 403
     assert client.get(base(practice) + "risks/").status_code == 403
+
+
+def test_the_audit_trail_names_each_dpia_version_by_its_number(
+    practice, other_practice, staff_client, signed
+):
+    signed()
+    services.start_new_version(actor=ACTOR, practice=practice)
+    services.save_step(actor=ACTOR, practice=practice, slug="need", need="Version two")
+    page = staff_client(Role.ADMINISTRATOR).get(f"/staff/p/{practice.ods_code}/audit/").text
+    assert (
+        "Signed off a version of the DPIA" in page and "DPIA: version 1" in page and "DPIA: version 2" in page
+    )

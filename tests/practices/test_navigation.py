@@ -83,11 +83,27 @@ SECTION_MENUS = {
             ("DPIA step by step", "dpia/"),
             ("Staff", None),
             ("Audit trail", "audit/"),
+            ("Patient Participation Group", "ppg/"),
+            ("Questions page", "questions-page/"),
         ],
         Role.REVIEWER: None,
         Role.RECEPTION: None,
         Role.OBSERVER: None,
     },
+    "ppg/": {
+        Role.ADMINISTRATOR: [
+            ("Practice and DPIA", "practice/"),
+            ("DPIA step by step", "dpia/"),
+            ("Staff", "staff/"),
+            ("Audit trail", "audit/"),
+            ("Patient Participation Group", None),
+            ("Questions page", "questions-page/"),
+        ],
+        Role.REVIEWER: [("DPIA step by step", "dpia/"), ("Patient Participation Group", None)],
+        Role.RECEPTION: [("DPIA step by step", "dpia/"), ("Patient Participation Group", None)],
+        Role.OBSERVER: None,
+    },
+    "question-figures/": {role: [("Overview", ""), ("Question figures", None)] for role in Role},
 }
 
 
