@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "recordaccess.intake",
     "recordaccess.review",
     "recordaccess.conversations",
+    "recordaccess.assurance",
     "recordaccess.health",
 ]
 

@@ -18,6 +18,7 @@ practice_pages = [
     path("", include("recordaccess.review.staff_urls")),
     path("", include("recordaccess.conversations.staff_urls")),
     path("", include("recordaccess.questions.staff_urls")),
+    path("", include("recordaccess.assurance.staff_urls")),
 ]
 staff_pages = [
     path("", include("recordaccess.practices.urls")),

@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from recordaccess.assurance.models import Assessment
 from recordaccess.conversations.models import Booking, Slot
 from recordaccess.intake.models import AccessRequest, MatchStatus, RequestStatus
 from recordaccess.outreach.models import Campaign, MessageTemplate, PatientReply, ReplySource, ReplyStatus
@@ -17,6 +18,7 @@ EXPECTED = {
         (1, "campaign awaiting a second approval"),
         (1, "template failing the content rules"),
         (1, "DPIA review due or past"),
+        (1, "change of approach since the DPIA was signed off"),
         (1, "register import that failed"),
     ],
     "reception": [
@@ -34,7 +36,7 @@ EXPECTED = {
 }
 # Where each role's items lead, under the practice.
 LINKS = {
-    "administrator": ["campaigns/", "templates/", "practice/", "register/"],
+    "administrator": ["campaigns/", "templates/", "dpia/", "dpia/", "register/"],
     "reception": [
         "requests/?show=needs_matching",
         "requests/?show=matched",
@@ -66,6 +68,11 @@ def fill(practice, reviewer_username: str) -> None:
     """One of each piece of work, and two requests on the waiting list (one 40 days old, past the target)."""
     now = timezone.now()
     Dpia.objects.filter(practice=practice).update(review_on=timezone.localdate() - datetime.timedelta(days=1))
+    # A DPIA signed off for another approach than the practice's now.
+    other = "opt_in" if practice.approach != "opt_in" else "opt_out"
+    Assessment.objects.create(
+        practice=practice, number=1, approach=other, signed_at=now, signed_on=now.date()
+    )
     RegisterImport.objects.create(
         practice=practice, filename="register.csv", started_by="t", status=ImportStatus.STOPPED
     )

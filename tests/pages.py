@@ -22,6 +22,12 @@ ARGUMENT_MODELS = {
     "meeting_id": ("questions.PpgMeeting", "practice"),
     "action_id": ("questions.PpgAction", "meeting__practice"),
     "answer_id": ("questions.FaqAnswer", "practice"),
+    "risk_id": ("assurance.Risk", "assessment__practice"),
+    "version": ("assurance.Assessment", "practice"),  # a DPIA's version number, not its id
+}
+# Arguments that name one of a few pages: each value is walked as a route of its own.
+ARGUMENT_CHOICES = {
+    "part": ["need", "processing", "consultation", "necessity", "risks", "measures", "sign-off"]
 }
 # Routes that answer with a file or act on a GET, not a page to read.
 NOT_PAGES = re.compile(r"(\.pdf|\.csv|/export/|/count/|sign-out/|/status/)$")
@@ -34,9 +40,18 @@ def staff_page_routes() -> list[str]:
         if not route.startswith("staff/p/<str:ods>/") or NOT_PAGES.search(route):
             continue
         names = [match["name"] for match in ARGUMENT.finditer(route)]
-        if all(name == "ods" or name in ARGUMENT_MODELS for name in names):
-            found.append(route)
+        if all(name == "ods" or name in ARGUMENT_MODELS or name in ARGUMENT_CHOICES for name in names):
+            found.extend(_chosen(route))
     return found
+
+
+def _chosen(route: str) -> list[str]:
+    """The route once for each value of each of its ARGUMENT_CHOICES."""
+    for name, values in ARGUMENT_CHOICES.items():
+        pattern = re.compile(rf"<(?:[^>:]+:)?{name}>")
+        if pattern.search(route):
+            return [chosen for value in values for chosen in _chosen(pattern.sub(value, route))]
+    return [route]
 
 
 def public_page_routes() -> list[str]:
@@ -55,7 +70,7 @@ def fill(route: str, practice, **values) -> str | None:
             row = apps.get_model(label).objects.filter(**{scope: practice}).order_by("pk").first()
             if row is None:
                 return None
-            values[name] = row.pk
+            values[name] = row.number if name == "version" else row.pk
     values.setdefault("ods", practice.ods_code)
     values.setdefault("code", "0123456789")  # a link code that finds nothing: its page says so
     values.setdefault(

@@ -127,11 +127,24 @@ def test_loading_the_demo_twice_changes_nothing(demo, capsys):
             "cohorts": 0,
             "templates": 0,
             "campaigns": 0,
+            "DPIA versions": 0,
         },
     }
     assert Practice.objects.count() == 1
     assert sorted(StaffUser.objects.values_list("username", flat=True)) == sorted(DEMO_USERNAMES)
     assert Patient.objects.count() == 2000
+
+
+def test_the_demo_dpia_has_all_seven_steps_done_and_the_default_register_with_one_residual_medium(demo):
+    from recordaccess.assurance import steps
+    from recordaccess.assurance.selectors import latest
+
+    dpia = latest(demo)
+    assert dpia.is_signed and dpia.number == 1
+    assert [state for _, state in steps.statuses(dpia)] == [steps.DONE] * 7
+    residual = [risk.residual_level for risk in dpia.risks.all()]
+    assert len(residual) == 8 and residual.count("medium") == 1 and "high" not in residual
+    assert demo.dpia.reference == dpia.reference and demo.dpia.residual_risk == "medium"
 
 
 def test_each_load_is_one_audit_entry_for_the_demo_not_one_per_patient(demo):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given
 from hypothesis import strategies as st
 
+from recordaccess.assurance import services as assurance
 from recordaccess.audit.services import Actor
 from recordaccess.conversations.drop_ins import book_place
 from recordaccess.conversations.services import create_slot
@@ -64,6 +65,7 @@ FIELDS = [
         "end_year",
     ),
     *("question", "contact_by", "mobile", "email", "helpful"),
+    *("title", "source", "likelihood", "severity", "measures", "approved", "review_on", "held_on_day"),
 ]
 ODD = st.one_of(
     st.sampled_from(
@@ -133,6 +135,23 @@ def world(practice, settings):
         actor=Actor.system("walk"), practice=practice, meeting_id=meeting.pk, what="w", owner="o",
         due_on=timezone.localdate(),
     )  # fmt: skip
+    # A DPIA draft with a risk and a consultation, so its pages' arguments find rows.
+    risk = assurance.add_risk(
+        actor=Actor.system("walk"),
+        practice=practice,
+        title="T",
+        source="S",
+        likelihood="remote",
+        severity="some",
+    )
+    consultation = assurance.add_consultation(
+        actor=Actor.system("walk"),
+        practice=practice,
+        consulted="dpo",
+        who="DPO",
+        held_on=timezone.localdate(),
+        said="Go ahead",
+    )
     drop_in = create_slot(
         actor=Actor.system("walk"),
         practice=practice,
@@ -156,6 +175,10 @@ def world(practice, settings):
         "code": "abcdefghij",
         "meeting_id": str(meeting.pk),
         "action_id": str(action.pk),
+        "risk_id": str(risk.pk),
+        "consultation_id": str(consultation.pk),
+        "version": "1",
+        "part": "need",
         "slot_id": str(drop_in.pk),
         "booking_id": str(place.pk),
         "slug": "what-online-access-shows",

@@ -3,9 +3,7 @@ trail (the trail is the audit app's; its page is here, above it)."""
 
 from recordaccess.practices import audit_views, views
 from recordaccess.practices.access import Menu, MenuItem, staff_page
-from recordaccess.practices.home import HomeItem, home_items
 from recordaccess.practices.roles import ADMIN, ALL_ROLES
-from recordaccess.practices.selectors import dpia_review_due
 
 urlpatterns = [
     staff_page(
@@ -42,6 +40,4 @@ urlpatterns = [
     ),
 ]
 
-home_items(
-    HomeItem(30, "DPIA reviews due", dpia_review_due, "staff:practice", ADMIN, one="DPIA review due or past"),
-)
+# The DPIA review's home item is assurance's (assurance/staff_urls.py): the review is done on its pages.

@@ -72,6 +72,16 @@ def test_axe_finds_no_violation_on_staff_forms_showing_their_errors(demo, staff_
     page.get_by_role("button", name="Save DPIA").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter the date the DPIA was completed")
     assert violations(page) == []
+    page.goto("/staff/p/Y12345/dpia/")
+    page.get_by_role("button", name="Start a new version").click()
+    page.goto("/staff/p/Y12345/dpia/risks/")
+    page.get_by_role("button", name="Add risk").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Choose how likely the harm is")
+    assert violations(page) == []
+    page.goto("/staff/p/Y12345/dpia/sign-off/")
+    page.get_by_role("button", name="Sign off version 2").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter the date of the next review")
+    assert violations(page) == []
     page.goto("/staff/p/Y12345/requests/new/")
     page.get_by_role("button", name="Save request").click()
     expect(page.locator(".nhsuk-error-summary")).to_be_visible()

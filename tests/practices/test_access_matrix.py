@@ -34,6 +34,10 @@ SAMPLE_KWARGS = {
     "answer": "accept",
     "meeting_id": 1,
     "action_id": 1,
+    "version": 1,
+    "risk_id": 1,
+    "consultation_id": 1,
+    "part": "need",
 }
 
 

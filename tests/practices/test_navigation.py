@@ -36,7 +36,7 @@ MENUS = {
         ("Requests", "requests/"),
         ("Waiting list", "waiting-list/"),
         ("Messages", "replies/"),
-        ("Practice", "ppg/"),
+        ("Practice", "dpia/"),
     ],
     Role.OBSERVER: [("Overview", ""), ("Waiting list", None)],
 }
@@ -80,6 +80,7 @@ SECTION_MENUS = {
     "staff/": {
         Role.ADMINISTRATOR: [
             ("Practice and DPIA", "practice/"),
+            ("DPIA step by step", "dpia/"),
             ("Staff", None),
             ("Audit trail", "audit/"),
             ("Patient Participation Group", "ppg/"),
@@ -92,13 +93,14 @@ SECTION_MENUS = {
     "ppg/": {
         Role.ADMINISTRATOR: [
             ("Practice and DPIA", "practice/"),
+            ("DPIA step by step", "dpia/"),
             ("Staff", "staff/"),
             ("Audit trail", "audit/"),
             ("Patient Participation Group", None),
             ("Questions page", "questions-page/"),
         ],
-        Role.REVIEWER: [],  # its one page in the section: no menu of its own
-        Role.RECEPTION: [],
+        Role.REVIEWER: [("DPIA step by step", "dpia/"), ("Patient Participation Group", None)],
+        Role.RECEPTION: [("DPIA step by step", "dpia/"), ("Patient Participation Group", None)],
         Role.OBSERVER: None,
     },
     "question-figures/": {role: [("Overview", ""), ("Question figures", None)] for role in Role},

@@ -1,0 +1,138 @@
+"""A practice's DPIA as the ICO's seven steps, kept in versions.
+
+Each `Assessment` is one version. A practice has at most one draft, always its newest version; signing it off
+freezes it (its rows are never changed again: every service refuses to touch a signed version), and the next
+change starts a new draft copied from it. The sign-off also writes the practice's DPIA record
+(`practices.Dpia`), which gates every message, through practices' own service.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from recordaccess.assurance.risk import Likelihood, Severity, level
+from recordaccess.practices.models import DpoAdviceOutcome, Practice, RiskLevel
+
+
+class Assessment(models.Model):
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="assessments")
+    number = models.PositiveIntegerField()
+    # Step 1: the need for a DPIA.
+    need = models.TextField("Why a DPIA is needed", blank=True)
+    # Step 2: the processing.
+    nature = models.TextField("The nature of the processing", blank=True)
+    scope = models.TextField("The scope of the processing", blank=True)
+    context = models.TextField("The context of the processing", blank=True)
+    purposes = models.TextField("The purposes of the processing", blank=True)
+    # Step 4: necessity and proportionality.
+    lawful_basis = models.TextField("Lawful basis", blank=True)
+    data_minimisation = models.TextField("Data minimisation", blank=True)
+    information_to_patients = models.TextField("Information given to patients", blank=True)
+    rights = models.TextField("How patients exercise their rights", blank=True)
+    # Step 7: sign-off and outcomes (the ICO template's fields), filled when the version is signed off.
+    reference = models.CharField(max_length=100, blank=True)
+    measures_approved_by = models.CharField(max_length=200, blank=True)
+    residual_risks_approved_by = models.CharField(max_length=200, blank=True)
+    dpo_advice = models.TextField("Summary of DPO advice", blank=True)
+    dpo_advice_outcome = models.CharField(max_length=10, choices=DpoAdviceOutcome.choices, blank=True)
+    dpo_overruled_reason = models.TextField(blank=True)
+    consultation_reviewed_by = models.CharField(max_length=200, blank=True)
+    kept_under_review_by = models.CharField(max_length=200, blank=True)
+    review_on = models.DateField(null=True, blank=True)
+    residual_risk = models.CharField(max_length=6, choices=RiskLevel.choices, blank=True)
+    ico_consultation_required = models.BooleanField(default=False)
+    approach = models.CharField(max_length=10, blank=True)  # the practice's approach when it was signed off
+    signed_on = models.DateField(null=True, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["practice", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "number"], name="assessment_number_once"),
+            models.UniqueConstraint(
+                fields=["practice"], condition=Q(signed_at__isnull=True), name="assessment_one_draft"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"DPIA version {self.number}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_at is not None
+
+
+class Consulted(models.TextChoices):
+    DPO = "dpo", "Data protection officer"
+    CLINICIANS = "clinicians", "Clinicians"
+    PPG = "ppg", "Patient participation group"
+    STAFF = "staff", "Practice staff"
+    OTHER = "other", "Someone else"
+
+
+class Consultation(models.Model):
+    """Step 3: one consultation: who, when, and what they said."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="consultations")
+    consulted = models.CharField("Who was consulted", max_length=12, choices=Consulted.choices)
+    who = models.CharField("Their name or the group's", max_length=200)
+    held_on = models.DateField("When")
+    said = models.TextField("What they said")
+
+    class Meta:
+        ordering = ["held_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_consulted_display()}: {self.who}"
+
+
+class Effect(models.TextChoices):
+    ELIMINATED = "eliminated", "Eliminated"
+    REDUCED = "reduced", "Reduced"
+    ACCEPTED = "accepted", "Accepted"
+
+
+class Risk(models.Model):
+    """Step 5 (the risk and its level) and step 6 (the measures, their effect and the residual level)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="risks")
+    position = models.PositiveSmallIntegerField(default=0)
+    default_key = models.CharField(max_length=30, blank=True)  # from the default register (defaults.py)
+    title = models.CharField("Risk", max_length=200)
+    source = models.TextField("Source of the risk")
+    likelihood = models.CharField(max_length=10, choices=Likelihood.choices)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    control = models.CharField(max_length=30, blank=True)  # a control of the service (defaults.CONTROLS)
+    measures = models.TextField("Measures to reduce or eliminate the risk", blank=True)
+    effect = models.CharField("Effect on the risk", max_length=10, choices=Effect.choices, blank=True)
+    residual_likelihood = models.CharField(max_length=10, choices=Likelihood.choices, blank=True)
+    residual_severity = models.CharField(max_length=10, choices=Severity.choices, blank=True)
+    approved = models.BooleanField("Measures approved", null=True, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def level(self) -> RiskLevel:
+        return level(self.likelihood, self.severity)
+
+    @property
+    def residual_level(self) -> RiskLevel | None:
+        if not (self.residual_likelihood and self.residual_severity):
+            return None
+        return level(self.residual_likelihood, self.residual_severity)
+
+    @property
+    def measured(self) -> bool:
+        """Step 6 is done for this risk: measures, their effect, the residual level and a decision."""
+        return bool(
+            self.measures.strip() and self.effect and self.residual_level and self.approved is not None
+        )

@@ -1,0 +1,66 @@
+"""The DPIA step by step, under /staff/p/<ods>/dpia/. The practice's staff read it (observers from the PCN or
+ICB see aggregate figures only, never a practice's own pages); administrators (the practice manager, the IG
+lead) change it, as they sign off the practice's DPIA record today."""
+
+from recordaccess.assurance import selectors, views
+from recordaccess.practices.access import Menu, MenuItem, staff_page
+from recordaccess.practices.home import HomeItem, home_items
+from recordaccess.practices.roles import ADMIN, PATIENT_DATA_ROLES
+
+urlpatterns = [
+    # Read by the practice's staff: what the practice assessed and signed off.
+    staff_page(
+        "dpia/",
+        views.overview,
+        "dpia_overview",
+        allow=PATIENT_DATA_ROLES,
+        menu=[MenuItem(Menu.PRACTICE, 15, "DPIA step by step")],
+    ),
+    # Changes are the administrators', on the practice's draft version.
+    staff_page("dpia/new-version/", views.new_version, "dpia_new_version", allow=ADMIN),
+    staff_page("dpia/consultation/add/", views.consultation_add, "dpia_consultation_add", allow=ADMIN),
+    staff_page(
+        "dpia/consultation/<int:consultation_id>/remove/",
+        views.consultation_remove,
+        "dpia_consultation_remove",
+        allow=ADMIN,
+    ),
+    staff_page("dpia/risks/add/", views.risk_add, "dpia_risk_add", allow=ADMIN),
+    staff_page("dpia/risks/defaults/", views.defaults_add, "dpia_defaults_add", allow=ADMIN),
+    staff_page("dpia/risks/<int:risk_id>/", views.risk_detail, "dpia_risk", allow=PATIENT_DATA_ROLES),
+    staff_page("dpia/risks/<int:risk_id>/save/", views.risk_save, "dpia_risk_save", allow=ADMIN),
+    staff_page("dpia/risks/<int:risk_id>/measures/", views.measures_save, "dpia_measures_save", allow=ADMIN),
+    staff_page("dpia/risks/<int:risk_id>/remove/", views.risk_remove, "dpia_risk_remove", allow=ADMIN),
+    staff_page(
+        "dpia/versions/<int:version>/", views.version_detail, "dpia_version", allow=PATIENT_DATA_ROLES
+    ),
+    # The pack for the ICO is the administrators' to send; its download is audited.
+    staff_page(
+        "dpia/versions/<int:version>/consultation-pack.pdf",
+        views.consultation_pack,
+        "dpia_consultation_pack",
+        allow=ADMIN,
+    ),
+    staff_page("dpia/<slug:part>/", views.step, "dpia_step", allow=PATIENT_DATA_ROLES),
+    staff_page("dpia/<slug:part>/save/", views.step_save, "dpia_save", allow=ADMIN),
+]
+
+home_items(
+    # Moved here from practices: the review is done through these pages now.
+    HomeItem(
+        30,
+        "DPIA reviews due",
+        selectors.dpia_review_due,
+        "staff:dpia_overview",
+        ADMIN,
+        one="DPIA review due or past",
+    ),
+    HomeItem(
+        31,
+        "changes of approach since the DPIA was signed off",
+        selectors.approach_changed_since_sign_off,
+        "staff:dpia_overview",
+        ADMIN,
+        one="change of approach since the DPIA was signed off",
+    ),
+)
