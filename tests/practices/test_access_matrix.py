@@ -30,6 +30,7 @@ SAMPLE_KWARGS = {
     "booking_id": 1,
     "invitation_id": 1,
     "reply_id": 1,
+    "question_id": 1,
     "answer": "accept",
 }
 
