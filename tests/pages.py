@@ -19,6 +19,7 @@ ARGUMENT_MODELS = {
     "template_id": ("outreach.MessageTemplate", "practice"),
     "print_id": ("outreach.LetterPrint", "campaign__practice"),
     "slot_id": ("conversations.Slot", "practice"),
+    "question_id": ("questions.Question", "practice"),
 }
 # Routes that answer with a file or act on a GET, not a page to read.
 NOT_PAGES = re.compile(r"(\.pdf|\.csv|/export/|/count/|sign-out/|/status/)$")

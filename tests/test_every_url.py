@@ -15,8 +15,10 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given
 from hypothesis import strategies as st
 
+from recordaccess.audit.services import Actor
 from recordaccess.health.models import WorkerHeartbeat
 from recordaccess.practices.roles import Role
+from recordaccess.questions import inbox
 from tests import factories
 from tests.review.conftest import waiting_request
 
@@ -47,6 +49,9 @@ FIELDS = [
     *("username", "password", "otp_token", "name", "reference", "day", "month", "year", "preference"),
     *("given_name", "family_name", "website", "id", "source_number", "message"),
     *("recorded_on", "reason", "end_reason", "flags_all", "needs_review"),
+    *("topic", "text", "contact_by", "mobile", "email", "postcode", "answer_within_days", "assign-owner"),
+    *("answer-channel", "answer-text", "answer-number", "answer-then", "call-text", "call-then"),
+    *("note-text", "topic-topic", "clinician-reason"),
 ]
 ODD = st.one_of(
     st.sampled_from(
@@ -105,11 +110,15 @@ def world(practice, settings):
     WorkerHeartbeat.objects.create(worker="walk", backend="db", last_seen=timezone.now())
     administrator = factories.staff(practice, Role.ADMINISTRATOR)
     item = waiting_request(practice)
+    question = inbox.receive(
+        actor=Actor.system("walk"), practice=practice, route="call", text="Is it free?", patient=item.patient
+    )
     samples = {
         "ods": practice.ods_code,
         "user_id": str(administrator.pk),
         "request_id": str(item.pk),
         "patient_id": str(item.patient_id),
+        "question_id": str(question.pk),
         "step": "name",
         "action": "unlock",
         "code": "abcdefghij",
