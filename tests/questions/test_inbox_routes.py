@@ -159,3 +159,16 @@ def test_a_question_keyed_in_from_a_call_lands_in_the_inbox(client, practice):
         "how_long",
         "rec.ann",
     )
+
+
+def test_the_page_of_a_question_sent_on_the_request_form_points_to_the_inbox_and_offers_no_identity_check(
+    client, practice, patient
+):
+    request, _ = submit(practice, patient)
+    factories.sign_in(client, factories.staff(practice, Role.RECEPTION))
+    page = client.get(
+        reverse("staff:request", kwargs={"ods": practice.ods_code, "request_id": request.pk})
+    ).content.decode()
+    assert "A question, not a request for access" in page
+    assert reverse("staff:inbox", kwargs={"ods": practice.ods_code}) in page
+    assert "Record identity check" not in page
