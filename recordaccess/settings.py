@@ -334,6 +334,10 @@ STATUS_CHECKS_PER_CLIENT_PER_HOUR = int(os.environ.get("STATUS_CHECKS_PER_CLIENT
 INTAKE_MAX_BODY_BYTES = int(os.environ.get("INTAKE_MAX_BODY_BYTES", "20000"))
 # Conversations about records access: a text or email reminder this many hours before a booked time.
 BOOKING_REMINDER_HOURS = int(os.environ.get("BOOKING_REMINDER_HOURS", "24"))
+# Drop-in sessions booked from the public page (conversations/limits.py): posts (bookings and cancellations)
+# per client address per hour, and bookings per phone number per hour; past them, a page says when to come back.
+DROP_IN_POSTS_PER_CLIENT_PER_HOUR = int(os.environ.get("DROP_IN_POSTS_PER_CLIENT_PER_HOUR", "20"))
+DROP_IN_BOOKINGS_PER_PHONE_PER_HOUR = int(os.environ.get("DROP_IN_BOOKINGS_PER_PHONE_PER_HOUR", "4"))
 
 # NHS login (OpenID Connect) for patients to prove who they are at P9 from home. Unset: not offered.
 NHS_LOGIN_ISSUER = os.environ.get("NHS_LOGIN_ISSUER", "").rstrip("/")

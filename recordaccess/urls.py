@@ -31,6 +31,7 @@ urlpatterns = [
     path("notify/inbound", reply_views.inbound_sms, name="notify_inbound"),
     path("r/<str:code>/", reply_views.reply, name="reply"),
     path("p/<str:ods>/book/<str:code>/", conversation_views.book, name="book"),
+    path("p/<str:ods>/drop-ins/", include("recordaccess.conversations.urls")),
     path("staff/", include((staff_pages, NAMESPACE))),
     path("p/<str:ods>/questions/", include("recordaccess.questions.urls")),
     path("p/<str:ods>/", include("recordaccess.intake.urls")),

@@ -20,6 +20,9 @@ ARGUMENT_MODELS = {
     "print_id": ("outreach.LetterPrint", "campaign__practice"),
     "slot_id": ("conversations.Slot", "practice"),
     "question_id": ("questions.Question", "practice"),
+    "meeting_id": ("questions.PpgMeeting", "practice"),
+    "action_id": ("questions.PpgAction", "meeting__practice"),
+    "answer_id": ("questions.FaqAnswer", "practice"),
 }
 # Routes that answer with a file or act on a GET, not a page to read.
 NOT_PAGES = re.compile(r"(\.pdf|\.csv|/export/|/count/|sign-out/|/status/)$")
@@ -56,6 +59,9 @@ def fill(route: str, practice, **values) -> str | None:
             values[name] = row.pk
     values.setdefault("ods", practice.ods_code)
     values.setdefault("code", "0123456789")  # a link code that finds nothing: its page says so
+    values.setdefault(
+        "slug", "what-online-access-shows"
+    )  # a default answer every practice's questions page has
     return "/" + ARGUMENT.sub(lambda match: str(values[match["name"]]), route)
 
 

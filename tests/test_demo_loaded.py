@@ -332,3 +332,17 @@ def test_the_demo_reviewer_took_the_top_of_the_waiting_list(demo):
     left = _scores(demo, AccessRequest.objects.filter(practice=demo, on_list=True, received_at__lt=started))
     assert len(taken) > 40 and left
     assert min(taken) + waiting_list.weights_for(demo).per_day >= max(left)
+
+
+def test_the_demo_has_a_drop_in_with_places_booked_online_and_a_past_one_with_who_came(demo):
+    from recordaccess.conversations.models import Booking
+    from recordaccess.conversations.selectors import past_drop_ins, upcoming_drop_ins
+
+    [upcoming] = upcoming_drop_ins(demo)
+    online = Booking.objects.filter(slot=upcoming, booked_by="online", cancelled_at=None)
+    assert upcoming.booked == online.count() == 4 and upcoming.free == 16
+    [held] = past_drop_ins(demo)
+    assert held.attended == 2 and held.booked == 3 and held.note
+    assert Booking.objects.filter(slot=held).exclude(note="").count() == 1
+    numbers = Booking.objects.filter(practice=demo, booked_by="online").values_list("phone", flat=True)
+    assert all(n.startswith(("07700900", "01134960")) for n in numbers)

@@ -2,6 +2,7 @@
 query string, form fields, a JSON body. As nobody and as a signed-in administrator, by GET and by POST, no answer
 is a server error. CI runs the suite on SQLite and again on PostgreSQL, which refuses what SQLite stores."""
 
+import datetime
 import json
 import re
 from urllib.parse import quote
@@ -16,9 +17,11 @@ from hypothesis import HealthCheck, example, given
 from hypothesis import strategies as st
 
 from recordaccess.audit.services import Actor
+from recordaccess.conversations.drop_ins import book_place
+from recordaccess.conversations.services import create_slot
 from recordaccess.health.models import WorkerHeartbeat
 from recordaccess.practices.roles import Role
-from recordaccess.questions import inbox
+from recordaccess.questions import faq, inbox, ppg
 from tests import factories
 from tests.review.conftest import waiting_request
 
@@ -47,11 +50,23 @@ FIELDS = [
     "format",
     *("patient", "status", "need", "note", "action", "slot", "wish", "access_level", "declarations"),
     *("username", "password", "otp_token", "name", "reference", "day", "month", "year", "preference"),
-    *("given_name", "family_name", "website", "id", "source_number", "message"),
+    *("given_name", "family_name", "website", "id", "source_number", "message", "phone"),
     *("recorded_on", "reason", "end_reason", "flags_all", "needs_review"),
-    *("topic", "text", "contact_by", "mobile", "email", "postcode", "answer_within_days", "assign-owner"),
+    *("topic", "text", "postcode", "answer_within_days", "assign-owner"),
     *("answer-channel", "answer-text", "answer-number", "answer-then", "call-text", "call-then"),
     *("note-text", "topic-topic", "clinician-reason"),
+    *(
+        "held_on_day",
+        "attendees",
+        "discussed",
+        "what",
+        "owner",
+        "done",
+        "done_on_year",
+        "start_day",
+        "end_year",
+    ),
+    *("question", "contact_by", "mobile", "email", "helpful"),
 ]
 ODD = st.one_of(
     st.sampled_from(
@@ -113,6 +128,30 @@ def world(practice, settings):
     question = inbox.receive(
         actor=Actor.system("walk"), practice=practice, route="call", text="Is it free?", patient=item.patient
     )
+    meeting = ppg.add_meeting(
+        actor=Actor.system("walk"),
+        practice=practice,
+        held_on=timezone.localdate(),
+        attendees="a",
+        discussed="b",
+    )
+    action = ppg.add_action(
+        actor=Actor.system("walk"), practice=practice, meeting_id=meeting.pk, what="w", owner="o",
+        due_on=timezone.localdate(),
+    )  # fmt: skip
+    drop_in = create_slot(
+        actor=Actor.system("walk"),
+        practice=practice,
+        host="Practice team",
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        minutes=60,
+        mode="in_person",
+        kind="drop_in",
+        places=3,
+    )
+    place = book_place(
+        practice=practice, slot_id=drop_in.pk, name="Sam", phone="07700900111", actor=Actor.system("walk")
+    )
     samples = {
         "ods": practice.ods_code,
         "user_id": str(administrator.pk),
@@ -122,6 +161,12 @@ def world(practice, settings):
         "step": "name",
         "action": "unlock",
         "code": "abcdefghij",
+        "meeting_id": str(meeting.pk),
+        "action_id": str(action.pk),
+        "slot_id": str(drop_in.pk),
+        "booking_id": str(place.pk),
+        "slug": "what-online-access-shows",
+        "answer_id": str(faq.answers(practice)[0].pk),
     }
     return administrator, samples
 

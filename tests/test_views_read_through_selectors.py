@@ -11,7 +11,16 @@ from pathlib import Path
 import recordaccess
 
 PACKAGE = Path(recordaccess.__file__).parent
-VIEW_MODULES = {"views.py", "staff_views.py", "audit_views.py", "callbacks.py"}
+VIEW_MODULES = {
+    "views.py",
+    "staff_views.py",
+    "audit_views.py",
+    "callbacks.py",
+    "public_views.py",
+    "faq_views.py",
+    "ppg_views.py",
+    "figures_views.py",
+}
 SHORTCUTS = {"get_object_or_404", "get_list_or_404"}
 
 

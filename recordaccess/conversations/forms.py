@@ -3,7 +3,8 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from recordaccess.conversations.models import Kind, Mode
+from recordaccess.conversations import drop_ins
+from recordaccess.conversations.models import NOTE_MAX, Attendance, Kind, Mode
 from recordaccess.core.dateinput import DateInputField
 
 
@@ -19,6 +20,13 @@ class SlotForm(forms.Form):
         choices=Mode.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose in person, phone or video"},
+    )
+    where = forms.CharField(
+        label="Where (optional)",
+        max_length=200,
+        required=False,
+        help_text="For a drop-in: the room, or the address if it is not at the practice. It goes in the texts.",
+        error_messages={"max_length": "Where must be 200 characters or fewer"},
     )
     day = DateInputField(
         label="Date", error_messages={"required": "Enter the date", "invalid": "Enter a real date"}
@@ -66,4 +74,67 @@ class StaffBookingForm(forms.Form):
         max_length=20,
         help_text="For example ABCD-1234: the booking uses the request's contact details.",
         error_messages={"required": "Enter the request's reference"},
+    )
+
+
+class DropInBookingForm(forms.Form):
+    """A place at a drop-in session, for anyone: a name and a number to reach them on, nothing more."""
+
+    name = forms.CharField(
+        label="Your name",
+        max_length=drop_ins.NAME_MAX,
+        error_messages={
+            "required": "Enter your name",
+            "max_length": f"Your name must be {drop_ins.NAME_MAX} characters or fewer",
+        },
+    )
+    phone = forms.CharField(
+        label="UK phone number",
+        max_length=30,
+        help_text="We text a mobile to confirm your place and remind you the day before. For example, 07700 900123.",
+        error_messages={
+            "required": "Enter a UK phone number, like 07700 900123",
+            "max_length": "Phone number has too many digits: enter a UK phone number, like 07700 900123",
+        },
+    )
+
+    def clean_name(self) -> str:
+        try:
+            return drop_ins.clean_name(self.cleaned_data["name"])
+        except drop_ins.BookingError as problem:
+            raise forms.ValidationError(str(problem)) from problem
+
+    def clean_phone(self) -> str:
+        try:
+            return drop_ins.clean_phone(self.cleaned_data["phone"])
+        except drop_ins.BookingError as problem:
+            raise forms.ValidationError(str(problem)) from problem
+
+
+class AttendanceForm(forms.Form):
+    attendance = forms.ChoiceField(
+        label="Did they come?",
+        choices=[(Attendance.ATTENDED, "Came"), (Attendance.DID_NOT_COME, "Did not come")],
+        widget=forms.RadioSelect,
+        required=False,
+        error_messages={"invalid_choice": "Choose whether they came"},
+    )
+    note = forms.CharField(
+        label="What they asked",
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For the practice only: it is never sent to anyone.",
+        error_messages={"max_length": f"The note must be {NOTE_MAX:,} characters or fewer"},
+    )
+
+
+class SessionNoteForm(forms.Form):
+    note = forms.CharField(
+        label="What people asked at this session",
+        required=False,
+        max_length=NOTE_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For the practice only, to improve the answers on the questions page.",
+        error_messages={"max_length": f"The note must be {NOTE_MAX:,} characters or fewer"},
     )

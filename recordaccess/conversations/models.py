@@ -1,5 +1,8 @@
+import datetime
+
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from recordaccess.practices.models import Practice
 
@@ -8,6 +11,15 @@ class Mode(models.TextChoices):
     IN_PERSON = "in_person", "In person at the practice"
     PHONE = "phone", "Phone call"
     VIDEO = "video", "Video call"
+
+
+NOTE_MAX = 2000
+
+
+class Attendance(models.TextChoices):
+    NOT_MARKED = "", "Not marked yet"
+    ATTENDED = "attended", "Came"
+    DID_NOT_COME = "did_not_come", "Did not come"
 
 
 class Kind(models.TextChoices):
@@ -31,6 +43,14 @@ class Slot(models.Model):
     places = models.PositiveIntegerField(default=1)
     booked = models.PositiveIntegerField(default=0)
     cancelled = models.BooleanField(default=False)
+    where = models.CharField(
+        max_length=200, blank=True, help_text="Where to come, for a drop-in: a room, or the address."
+    )
+    note = models.TextField(
+        max_length=NOTE_MAX,
+        blank=True,
+        help_text="What people asked at the session, for the practice's own use.",
+    )
     created_by = models.CharField(max_length=150)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -48,6 +68,13 @@ class Slot(models.Model):
     @property
     def free(self) -> int:
         return self.places - self.booked
+
+    @property
+    def day_and_time(self) -> str:
+        """As the public pages write it: Monday 7 December 2026, 14:00 to 16:00."""
+        start = timezone.localtime(self.starts_at)
+        end = start + datetime.timedelta(minutes=self.minutes)
+        return f"{start:%A} {start.day} {start:%B %Y}, {start:%H:%M} to {end:%H:%M}"
 
 
 class Invitation(models.Model):
@@ -83,6 +110,12 @@ class Booking(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     reminded = models.BooleanField(default=False)
+    # A drop-in place booked from the public page: the number given (landline or mobile; texts go to a mobile
+    # only), and the random code of the link that shows and cancels it.
+    phone = models.CharField(max_length=11, blank=True)
+    cancel_code = models.CharField(max_length=16, blank=True)
+    attendance = models.CharField(max_length=15, choices=Attendance.choices, blank=True, default="")
+    note = models.TextField(max_length=NOTE_MAX, blank=True)
 
     class Meta:
         constraints = [
@@ -97,6 +130,15 @@ class Booking(models.Model):
                 fields=["request"],
                 condition=Q(cancelled_at=None, request__isnull=False),
                 name="one_booking_per_request",
+            ),
+            # One live place per phone number per session: booking again books nothing more.
+            models.UniqueConstraint(
+                fields=["slot", "phone"],
+                condition=Q(cancelled_at=None) & ~Q(phone=""),
+                name="one_place_per_phone_per_session",
+            ),
+            models.UniqueConstraint(
+                fields=["cancel_code"], condition=~Q(cancel_code=""), name="booking_cancel_code_unique"
             ),
         ]
 

@@ -13,6 +13,7 @@ from recordaccess.conversations.models import Booking, Invitation, Kind, Mode, S
 from recordaccess.core.codes import random_code
 from recordaccess.core.errors import DomainError
 from recordaccess.outreach import direct
+from recordaccess.outreach.content import PRIVATE_WORDS
 from recordaccess.outreach.selectors import nhs_help
 
 MAX_MINUTES = 240
@@ -33,6 +34,7 @@ def create_slot(
     mode: str,
     kind: str = Kind.CONVERSATION,
     places: int = 1,
+    where: str = "",
     now: datetime.datetime | None = None,
 ) -> Slot:
     now = now or timezone.now()
@@ -50,6 +52,12 @@ def create_slot(
         raise BookingError("A conversation is with one patient: a drop-in session can take more")
     if not 1 <= places <= MAX_PLACES:
         raise BookingError(f"The places must be between 1 and {MAX_PLACES}")
+    private = sorted({m.group(0).lower() for m in PRIVATE_WORDS.finditer(where)})
+    if private:
+        # Where goes into every booking's text, and texts carry no clinical or risk detail (H85).
+        raise BookingError(
+            f"Where is sent in texts, which must not say anything clinical: take out {', '.join(private)}"
+        )
     slot = Slot.objects.create(
         practice=practice,
         kind=kind,
@@ -58,6 +66,7 @@ def create_slot(
         minutes=minutes,
         mode=mode,
         places=places,
+        where=where.strip()[:200],
         created_by=actor.name,
     )
     record(
@@ -102,10 +111,7 @@ def book(
     try:
         with transaction.atomic():
             refuse_a_second_booking(actor, practice, request)
-            taken = Slot.objects.filter(
-                pk=slot_id, practice=practice, cancelled=False, starts_at__gt=now, booked__lt=F("places")
-            ).update(booked=F("booked") + 1)
-            if not taken:
+            if not take_place(practice, slot_id, now):
                 raise BookingError("That time has just been taken or has passed: choose another time")
             booking = Booking.objects.create(
                 slot_id=slot_id,
@@ -132,6 +138,18 @@ def book(
     booking = Booking.objects.select_related("slot", "practice").get(pk=booking.pk)
     tell(booking, "BKG", "is booked for")
     return booking
+
+
+def take_place(practice, slot_id: int, now: datetime.datetime, *, kind: str | None = None) -> bool:
+    """Count one more booking in the slot if it has a place left, in the statement that checks it: of two people
+    taking the last place at once, one gets it (True) and the other does not (False). Call it inside the
+    transaction that creates the booking, so a booking refused afterwards gives the place back."""
+    slots = Slot.objects.filter(
+        pk=slot_id, practice=practice, cancelled=False, starts_at__gt=now, booked__lt=F("places")
+    )
+    if kind is not None:
+        slots = slots.filter(kind=kind)
+    return bool(slots.update(booked=F("booked") + 1))
 
 
 def refuse_a_second_booking(actor: Actor, practice, request) -> None:
@@ -179,17 +197,27 @@ def when(slot: Slot) -> str:
 
 
 def tell(booking: Booking, prefix: str, verb: str) -> None:
-    """A text or email about the booking (never what it is about beyond 'your GP record online'), once."""
+    """A text or email about the booking (never what it is about beyond 'your GP record online'), once: the
+    reference is the prefix and the booking's id, so asking again queues nothing more (H27, H83)."""
     channel = booking.contact_by if booking.contact_by in ("sms", "email") else ""
     if not channel or not (booking.mobile if channel == "sms" else booking.email):
         return
     practice, slot = booking.practice, booking.slot
-    parts = [
-        f"{practice.name}: your conversation about seeing your GP record online {verb} {when(slot)} "
-        f"({slot.get_mode_display().lower()}, {slot.minutes} minutes)."
-    ]
+    if slot.kind == Kind.DROP_IN:
+        where = f", {slot.where}" if slot.where else ""
+        parts = [
+            f"{practice.name}: your place at the drop-in session about seeing your GP record online {verb} "
+            f"{when(slot)} ({slot.get_mode_display().lower()}{where}, {slot.minutes} minutes)."
+        ]
+    else:
+        parts = [
+            f"{practice.name}: your conversation about seeing your GP record online {verb} {when(slot)} "
+            f"({slot.get_mode_display().lower()}, {slot.minutes} minutes)."
+        ]
     if booking.invitation:
         parts.append(f"To change or cancel it: {invitation_link(booking.invitation)}")
+    elif booking.cancel_code:
+        parts.append(f"To cancel your place: {place_link(booking)}")
     if practice.phone:
         parts.append(f"If you cannot make it, call us on {practice.phone}.")
     parts.append(nhs_help(practice))
@@ -199,9 +227,17 @@ def tell(booking: Booking, prefix: str, verb: str) -> None:
         reference=f"{prefix}-{booking.pk}",
         channel=channel,
         to=direct.address(channel=channel, mobile=booking.mobile, email=booking.email),
-        subject="Your conversation about your GP record online",
+        subject="Your drop-in session about your GP record online"
+        if slot.kind == Kind.DROP_IN
+        else "Your conversation about your GP record online",
         body=body,
     )
+
+
+def place_link(booking: Booking) -> str:
+    """The link in a drop-in booking's texts that shows the place and cancels it: its random code, nothing else."""
+    path = reverse("drop_ins:place", kwargs={"ods": booking.practice.ods_code, "code": booking.cancel_code})
+    return settings.PUBLIC_BASE_URL.rstrip("/") + path
 
 
 def due_reminders(now: datetime.datetime | None = None):

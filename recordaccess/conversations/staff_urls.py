@@ -19,6 +19,14 @@ urlpatterns = [
     staff_page(
         "bookings/<int:booking_id>/cancel/", views.booking_cancel, "booking_cancel", allow=PATIENT_DATA_ROLES
     ),
+    # Who came and what they asked: the same people who run the slots and see their bookings.
+    staff_page(
+        "bookings/<int:booking_id>/attendance/",
+        views.booking_attendance,
+        "booking_attendance",
+        allow=PATIENT_DATA_ROLES,
+    ),
+    staff_page("conversations/<int:slot_id>/note/", views.slot_note, "slot_note", allow=PATIENT_DATA_ROLES),
 ]
 
 home_items(

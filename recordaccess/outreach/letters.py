@@ -215,6 +215,8 @@ def poster_pdf(practice, template, values: dict) -> bytes:
             "body_html": to_html(render(template.body, values), links=False),
             "qr_svg": qr_svg(link),
             "request_link": link,
+            "questions_link": settings.PUBLIC_BASE_URL
+            + reverse("questions:page", kwargs={"ods": practice.ods_code}),
             "large_print": True,
             "font": FONT,
             "title": template.name,

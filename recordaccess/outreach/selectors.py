@@ -112,10 +112,16 @@ def resources_link(practice, base_url: str | None = None) -> str:
     return base + reverse("intake:start", kwargs={"ods": practice.ods_code})
 
 
+def questions_link(practice, base_url: str | None = None) -> str:
+    """The practice's questions page (the questions app's public page): answers to what patients ask most."""
+    base = settings.PUBLIC_BASE_URL if base_url is None else base_url
+    return base + reverse("questions:page", kwargs={"ods": practice.ods_code})
+
+
 def nhs_help(practice) -> str:
     """The line that ends every message the service writes itself (acknowledgements, decisions, bookings,
-    answers to replies): the short link to the practice's resources (H57)."""
-    return f"NHS help: {resources_link(practice)}"
+    answers to replies): the short link to the practice's resources (H57) and its questions page."""
+    return f"NHS help: {resources_link(practice)} Questions: {questions_link(practice)}"
 
 
 def unapproved_templates(campaign) -> list[str]:
@@ -161,6 +167,9 @@ def sample_values(practice, base_url: str) -> dict[str, str]:
     """What a practice's placeholders hold, with a sample patient, for previews."""
     dpia = Dpia.objects.filter(practice_id=practice.pk).first()  # as recorded now, never a stale copy
     start = resources_link(practice, base_url)
+    resources = [f"- {r.title}: {r.url}" for r in practice.resources.all()]
+    # The practice's own answers follow the NHS resources (blank until it has some, so TO_RECORD still asks).
+    questions = f"- Your questions answered: {questions_link(practice, base_url)}" if resources else ""
     return {
         "first name": "Sam",
         "last name": "Patient",
@@ -174,7 +183,7 @@ def sample_values(practice, base_url: str) -> dict[str, str]:
         # Blank until recorded, so nothing naming it can be rendered for a patient (render refuses a blank).
         "DPIA reference": dpia.reference if dpia else "",
         "DPIA link": (dpia.url if dpia else "") or start,
-        "resources": "\n".join(f"- {r.title}: {r.url}" for r in practice.resources.all()),
+        "resources": "\n".join([*resources, questions] if questions else resources),
     }
 
 
@@ -185,7 +194,11 @@ def poster_values(practice, base_url: str) -> dict[str, str]:
     start = values["request link"]
     return values | {
         "DPIA link": start,
-        "resources": "\n".join(f"- {r.title}" for r in practice.resources.all()),
+        "resources": "\n".join(
+            [*(f"- {r.title}" for r in practice.resources.all()), "- Your questions answered: on our website"]
+            if values["resources"]
+            else []
+        ),
     }
 
 

@@ -228,6 +228,20 @@ def _check_campaign(practice: Practice, name: str, cohort, templates: dict, *, e
 TEMPLATE_KEYS = ("sms", "email", "letter", "sms_review", "email_review", "letter_review")
 
 
+def _audit_campaign(
+    actor: Actor, action: str, campaign: Campaign, practice, detail: dict | None = None
+) -> None:
+    """One audit entry about a campaign, in the caller's transaction."""
+    record(
+        actor=actor,
+        action=action,
+        practice_ods=practice.ods_code,
+        object_type="campaign",
+        object_id=campaign.pk,
+        detail=detail,
+    )
+
+
 @transaction.atomic
 def create_campaign(
     *, actor: Actor, practice: Practice, name: str, cohort, templates: dict, skip_told_within_days: int = 30
@@ -243,13 +257,8 @@ def create_campaign(
     )
     campaign.plan = plan_campaign(campaign).counts()
     campaign.save(update_fields=["plan"])
-    record(
-        actor=actor,
-        action="campaign.create",
-        practice_ods=practice.ods_code,
-        object_type="campaign",
-        object_id=campaign.pk,
-        detail={"name": campaign.name, "plan": campaign.plan},
+    _audit_campaign(
+        actor, "campaign.create", campaign, practice, {"name": campaign.name, "plan": campaign.plan}
     )
     return campaign
 
@@ -289,13 +298,8 @@ def update_campaign(
         setattr(campaign, f"{key}_template", templates.get(key))
     campaign.plan = plan_campaign(campaign).counts()
     campaign.save()
-    record(
-        actor=actor,
-        action="campaign.update",
-        practice_ods=practice.ods_code,
-        object_type="campaign",
-        object_id=campaign.pk,
-        detail={"name": campaign.name, "plan": campaign.plan},
+    _audit_campaign(
+        actor, "campaign.update", campaign, practice, {"name": campaign.name, "plan": campaign.plan}
     )
     return campaign
 
@@ -304,14 +308,7 @@ def update_campaign(
 def delete_campaign(*, actor: Actor, practice: Practice, campaign_id: int) -> None:
     """Only a draft: it has no messages yet. An approved campaign is a record of what patients were sent."""
     campaign = _locked(practice, campaign_id, CampaignStatus.DRAFT, doing="deleted")
-    record(
-        actor=actor,
-        action="campaign.delete",
-        practice_ods=practice.ods_code,
-        object_type="campaign",
-        object_id=campaign.pk,
-        detail={"name": campaign.name},
-    )
+    _audit_campaign(actor, "campaign.delete", campaign, practice, {"name": campaign.name})
     campaign.delete()
 
 
@@ -328,13 +325,12 @@ def set_campaign_window(
     before = {"start": f"{campaign.window_start:%H:%M}", "end": f"{campaign.window_end:%H:%M}"}
     campaign.window_start, campaign.window_end, campaign.send_on_sundays = start, end, send_on_sundays
     campaign.save(update_fields=["window_start", "window_end", "send_on_sundays"])
-    record(
-        actor=actor,
-        action="campaign.window",
-        practice_ods=practice.ods_code,
-        object_type="campaign",
-        object_id=campaign.pk,
-        detail={
+    _audit_campaign(
+        actor,
+        "campaign.window",
+        campaign,
+        practice,
+        {
             "before": before,
             "after": {"start": f"{start:%H:%M}", "end": f"{end:%H:%M}", "sundays": send_on_sundays},
         },
@@ -351,13 +347,12 @@ def schedule_campaign(*, actor: Actor, practice: Practice, campaign_id: int, at,
         raise CampaignError("Choose a date and time in the future.")
     campaign.scheduled_for, campaign.schedule_note = at, ""
     campaign.save(update_fields=["scheduled_for", "schedule_note"])
-    record(
-        actor=actor,
-        action="campaign.schedule" if at else "campaign.unschedule",
-        practice_ods=practice.ods_code,
-        object_type="campaign",
-        object_id=campaign.pk,
-        detail={"name": campaign.name, "at": at.isoformat() if at else None},
+    _audit_campaign(
+        actor,
+        "campaign.schedule" if at else "campaign.unschedule",
+        campaign,
+        practice,
+        {"name": campaign.name, "at": at.isoformat() if at else None},
     )
     return campaign
 
@@ -381,13 +376,8 @@ def start_scheduled(*, now=None) -> list[int]:
             Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.APPROVED).update(
                 scheduled_for=None, schedule_note=note[:500]
             )
-            record(
-                actor=actor,
-                action="campaign.schedule_missed",
-                practice_ods=campaign.practice.ods_code,
-                object_type="campaign",
-                object_id=campaign.pk,
-                detail={"reason": str(refused)},
+            _audit_campaign(
+                actor, "campaign.schedule_missed", campaign, campaign.practice, {"reason": str(refused)}
             )
     return started
 
@@ -476,13 +466,8 @@ def approve_campaign(*, actor: Actor, practice: Practice, campaign_id: int) -> C
     )
     campaign.built_at = timezone.now()
     campaign.save()
-    record(
-        actor=actor,
-        action="campaign.approve",
-        practice_ods=practice.ods_code,
-        object_type="campaign",
-        object_id=campaign.pk,
-        detail={"name": campaign.name, "plan": campaign.plan},
+    _audit_campaign(
+        actor, "campaign.approve", campaign, practice, {"name": campaign.name, "plan": campaign.plan}
     )
     return campaign
 
@@ -508,13 +493,8 @@ def set_campaign_sending(*, actor: Actor, practice: Practice, campaign_id: int, 
     campaign.status = CampaignStatus.SENDING if sending else CampaignStatus.PAUSED
     campaign.scheduled_for = None  # sent now, by hand or by its schedule: nothing left to start later
     campaign.save(update_fields=["status", "scheduled_for"])
-    record(
-        actor=actor,
-        action="campaign.send" if sending else "campaign.pause",
-        practice_ods=practice.ods_code,
-        object_type="campaign",
-        object_id=campaign.pk,
-        detail={"name": campaign.name},
+    _audit_campaign(
+        actor, "campaign.send" if sending else "campaign.pause", campaign, practice, {"name": campaign.name}
     )
     if sending:
         from recordaccess.outreach.tasks import start_senders

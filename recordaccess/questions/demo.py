@@ -2,7 +2,8 @@
 staff and patients use. Questions from the request form and the link in a letter are already there (intake's and
 replies' demos, through their signals); this adds calls, a text reply, the questions page and a drop-in, then
 works some of them: assigned, answered by text (its thread shows the answer sent), waiting for the patient,
-passed to a clinician, turned into a request, and a "no thank you" recorded."""
+passed to a clinician, turned into a request, and a "no thank you" recorded. The questions page's demo
+(demo_faq.py) and the PPG log's (demo_ppg.py) load from here too."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,7 +12,7 @@ from recordaccess.audit.services import Actor
 from recordaccess.outreach.models import DirectMessage, DirectStatus
 from recordaccess.patients.models import AccessStatus
 from recordaccess.practices.models import StaffUser
-from recordaccess.questions import inbox, services
+from recordaccess.questions import demo_faq, demo_ppg, inbox, services
 from recordaccess.questions.models import ContactBy, EntryKind, Question, QuestionEntry, QuestionRoute, Topic
 
 RECEPTION = Actor.system("demo-reception")
@@ -27,6 +28,10 @@ ASKED = [
 
 
 def load(*, practice, report) -> None:
+    demo_faq.load(
+        practice=practice, report=report
+    )  # the questions page, its votes and its "ask us" questions
+    demo_ppg.load(practice, report)  # a PPG meeting with its actions
     if QuestionEntry.objects.filter(question__practice=practice, kind=EntryKind.ANSWER).exists():
         return
     patients = list(

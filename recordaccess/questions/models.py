@@ -178,3 +178,54 @@ class QuestionEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.by}"
+
+
+# The Patient Participation Group's log (questions/ppg.py): meetings with the practice's PPG, what was discussed,
+# the group's feedback and the actions agreed. Attendees are written as names and roles, never patient records.
+
+
+class PpgMeeting(models.Model):
+    """One meeting of the practice's Patient Participation Group."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="ppg_meetings")
+    held_on = models.DateField()
+    attendees = models.TextField(max_length=2000, help_text="Names and roles, one on each line.")
+    discussed = models.TextField(max_length=5000)
+    feedback = models.TextField(max_length=5000, blank=True)
+    created_by = models.CharField(max_length=150)
+    updated_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["practice", "held_on"], name="ppg_meeting_held")]
+
+    def __str__(self) -> str:
+        return f"PPG meeting on {self.held_on:%d %B %Y}"
+
+    @property
+    def attendee_lines(self) -> list[str]:
+        return [line.strip() for line in self.attendees.splitlines() if line.strip()]
+
+
+class PpgAction(models.Model):
+    """Something agreed at a PPG meeting: what, who does it, by when, and when it was done (empty while open)."""
+
+    meeting = models.ForeignKey(PpgMeeting, on_delete=models.CASCADE, related_name="actions")
+    what = models.CharField(max_length=500)
+    owner = models.CharField(max_length=150)
+    due_on = models.DateField()
+    done_on = models.DateField(null=True, blank=True)
+    updated_by = models.CharField(max_length=150, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.what
+
+    @property
+    def done(self) -> bool:
+        return self.done_on is not None

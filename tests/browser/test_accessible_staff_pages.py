@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from recordaccess.practices.models import Practice
 from recordaccess.practices.roles import Role
+from recordaccess.questions import demo_ppg
 from tests import factories
 from tests.browser.axe import violations
 from tests.browser.conftest import sign_in
@@ -19,7 +20,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def demo(db):
     call_command("demo", verbosity=0)
-    return Practice.objects.get(ods_code="Y12345")
+    practice = Practice.objects.get(ods_code="Y12345")
+    demo_ppg.load(
+        practice=practice, report=lambda what, count: None
+    )  # idempotent: the demo may hold it already
+    return practice
 
 
 @pytest.fixture

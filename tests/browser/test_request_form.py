@@ -4,6 +4,7 @@ accessibility violations (WCAG 2.2 A and AA rules) on any public page on the way
 import datetime
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from recordaccess.intake.models import AccessRequest
@@ -203,6 +204,7 @@ def test_a_ten_year_old_asking_for_their_record_is_told_what_happens_before_send
 
 def test_the_other_public_pages_pass_axe_too(patient_page, live_server):
     from recordaccess.audit.services import Actor
+    from recordaccess.conversations.services import create_slot
     from recordaccess.outreach.models import MessageTemplate
     from recordaccess.outreach.services import approve_template, install_default_templates
 
@@ -229,11 +231,22 @@ def test_the_other_public_pages_pass_axe_too(patient_page, live_server):
         "r@example.nhs.uk",
     )
     practice.save()
+    # A drop-in session to book, so its pages are walked with one behind them.
+    create_slot(
+        actor=Actor.system("t"),
+        practice=practice,
+        host="Practice team",
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        minutes=120,
+        mode="in_person",
+        kind="drop_in",
+        places=2,
+    )
     for route in public_page_routes():
         page.goto(fill(route, practice))
         expect(page.get_by_role("heading", level=1)).to_have_count(1)
         accessible(page)
-    assert {"/p/A81001/privacy/", "/p/A81001/accessibility/", "/status/"} <= {
+    assert {"/p/A81001/privacy/", "/p/A81001/accessibility/", "/status/", "/p/A81001/drop-ins/"} <= {
         url.removeprefix(live_server.url) for url in page.checked
     }
 

@@ -36,6 +36,7 @@ MENUS = {
         ("Requests", "requests/"),
         ("Waiting list", "waiting-list/"),
         ("Messages", "replies/"),
+        ("Practice", "ppg/"),
     ],
     Role.OBSERVER: [("Overview", ""), ("Waiting list", None)],
 }
@@ -77,11 +78,30 @@ SECTION_MENUS = {
         Role.OBSERVER: None,
     },
     "staff/": {
-        Role.ADMINISTRATOR: [("Practice and DPIA", "practice/"), ("Staff", None), ("Audit trail", "audit/")],
+        Role.ADMINISTRATOR: [
+            ("Practice and DPIA", "practice/"),
+            ("Staff", None),
+            ("Audit trail", "audit/"),
+            ("Patient Participation Group", "ppg/"),
+            ("Questions page", "questions-page/"),
+        ],
         Role.REVIEWER: None,
         Role.RECEPTION: None,
         Role.OBSERVER: None,
     },
+    "ppg/": {
+        Role.ADMINISTRATOR: [
+            ("Practice and DPIA", "practice/"),
+            ("Staff", "staff/"),
+            ("Audit trail", "audit/"),
+            ("Patient Participation Group", None),
+            ("Questions page", "questions-page/"),
+        ],
+        Role.REVIEWER: [],  # its one page in the section: no menu of its own
+        Role.RECEPTION: [],
+        Role.OBSERVER: None,
+    },
+    "question-figures/": {role: [("Overview", ""), ("Question figures", None)] for role in Role},
 }
 
 

@@ -1,5 +1,5 @@
 """The questions that sat on the old lists before the inbox move into it, and nothing but requests for access is
-left on the waiting list (questions/migrations/0002_a_questions_from_the_old_lists.py)."""
+left on the waiting list (questions/migrations/0003_a_questions_from_the_old_lists.py)."""
 
 import importlib
 
@@ -14,7 +14,7 @@ from tests.questions.conftest import STAFF
 from tests.review.conftest import waiting_request
 
 pytestmark = pytest.mark.django_db
-MIGRATION = importlib.import_module("recordaccess.questions.migrations.0002_a_questions_from_the_old_lists")
+MIGRATION = importlib.import_module("recordaccess.questions.migrations.0003_a_questions_from_the_old_lists")
 
 
 def test_open_questions_on_the_old_lists_move_into_the_inbox_and_off_the_waiting_list(practice, patient):

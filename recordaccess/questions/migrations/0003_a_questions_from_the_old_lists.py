@@ -94,7 +94,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("questions", "0001_questions_and_answers"),
+        ("questions", "0002_d_ppg_log"),
         ("outreach", "0018_a_reply_sources_form_and_staff"),
         ("intake", "0012_request_phone"),
     ]
