@@ -149,6 +149,7 @@ def test_loading_the_demo_twice_changes_nothing(demo, capsys):
             "cohorts": 0,
             "templates": 0,
             "campaigns": 0,
+            "PPG meetings": 0,
         },
     }
     assert Practice.objects.count() == 1
