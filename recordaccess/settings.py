@@ -113,10 +113,11 @@ INSTALLED_APPS = [
     # Listed here, not last, for `recordaccess demo` alone: it loads each app's demo in this order, and the
     # patients' answers come straight after the letters they answer. Layers are in docs/architecture.md.
     "recordaccess.replies",
-    "recordaccess.questions",
     "recordaccess.intake",
     "recordaccess.review",
     "recordaccess.conversations",
+    # After the apps whose demos ask questions (the request form's, the answers' by link), which its demo works.
+    "recordaccess.questions",
     "recordaccess.assurance",
     "recordaccess.health",
 ]

@@ -7,9 +7,10 @@ from django.utils import timezone
 from recordaccess.assurance.models import Assessment
 from recordaccess.conversations.models import Booking, Slot
 from recordaccess.intake.models import AccessRequest, MatchStatus, RequestStatus
-from recordaccess.outreach.models import Campaign, MessageTemplate, PatientReply, ReplySource, ReplyStatus
-from recordaccess.patients.models import Cohort, ImportStatus, Patient, Preference, RegisterImport
+from recordaccess.outreach.models import Campaign, MessageTemplate
+from recordaccess.patients.models import Cohort, ImportStatus, Patient, RegisterImport
 from recordaccess.practices.models import Dpia
+from recordaccess.questions.models import Question, QuestionRoute, QuestionState
 from recordaccess.review.models import Review
 
 # What each role's overview shows for the practice `fill` makes: (count, label) in order.
@@ -20,30 +21,43 @@ EXPECTED = {
         (1, "DPIA review due or past"),
         (1, "change of approach since the DPIA was signed off"),
         (1, "register import that failed"),
+        (1, "new question to pick up"),
+        (1, "question overdue"),
     ],
     "reception": [
         (1, "request to match"),
         (1, "identity to check"),
-        (1, "question to answer"),
+        (1, "new question to pick up"),
+        (1, "question overdue"),
         (1, "booking today"),
     ],
     "reviewer": [
         (1, "request you have claimed"),
         (40, "days the oldest request has waited"),
         (1, "request past the target"),
+        (1, "question passed to a clinician"),
     ],
     "observer": [(2, "requests waiting"), (1, "request past the target")],
 }
 # Where each role's items lead, under the practice.
 LINKS = {
-    "administrator": ["campaigns/", "templates/", "dpia/", "dpia/", "register/"],
+    "administrator": [
+        "campaigns/",
+        "templates/",
+        "dpia/",
+        "dpia/",
+        "register/",
+        "inbox/?show=new",
+        "inbox/?show=overdue",
+    ],
     "reception": [
         "requests/?show=needs_matching",
         "requests/?show=matched",
-        "replies/?show=to_call",
+        "inbox/?show=new",
+        "inbox/?show=overdue",
         "conversations/",
     ],
-    "reviewer": ["waiting-list/", "waiting-list/", "waiting-list/?show=past_target"],
+    "reviewer": ["waiting-list/", "waiting-list/", "waiting-list/?show=past_target", "inbox/?show=clinician"],
     "observer": ["capacity/", "capacity/"],
 }
 
@@ -88,13 +102,19 @@ def fill(practice, reviewer_username: str) -> None:
         family_name="Home",
         date_of_birth=datetime.date(1980, 1, 1),
     )
-    PatientReply.objects.create(
-        practice=practice,
-        patient=patient,
-        source=ReplySource.LINK,
-        preference=Preference.HAS_QUESTIONS,
-        status=ReplyStatus.RECORDED,
-    )
+    today = timezone.localdate()
+    for n, (state, due) in enumerate(
+        [(QuestionState.NEW, today - datetime.timedelta(days=1)), (QuestionState.CLINICIAN, today)]
+    ):
+        Question.objects.create(
+            practice=practice,
+            reference=f"QHOME{practice.pk:03d}{n}",
+            route=QuestionRoute.LINK,
+            text="Who else can see it?",
+            state=state,
+            due_on=due,
+            patient=patient,
+        )
     _request(practice, 1, match_status=MatchStatus.NEEDS_STAFF)
     _request(practice, 2, status=RequestStatus.MATCHED, match_status=MatchStatus.MATCHED, patient=patient)
     old = _request(practice, 3, status=RequestStatus.WAITING, on_list=True, patient=patient)

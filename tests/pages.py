@@ -19,6 +19,7 @@ ARGUMENT_MODELS = {
     "template_id": ("outreach.MessageTemplate", "practice"),
     "print_id": ("outreach.LetterPrint", "campaign__practice"),
     "slot_id": ("conversations.Slot", "practice"),
+    "question_id": ("questions.Question", "practice"),
     "meeting_id": ("questions.PpgMeeting", "practice"),
     "action_id": ("questions.PpgAction", "meeting__practice"),
     "answer_id": ("questions.FaqAnswer", "practice"),

@@ -18,12 +18,12 @@ from recordaccess.audit.services import Actor
 from recordaccess.core import nhs_number
 from recordaccess.intake import priority, waiting_list
 from recordaccess.intake.models import AccessRequest
-from recordaccess.outreach import replies
 from recordaccess.outreach.models import OutboxItem, PatientReply
 from recordaccess.patients.models import Patient
 from recordaccess.practices import services
 from recordaccess.practices.models import Membership, Practice, StaffUser
 from recordaccess.practices.roles import Role
+from recordaccess.questions.models import Question, QuestionEntry, QuestionRoute, QuestionState
 from recordaccess.review.models import CodingEntry, Review
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +93,29 @@ def test_the_demo_has_letters_in_each_patients_format_and_answers_that_became_wh
     assert AccessRequest.objects.filter(patient_id=answers["wants_access"], route="reply").exists()
     no = Patient.objects.get(pk=answers["no_access"])
     assert CodingEntry.objects.filter(nhs_number=no.nhs_number, code="1290331000000103", reply__isnull=False)
-    assert [r.patient_id for r in replies.to_call(demo)] == [answers["has_questions"]]
+    asked = Question.objects.get(practice=demo, route="link")
+    assert asked.patient_id == answers["has_questions"] and asked.reply.preference == "has_questions"
+
+
+def test_the_demos_waiting_list_holds_only_requests_for_access(demo):
+    waiting = AccessRequest.objects.filter(practice=demo, on_list=True)
+    assert waiting.count() > 50
+    assert set(waiting.values_list("wish", flat=True)) == {"wants_access"}
+    # The demo's questions from the request form are in the inbox, and its "no"s are recorded declines.
+    asked = AccessRequest.objects.filter(practice=demo, wish="has_questions")
+    assert asked.exists() and all(Question.objects.filter(request=r).exists() for r in asked)
+    said_no = AccessRequest.objects.filter(practice=demo, wish="no_access").exclude(patient=None)
+    assert said_no.exists() and not said_no.exclude(status="decided").exists()
+
+
+def test_the_demo_has_questions_in_every_state_from_every_route_and_an_answer_sent_by_text(demo):
+    questions = Question.objects.filter(practice=demo)
+    assert set(questions.values_list("state", flat=True)) == set(QuestionState.values)
+    assert set(questions.values_list("route", flat=True)) == set(QuestionRoute.values)
+    answer = QuestionEntry.objects.get(
+        question__practice=demo, kind="answer", channel="sms", question__state="answered"
+    )
+    assert answer.direct_message.channel == "sms" and answer.direct_message.reference.startswith("question-")
 
 
 def test_demo_patients_are_synthetic_and_cannot_reach_anyone(demo):
@@ -128,6 +150,7 @@ def test_loading_the_demo_twice_changes_nothing(demo, capsys):
             "templates": 0,
             "campaigns": 0,
             "DPIA versions": 0,
+            "PPG meetings": 0,
         },
     }
     assert Practice.objects.count() == 1
@@ -149,12 +172,13 @@ def test_the_demo_dpia_has_all_seven_steps_done_and_the_default_register_with_on
 
 def test_each_load_is_one_audit_entry_for_the_demo_not_one_per_patient(demo):
     assert AuditEntry.objects.filter(action="demo.load", practice_ods="Y12345").count() == 1
-    # Demo requests and reviews are walked through the real services, so they leave the trail real ones
-    # would; nothing else is recorded per patient.
+    # Demo requests, reviews and questions are walked through the real services, so they leave the trail real
+    # ones would; nothing else is recorded per patient.
     assert (
         not AuditEntry.objects.filter(patient_id__isnull=False)
         .exclude(action__startswith="request.")
         .exclude(action__startswith="review.")
+        .exclude(action__startswith="question.")
         .exclude(action="patient.preference")
         .exists()
     )

@@ -22,7 +22,7 @@ from recordaccess.conversations.drop_ins import book_place
 from recordaccess.conversations.services import create_slot
 from recordaccess.health.models import WorkerHeartbeat
 from recordaccess.practices.roles import Role
-from recordaccess.questions import faq, ppg
+from recordaccess.questions import faq, inbox, ppg
 from tests import factories
 from tests.review.conftest import waiting_request
 
@@ -53,6 +53,9 @@ FIELDS = [
     *("username", "password", "otp_token", "name", "reference", "day", "month", "year", "preference"),
     *("given_name", "family_name", "website", "id", "source_number", "message", "phone"),
     *("recorded_on", "reason", "end_reason", "flags_all", "needs_review"),
+    *("topic", "text", "postcode", "answer_within_days", "assign-owner"),
+    *("answer-channel", "answer-text", "answer-number", "answer-then", "call-text", "call-then"),
+    *("note-text", "topic-topic", "clinician-reason"),
     *(
         "held_on_day",
         "attendees",
@@ -124,6 +127,9 @@ def world(practice, settings):
     WorkerHeartbeat.objects.create(worker="walk", backend="db", last_seen=timezone.now())
     administrator = factories.staff(practice, Role.ADMINISTRATOR)
     item = waiting_request(practice)
+    question = inbox.receive(
+        actor=Actor.system("walk"), practice=practice, route="call", text="Is it free?", patient=item.patient
+    )
     meeting = ppg.add_meeting(
         actor=Actor.system("walk"),
         practice=practice,
@@ -170,6 +176,7 @@ def world(practice, settings):
         "user_id": str(administrator.pk),
         "request_id": str(item.pk),
         "patient_id": str(item.patient_id),
+        "question_id": str(question.pk),
         "step": "name",
         "action": "unlock",
         "code": "abcdefghij",

@@ -119,8 +119,10 @@ def _children_asking(practice) -> int:
 
 
 def _advance(request: AccessRequest, target: str) -> None:
-    """Walk a request through the real services to its demo state (an unmatched one stays for the queue)."""
-    if request.patient_id is None or ORDER.index(target) == 0:
+    """Walk a request through the real services to its demo state (an unmatched one stays for the queue). Only a
+    request for access goes further than matching: a question is in the question inbox and a "no" is recorded as
+    a decline as it arrives (questions/services.py), neither ever on the waiting list."""
+    if request.patient_id is None or ORDER.index(target) == 0 or request.wish != "wants_access":
         return
     steps = ORDER[ORDER.index(RequestStatus.MATCHED) + 1 : ORDER.index(target) + 1]
     for state in steps:

@@ -134,10 +134,11 @@ class AccessRequest(models.Model):
         return self.reference
 
     def save(self, *args, **kwargs):
-        """Whether the request is on the waiting list follows its state, in the same write."""
-        self.on_list = self.status in ON_LIST
+        """Whether the request is on the waiting list follows its state, in the same write. Only a request for
+        access is ever on it: a question or a "no" is not work for a reviewer (H75)."""
+        self.on_list = self.status in ON_LIST and self.wish == Wish.WANTS_ACCESS
         fields = kwargs.get("update_fields")
-        if fields is not None and "status" in fields:
+        if fields is not None and ("status" in fields or "wish" in fields):
             kwargs["update_fields"] = {*fields, "on_list"}
         super().save(*args, **kwargs)
 

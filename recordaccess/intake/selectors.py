@@ -4,7 +4,7 @@ from django.db.models import Count, QuerySet
 
 from recordaccess.core.codes import normalise
 from recordaccess.core.scoping import one_for_practice
-from recordaccess.intake.models import AccessRequest, IdentityCheck, MatchStatus, RequestStatus
+from recordaccess.intake.models import AccessRequest, IdentityCheck, MatchStatus, RequestStatus, Wish
 
 
 def practice_requests(practice) -> QuerySet[AccessRequest]:
@@ -40,12 +40,14 @@ def request_list(practice, show: str) -> tuple[dict[str, int], int, QuerySet[Acc
     """The count in each state, how many need matching by staff, and the requests chosen by `show`."""
     everything = practice_requests(practice)
     counts = dict(everything.values_list("status").annotate(n=Count("pk")))
-    needs_matching = everything.filter(match_status=MatchStatus.NEEDS_STAFF).count()
+    needs_matching = requests_to_match(practice)
     chosen = everything
     if show in RequestStatus.values:
         chosen = chosen.filter(status=show)
     elif show == "needs_matching":
-        chosen = chosen.filter(match_status=MatchStatus.NEEDS_STAFF)
+        chosen = chosen.filter(
+            status=RequestStatus.RECEIVED, match_status=MatchStatus.NEEDS_STAFF, wish__in=TO_MATCH
+        )
     return counts, needs_matching, chosen.select_related("patient")
 
 
@@ -59,13 +61,23 @@ def audit_names(sender, *, practice, wanted: dict, **kwargs) -> dict:
     }
 
 
+# A question is answered in the question inbox without matching; a "no" is matched to be recorded as a decline.
+TO_MATCH = (Wish.WANTS_ACCESS, Wish.NO_ACCESS)
+
+
 def requests_to_match(practice, user=None) -> int:
-    """Requests the register could not match by itself: a person must find the patient."""
+    """Requests the register could not match by itself: a person must find the patient. A "no thank you" waits
+    here until matched, then becomes a recorded decline; it never waits on the waiting list."""
     return AccessRequest.objects.filter(
-        practice=practice, status=RequestStatus.RECEIVED, match_status=MatchStatus.NEEDS_STAFF
+        practice=practice,
+        status=RequestStatus.RECEIVED,
+        match_status=MatchStatus.NEEDS_STAFF,
+        wish__in=TO_MATCH,
     ).count()
 
 
 def identities_to_check(practice, user=None) -> int:
-    """Requests matched to a patient whose requester's identity nobody has verified yet."""
-    return AccessRequest.objects.filter(practice=practice, status=RequestStatus.MATCHED).count()
+    """Requests for access matched to a patient whose requester's identity nobody has verified yet."""
+    return AccessRequest.objects.filter(
+        practice=practice, status=RequestStatus.MATCHED, wish=Wish.WANTS_ACCESS
+    ).count()

@@ -21,6 +21,7 @@ from recordaccess.core.errors import DomainError
 from recordaccess.intake import acknowledge
 from recordaccess.intake.children import NHS_LOGIN_AGE
 from recordaccess.intake.models import (
+    ON_LIST,
     AccessLevel,
     AccessRequest,
     IdentityCheck,
@@ -31,6 +32,7 @@ from recordaccess.intake.models import (
     Route,
     Wish,
 )
+from recordaccess.intake.signals import request_matched, request_received
 from recordaccess.intake.waiting_list import refresh
 from recordaccess.patients.cohorts import age_on
 from recordaccess.patients.models import Patient
@@ -56,16 +58,25 @@ REVIEW_OWNS = {RequestStatus.IN_REVIEW, RequestStatus.DECIDED}
 
 
 def manual_moves(request: AccessRequest) -> list[RequestStatus]:
-    """The moves to offer on the request's page: none to "matched" until a patient is attached (H60)."""
+    """The moves to offer on the request's page: none to "matched" until a patient is attached (H60), none
+    towards the waiting list for a request that is not for access (H75)."""
     return [
         RequestStatus(s)
         for s in NEXT[RequestStatus(request.status)]
-        if s not in REVIEW_OWNS and not (s == RequestStatus.MATCHED and request.patient_id is None)
+        if s not in REVIEW_OWNS
+        and not (s == RequestStatus.MATCHED and request.patient_id is None)
+        and not (s in ON_LIST and request.wish != Wish.WANTS_ACCESS)
     ]
 
 
 class RequestError(DomainError):
     """Something that cannot be done to a request, with a message for the person doing it."""
+
+
+NOT_FOR_ACCESS = (
+    "This request is not for online access (it is a question or a “no thank you”), so it never goes on the "
+    "waiting list: answer a question in the question inbox, where you can turn it into a request for access."
+)
 
 
 @dataclass(frozen=True)
@@ -164,6 +175,7 @@ def submit(
         match(request, actor=actor)
         refresh(request)  # the waiting list's order
         acknowledge.queue(request)
+        request_received.send(sender=AccessRequest, request=request, actor=actor)
     return request, False
 
 
@@ -213,7 +225,7 @@ def match(request: AccessRequest, *, actor: Actor) -> str:
             )[:3]
         )
     if len(candidates) == 1:
-        _set_match(request, candidates[0], actor, how="automatic")
+        _set_match(request, candidates[0], actor, how=AUTOMATIC)
     else:
         AccessRequest.objects.filter(pk=request.pk).update(match_status=MatchStatus.NEEDS_STAFF)
         request.match_status = MatchStatus.NEEDS_STAFF
@@ -238,6 +250,9 @@ def confirm_match(*, actor: Actor, request: AccessRequest, patient_id: int) -> A
     return request
 
 
+AUTOMATIC = "automatic"
+
+
 def _set_match(request: AccessRequest, patient: Patient, actor: Actor, how: str) -> None:
     request.patient, request.match_status = patient, MatchStatus.MATCHED
     if request.status == RequestStatus.RECEIVED:
@@ -253,6 +268,8 @@ def _set_match(request: AccessRequest, patient: Patient, actor: Actor, how: str)
         patient_id=patient.pk,
         detail={"how": how},
     )
+    if how != AUTOMATIC:  # a match made as the request arrives is told by request_received
+        request_matched.send(sender=AccessRequest, request=request, actor=actor)
 
 
 @transaction.atomic
@@ -262,6 +279,8 @@ def verify_identity(
     """Record how identity was verified. Remote vouching alone is refused for detailed or full records."""
     if request.patient_id is None:
         raise RequestError("Match the request to a patient before verifying identity.")
+    if request.wish != Wish.WANTS_ACCESS:
+        raise RequestError(NOT_FOR_ACCESS)
     if method not in IdentityMethod.values:
         raise RequestError("Choose how identity was verified.")
     vouched = method in (IdentityMethod.VOUCHING, IdentityMethod.VOUCHING_CONFIRMED)
@@ -296,6 +315,8 @@ def move(*, actor: Actor, request: AccessRequest, status: str) -> AccessRequest:
         raise RequestError(
             f"A request that is {current.label.lower()} cannot move to {RequestStatus(status).label.lower()}."
         )
+    if status in ON_LIST and request.wish != Wish.WANTS_ACCESS:  # H75
+        raise RequestError(NOT_FOR_ACCESS)
     if status == RequestStatus.MATCHED and request.patient_id is None:  # H60
         raise RequestError(
             "Match the request to a patient on the register first: choose the patient under “Matching to the "
@@ -477,6 +498,43 @@ def request_from_answer(*, actor: Actor, patient: Patient) -> AccessRequest:
     )
     if request.patient_id is None:  # the register changed under the message: it is still their answer
         _set_match(request, patient, actor, how="from their own message")
+    return request
+
+
+def request_for_access(
+    *, actor: Actor, practice: Practice, patient: Patient | None = None, earlier: AccessRequest | None = None
+) -> AccessRequest:
+    """A question that turns into a request for access (the question inbox): the details of the request the
+    question came with (`earlier`), else the patient's own from the register, as a request for new entries from
+    now on unless they asked for more. It enters the normal flow: matched by the register or by a person, and
+    identity verified before it goes on the waiting list. An open request for access of theirs is used, not
+    doubled."""
+    if earlier is None and patient is None:
+        raise RequestError(
+            "We do not know who asked this question: key in their request on the “New request” page instead."
+        )
+    if patient is not None:
+        open_request = (
+            AccessRequest.objects.filter(practice=practice, patient=patient, wish=Wish.WANTS_ACCESS)
+            .exclude(status=RequestStatus.DECIDED)
+            .order_by("received_at")
+            .first()
+        )
+        if open_request is not None:
+            return open_request
+    if earlier is not None:
+        fields = {f: getattr(earlier, f) for f in RequestDetails.__dataclass_fields__}
+        fields |= {"wish": Wish.WANTS_ACCESS, "access_level": earlier.access_level or AccessLevel.PROSPECTIVE}
+        details = RequestDetails(**fields)
+    else:
+        details = _from_register(
+            patient, wish=Wish.WANTS_ACCESS, access_level=AccessLevel.PROSPECTIVE, declarations=False
+        )
+    request, _joined = submit(
+        practice=practice, details=details, route=Route.PHONE, actor=actor, entered_by=actor.name
+    )
+    if request.patient_id is None and patient is not None:
+        _set_match(request, patient, actor, how="by staff, from the patient's question")
     return request
 
 

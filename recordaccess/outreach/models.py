@@ -287,6 +287,10 @@ class LetterPrint(models.Model):
 class ReplySource(models.TextChoices):
     LINK = "link", "Preference link"
     SMS = "sms", "Text message reply"
+    # A "no thank you" not in answer to a message: ticked on the request form, or told to staff and recorded
+    # from the question inbox (questions/services.py).
+    FORM = "form", "Request form"
+    STAFF = "staff", "Told a member of staff"
 
 
 class ReplyStatus(models.TextChoices):

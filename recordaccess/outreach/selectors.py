@@ -16,7 +16,6 @@ from recordaccess.outreach.models import (
     OutboxItem,
     PatientReply,
 )
-from recordaccess.outreach.replies import to_call
 from recordaccess.practices.models import Dpia
 
 
@@ -261,8 +260,3 @@ def templates_failing_rules(practice, user=None) -> int:
             higher_risk=template.higher_risk,
         )
     )
-
-
-def questions_to_answer(practice, user=None) -> int:
-    """Patients with a question nobody has answered: reception's list to call until the question inbox."""
-    return to_call(practice).count()

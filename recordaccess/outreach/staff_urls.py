@@ -1,15 +1,14 @@
 """Outreach pages of a practice, under /staff/p/<ods>/: templates, campaigns, the outbox and printed letters,
-and patients' replies."""
+and patients' replies (their questions are answered in the question inbox, questions/)."""
 
 from recordaccess.outreach import views
 from recordaccess.outreach.selectors import (
     campaigns_awaiting_approval,
-    questions_to_answer,
     templates_failing_rules,
 )
 from recordaccess.practices.access import Menu, MenuItem, staff_page
 from recordaccess.practices.home import HomeItem, home_items
-from recordaccess.practices.roles import ADMIN, PATIENT_DATA_ROLES, Role
+from recordaccess.practices.roles import ADMIN, PATIENT_DATA_ROLES
 
 urlpatterns = [
     staff_page(
@@ -57,9 +56,6 @@ urlpatterns = [
         menu=[MenuItem(Menu.MESSAGES, 30, "Replies")],
     ),
     staff_page(
-        "replies/<int:reply_id>/answered/", views.reply_answered, "reply_answered", allow=PATIENT_DATA_ROLES
-    ),
-    staff_page(
         "templates/",
         views.template_list,
         "templates",
@@ -97,14 +93,5 @@ home_items(
         "staff:templates",
         ADMIN,
         one="template failing the content rules",
-    ),
-    HomeItem(
-        130,
-        "questions to answer",
-        questions_to_answer,
-        "staff:replies",
-        frozenset({Role.RECEPTION}),
-        query="show=to_call",
-        one="question to answer",
     ),
 )

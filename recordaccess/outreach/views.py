@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from recordaccess.audit.services import Actor, record_request
 from recordaccess.core.errors import refusals_go_to, show_on_form
-from recordaccess.outreach import replies as answers
 from recordaccess.outreach import selectors, services
 from recordaccess.outreach.campaigns import LEFT_OUT, sms_estimate
 from recordaccess.outreach.channels import Rendered
@@ -461,13 +460,13 @@ def outbox(request: HttpRequest, ods: str) -> HttpResponse:
 
 
 def reply_list(request: HttpRequest, ods: str) -> HttpResponse:
-    """Patients' answers: those recorded, those a person must read (unclear words, a shared number), and the
-    patients with a question to call."""
+    """Patients' answers: those recorded, and those a person must read (unclear words, a shared number). The
+    old list of patients to call is the question inbox now: its address leads there."""
     wanted = request.GET.get("show", "needs_review")
+    if wanted == "to_call":
+        return redirect(reverse("staff:inbox", kwargs={"ods": ods}))
     replies = selectors.practice_replies(request.practice)
-    if wanted == TO_CALL:
-        replies = answers.to_call(request.practice)
-    elif wanted in ReplyStatus.values:
+    if wanted in ReplyStatus.values:
         replies = replies.filter(status=wanted)
     page = Paginator(replies, 25).get_page(request.GET.get("page"))
     record_request(
@@ -486,17 +485,5 @@ def reply_list(request: HttpRequest, ods: str) -> HttpResponse:
             "counts": counts,
             "statuses": ReplyStatus,
             "preferences": dict(Preference.choices),
-            "to_call": answers.to_call(request.practice).count(),
         },
     )
-
-
-TO_CALL = "to_call"
-
-
-@refusals_go_to("staff:replies", query=f"?show={TO_CALL}")
-@require_POST
-def reply_answered(request: HttpRequest, ods: str, reply_id: int) -> HttpResponse:
-    answers.mark_answered(actor=Actor.from_request(request), practice=request.practice, reply_id=reply_id)
-    messages.success(request, "Marked as answered.")
-    return redirect(reverse("staff:replies", kwargs={"ods": ods}) + f"?show={TO_CALL}")

@@ -2,10 +2,35 @@
 
 from recordaccess.practices.access import Menu, MenuItem, staff_page
 from recordaccess.practices.home import HomeItem, home_items
-from recordaccess.practices.roles import ADMIN, ALL_ROLES, PATIENT_DATA_ROLES
-from recordaccess.questions import faq_views, figures_views, ppg, ppg_views
+from recordaccess.practices.roles import ADMIN, ALL_ROLES, PATIENT_DATA_ROLES, Role
+from recordaccess.questions import faq_views, figures_views, ppg, ppg_views, views
+from recordaccess.questions.selectors import (
+    questions_for_clinician,
+    questions_mine,
+    questions_new,
+    questions_overdue,
+)
 
 urlpatterns = [
+    # --- The question inbox (helper A) ---
+    # Questions name patients and say what worries them: staff who see patients' details; observers never.
+    staff_page(
+        "inbox/",
+        views.inbox,
+        "inbox",
+        allow=PATIENT_DATA_ROLES,
+        menu=[MenuItem(Menu.REQUESTS, 30, "Question inbox")],
+    ),
+    staff_page("inbox/new/", views.new_question, "inbox_new", allow=PATIENT_DATA_ROLES),
+    # How soon questions are answered is the practice's policy: its administrators set it.
+    staff_page("inbox/settings/", views.settings, "inbox_settings", allow=ADMIN),
+    staff_page("inbox/<int:question_id>/", views.question, "inbox_question", allow=PATIENT_DATA_ROLES),
+    staff_page(
+        "inbox/<int:question_id>/<slug:action>/",
+        views.question_action,
+        "inbox_action",
+        allow=PATIENT_DATA_ROLES,
+    ),
     # --- The FAQ (helper B): the call guide and the editor of the questions page's answers. ---
     # Everyone who answers patients reads the call guide; observers answer nobody.
     staff_page(
@@ -63,5 +88,45 @@ home_items(
         "staff:ppg",
         ADMIN,
         one="action overdue from PPG meetings",
+    ),
+)
+
+FRONT_DESK = frozenset({Role.RECEPTION, Role.ADMINISTRATOR})
+home_items(
+    HomeItem(
+        130,
+        "new questions to pick up",
+        questions_new,
+        "staff:inbox",
+        FRONT_DESK,
+        query="show=new",
+        one="new question to pick up",
+    ),
+    HomeItem(
+        131,
+        "questions assigned to me",
+        questions_mine,
+        "staff:inbox",
+        PATIENT_DATA_ROLES,
+        query="show=mine",
+        one="question assigned to me",
+    ),
+    HomeItem(
+        132,
+        "questions overdue",
+        questions_overdue,
+        "staff:inbox",
+        FRONT_DESK,
+        query="show=overdue",
+        one="question overdue",
+    ),
+    HomeItem(
+        235,
+        "questions passed to a clinician",
+        questions_for_clinician,
+        "staff:inbox",
+        frozenset({Role.REVIEWER}),
+        query="show=clinician",
+        one="question passed to a clinician",
     ),
 )

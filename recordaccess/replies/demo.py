@@ -1,5 +1,5 @@
 """Three of the demo practice's letter patients answer by their own link, through the same services a patient's
-click uses: yes (a request), no (a 103 to code) and a question (on reception's list to call). Loaded right after
+click uses: yes (a request), no (a 103 to code) and a question (in the question inbox). Loaded right after
 outreach's demo (settings.INSTALLED_APPS), as the answers were when outreach's demo gave them."""
 
 from recordaccess.outreach.demo import LETTERS_CAMPAIGN

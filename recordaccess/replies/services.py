@@ -9,8 +9,8 @@ person to read it rather than be recorded against the wrong patient (hazard H18)
 
 A recorded answer becomes what it says (`follow`): "yes" a request on the list, matched to the patient and
 waiting for their identity to be verified (H55); "no" the decline code on the coding worklist, and their access
-status with it (H56), closing any request of theirs still open (H63); "questions" a question on reception's list
-of patients to call (outreach/replies.py) until someone answers it.
+status with it (H56), closing any request of theirs still open (H63); "questions" a question in the question inbox
+(questions/inbox.py, told by the `reply_to_read` signal), as is every text a person must read.
 """
 
 import datetime
@@ -26,6 +26,7 @@ from recordaccess.outreach.models import Message, MessageStatus, PatientReply, R
 from recordaccess.outreach.selectors import nhs_help
 from recordaccess.patients.contacts import ContactError, normalise_uk_mobile
 from recordaccess.patients.models import Patient, Preference
+from recordaccess.replies.signals import reply_to_read
 from recordaccess.review.coding import patient_declined
 from recordaccess.review.decisions import patient_said_no
 
@@ -91,7 +92,7 @@ def record_preference(
 
 
 def follow(reply: PatientReply) -> None:
-    """The answer becomes what it says. A question needs nothing more: unanswered, it is on the list to call."""
+    """The answer becomes what it says: a question goes to the question inbox."""
     if reply.preference == Preference.WANTS_ACCESS:
         reply.request = request_from_answer(actor=PATIENT, patient=reply.patient)
         reply.save(update_fields=["request"])
@@ -101,6 +102,8 @@ def follow(reply: PatientReply) -> None:
             reply.request = closed[0].request
             reply.save(update_fields=["request"])
         patient_declined(patient=reply.patient, reply=reply)
+    elif reply.preference == Preference.HAS_QUESTIONS:
+        reply_to_read.send(sender=PatientReply, reply=reply)
 
 
 def tell_by_text(reply: PatientReply, mobile: str) -> None:
@@ -115,7 +118,7 @@ def tell_by_text(reply: PatientReply, mobile: str) -> None:
         if reply.request_id:
             told += f" We have closed your request {reply.request.reference_display}."
     elif reply.preference == Preference.HAS_QUESTIONS:
-        told = "We will call you on this number to answer your questions."
+        told = "Someone from the practice will contact you to answer your questions."
     else:
         return
     direct.queue(
@@ -181,14 +184,17 @@ def inbound_sms(notify_id: str, source_number: str, text: str) -> PatientReply:
             tell_by_text(saved, mobile)
             return saved
         practices = {m.campaign.practice_id for m in messages}
-        return PatientReply.objects.create(
-            practice_id=practices.pop() if len(practices) == 1 else None,
-            patient=messages[0].patient if len(patients) == 1 else None,
-            message=messages[0] if messages else None,
-            source=ReplySource.SMS,
-            preference=preference,
-            status=ReplyStatus.NEEDS_REVIEW if messages else ReplyStatus.UNMATCHED,
-            **reply,
-        )
+        with transaction.atomic():
+            saved = PatientReply.objects.create(
+                practice_id=practices.pop() if len(practices) == 1 else None,
+                patient=messages[0].patient if len(patients) == 1 else None,
+                message=messages[0] if messages else None,
+                source=ReplySource.SMS,
+                preference=preference,
+                status=ReplyStatus.NEEDS_REVIEW if messages else ReplyStatus.UNMATCHED,
+                **reply,
+            )
+            reply_to_read.send(sender=PatientReply, reply=saved)
+        return saved
     except IntegrityError:  # the same callback arriving twice at once
         return PatientReply.objects.get(notify_id=notify_id)

@@ -301,20 +301,26 @@ def decide(*, actor: Actor, role: str, request: AccessRequest, given: DecisionIn
 
 
 def patient_said_no(*, patient: Patient, reply) -> list[Decision]:
-    """A patient's own "no" to our message (replies/services.py) while a request of theirs for access is still
-    open: their latest word stands, so each such request is closed as "the patient does not want access" and no
-    one can grant what they no longer want (H63). They are told on the page or by the text they answered with;
+    """A patient's own "no" to our message (replies/services.py), on the request form or told to staff, while a
+    request of theirs for access (or the "no" itself, from the form) is still open: their latest word stands, so
+    each such request is closed as "the patient does not want access" and no one can grant what they no longer
+    want (H63). They are told on the page or by the text they answered with;
     the decline code comes once, from the reply (coding.patient_declined)."""
     open_requests = (
         AccessRequest.objects.select_for_update(of=("self",))
         .select_related("practice", "patient")
-        .filter(patient=patient, wish=Wish.WANTS_ACCESS)
+        .filter(patient=patient, wish__in=(Wish.WANTS_ACCESS, Wish.NO_ACCESS))
         .exclude(status=RequestStatus.DECIDED)
         .order_by("received_at")
     )
     day = timezone.localdate(reply.received_at)
     answered = f"{day.day} {day:%B %Y}"
     source = f" {reply.message.reference}" if reply.message_id else ""
+    said = f"answered no to our message{source}"
+    if reply.source == "form":
+        said = "said on the request form that they do not want online access"
+    elif reply.source == "staff":
+        said = "told us they do not want online access"
     actor = Actor.system("patient")
     closed = []
     for request in open_requests:
@@ -323,7 +329,7 @@ def patient_said_no(*, patient: Patient, reply) -> list[Decision]:
             practice=request.practice,
             patient=patient,
             outcome=Outcome.PATIENT_DECLINED,
-            reason=f"The patient answered no to our message{source} on {answered}.",
+            reason=f"The patient {said} on {answered}.",
             message=PatientMessage.ANSWERED,
             minutes_spent=0,
             decided_by="The patient, by their answer",

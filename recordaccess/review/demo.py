@@ -25,7 +25,8 @@ DECIDE, HOLD = 40, 12
 
 
 def load(*, practice, report) -> None:
-    if Decision.objects.filter(practice=practice).exists():
+    # A patient's own "no" (on the request form, or to a letter) is decided as it arrives: not the reviewer's.
+    if Decision.objects.filter(practice=practice).exclude(decided_role="patient").exists():
         return
     first = list(
         AccessRequest.objects.filter(practice=practice, on_list=True).order_by("-priority_key", "id")[
@@ -121,16 +122,6 @@ def _recoded_patient_waiting(practice) -> int:
 
 def _decision(request: AccessRequest, redact: bool) -> decisions.DecisionInput:
     nhs_number = request.patient.nhs_number
-    if request.wish == Wish.NO_ACCESS:
-        return decisions.DecisionInput(outcome=Outcome.PATIENT_DECLINED, nhs_number=nhs_number)
-    if request.wish == Wish.HAS_QUESTIONS:
-        return decisions.DecisionInput(
-            outcome=Outcome.DEFERRED,
-            nhs_number=nhs_number,
-            reason="Asked a question about proxy access: talk it through first",
-            defer_until=timezone.localdate() + datetime.timedelta(days=21),
-            conversation_needed=True,
-        )
     return decisions.DecisionInput(
         outcome=Outcome.GRANTED_REDACTED if redact else Outcome.GRANTED,
         nhs_number=nhs_number,

@@ -86,3 +86,12 @@ def test_axe_finds_no_violation_on_staff_forms_showing_their_errors(demo, staff_
     page.get_by_role("button", name="Save request").click()
     expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     assert violations(page) == []
+    page.goto("/staff/p/Y12345/inbox/new/")
+    page.get_by_role("button", name="Add to the inbox").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter their question")
+    assert violations(page) == []
+    page.goto("/staff/p/Y12345/inbox/?show=new")
+    page.locator("#questions tbody a").first.click()
+    page.get_by_role("button", name="Send the answer").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Write the answer")
+    assert violations(page) == []

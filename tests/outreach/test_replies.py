@@ -18,6 +18,7 @@ from recordaccess.outreach.sending import send_batch
 from recordaccess.outreach.services import approve_campaign
 from recordaccess.patients.models import Patient
 from recordaccess.practices.roles import Role
+from recordaccess.questions.models import Question
 from recordaccess.replies.services import keyword
 from recordaccess.review import coding, decisions
 from recordaccess.review.decisions import DecisionInput
@@ -306,9 +307,7 @@ def test_no_by_text_puts_the_103_on_the_coding_worklist(client, sent, people):
     assert Patient.objects.get(pk=people["sms"].pk).access_status == "declined"
 
 
-def test_questions_by_link_take_the_question_and_put_the_patient_on_receptions_list_to_call(
-    client, sent, people
-):
+def test_questions_by_link_take_the_question_and_put_it_in_the_question_inbox(client, sent, people):
     patient = people["sms"]
     link = own_link(patient)
     assert 'name="question"' in client.get(link).content.decode()
@@ -317,24 +316,20 @@ def test_questions_by_link_take_the_question_and_put_the_patient_on_receptions_l
     ).content.decode()
     assert "will contact you" in done
     reply = PatientReply.objects.get()
-    assert (reply.preference, reply.text, reply.answered_at) == (
-        "has_questions",
+    assert (reply.preference, reply.text) == ("has_questions", "Can my daughter see it too?")
+    question = Question.objects.get()
+    assert (question.reply, question.patient, question.route, question.text) == (
+        reply,
+        patient,
+        "link",
         "Can my daughter see it too?",
-        None,
     )
     staff = factories.staff(sent.practice, Role.RECEPTION)
     factories.sign_in(client, staff)
-    to_call = reverse("staff:replies", kwargs={"ods": "A81001"}) + "?show=to_call"
-    page = client.get(to_call).content.decode()
-    assert "Can my daughter see it too?" in page and "07700 900001" in page
-    answered = client.post(
-        reverse("staff:reply_answered", kwargs={"ods": "A81001", "reply_id": reply.pk}), follow=True
-    )
-    assert answered.status_code == 200
-    reply.refresh_from_db()
-    assert reply.answered_at is not None and reply.answered_by == staff.username
-    assert "Can my daughter see it too?" not in client.get(to_call).content.decode()
-    assert AuditEntry.objects.filter(action="reply.answered", patient_id=patient.pk).exists()
+    old_list = reverse("staff:replies", kwargs={"ods": "A81001"}) + "?show=to_call"
+    inbox = client.get(old_list, follow=True)
+    assert inbox.redirect_chain[-1][0] == reverse("staff:inbox", kwargs={"ods": "A81001"})
+    assert "Can my daughter see it too?" in inbox.content.decode()
 
 
 def test_a_question_too_long_is_refused_with_the_limit(client, sent, people):
@@ -346,7 +341,10 @@ def test_a_question_too_long_is_refused_with_the_limit(client, sent, people):
 
 @pytest.mark.parametrize(
     ("word", "told"),
-    [("NO", "online access will not be turned on for you"), ("QUESTION", "We will call you on this number")],
+    [
+        ("NO", "online access will not be turned on for you"),
+        ("QUESTION", "will contact you to answer your questions"),
+    ],
 )
 def test_a_text_answer_is_told_once_by_text_what_happens_next_with_nothing_clinical(
     client, sent, people, word, told

@@ -31,6 +31,7 @@ SAMPLE_KWARGS = {
     "booking_id": 1,
     "invitation_id": 1,
     "reply_id": 1,
+    "question_id": 1,
     "answer": "accept",
     "meeting_id": 1,
     "action_id": 1,

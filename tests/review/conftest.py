@@ -3,6 +3,7 @@ import itertools
 
 from recordaccess.audit.services import Actor
 from recordaccess.intake import services as intake
+from recordaccess.intake.models import AccessRequest
 from recordaccess.patients.models import Flag, FlagKind, Patient
 from recordaccess.review.models import Answer
 from tests.outreach.conftest import _number
@@ -61,6 +62,15 @@ def waiting_request(
         )
     request.refresh_from_db()
     intake.move(actor=STAFF, request=request, status="waiting")
+    request.refresh_from_db()
+    return request
+
+
+def legacy_no_on_the_list(practice, **kwargs) -> AccessRequest:
+    """A "no thank you" that reached the waiting list before a "no" stopped going there (data from before the
+    question inbox): a reviewer still records it as the patient's decline."""
+    request = waiting_request(practice, **kwargs)
+    AccessRequest.objects.filter(pk=request.pk).update(wish="no_access", access_level="")
     request.refresh_from_db()
     return request
 

@@ -17,14 +17,14 @@ from recordaccess.review import coding, decisions
 from recordaccess.review.decisions import DecisionInput
 from recordaccess.review.models import CodingEntry, Outcome
 from tests import factories
-from tests.review.conftest import CLEAR, REVIEWER, waiting_request
+from tests.review.conftest import CLEAR, REVIEWER, legacy_no_on_the_list, waiting_request
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
-def decided(practice, outcome=Outcome.GRANTED, wish="wants_access"):
-    request = waiting_request(practice, wish=wish)
+def decided(practice, outcome=Outcome.GRANTED, legacy_no=False):
+    request = legacy_no_on_the_list(practice) if legacy_no else waiting_request(practice)
     decisions.claim(actor=REVIEWER, request=request)
     decisions.save_checklist(actor=REVIEWER, role=Role.REVIEWER, request=request, answers=CLEAR)
     given = DecisionInput(
@@ -60,7 +60,7 @@ def test_the_export_lists_each_code_once_and_confirming_marks_only_what_it_held(
             TODAY.strftime("%d/%m/%Y"),
         ],
     ]
-    late = decided(practice, Outcome.PATIENT_DECLINED, wish="no_access")  # decided after the download
+    late = decided(practice, Outcome.PATIENT_DECLINED, legacy_no=True)  # decided after the download
     assert coding.confirm(actor=Actor.system("t"), practice=practice, export_id=batch.pk) == 2
     assert [e.decision_id for e in coding.worklist(practice)] == [late.pk]
     with pytest.raises(coding.CodingError, match="confirmed by t already"):

@@ -29,7 +29,14 @@ from recordaccess.review.models import (
     Review,
 )
 from recordaccess.review.services import ReviewError, waiting_list
-from tests.review.conftest import CLEAR, REVIEWER, SAFEGUARDING, STAFF, waiting_request
+from tests.review.conftest import (
+    CLEAR,
+    REVIEWER,
+    SAFEGUARDING,
+    STAFF,
+    legacy_no_on_the_list,
+    waiting_request,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -268,7 +275,7 @@ def test_each_outcome_gives_its_codes_and_updates_our_copy_of_the_record(practic
             "enhanced_review",
         ),
         (
-            waiting_request(practice, wish="no_access"),
+            legacy_no_on_the_list(practice),
             lambda r: DecisionInput(outcome=Outcome.PATIENT_DECLINED, nhs_number=r.patient.nhs_number),
             "1290331000000103",
             "declined",

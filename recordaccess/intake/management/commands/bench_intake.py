@@ -33,6 +33,7 @@ from urllib.parse import urljoin
 import requests
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.db.models import PROTECT
 from django.test import RequestFactory
 
 from recordaccess.audit.services import Actor
@@ -65,6 +66,14 @@ def nhs_number(i: int) -> str:
 def born_on(i: int) -> datetime.date:
     """Each of the 12 pairs of names once a day: every patient's name and date of birth differ from the rest."""
     return BORN + datetime.timedelta(days=i // 12)
+
+
+def _delete_what_holds_on_to(model, practice) -> None:
+    """Rows of the apps above (a "no" becomes a decision and a reply, a question a question) that keep the
+    benchmark's requests and patients from being deleted, found through the model's relations, not imported."""
+    for relation in model._meta.related_objects:
+        if relation.on_delete is PROTECT:
+            relation.related_model.objects.filter(**{f"{relation.field.name}__practice": practice}).delete()
 
 
 def address(i: int) -> str:
@@ -457,7 +466,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             OutboxItem.objects.filter(practice=practice).delete()
             DirectMessage.objects.filter(practice=practice).delete()
+            _delete_what_holds_on_to(AccessRequest, practice)
             AccessRequest.objects.filter(practice=practice).delete()
+            _delete_what_holds_on_to(Patient, practice)
             Patient.objects.filter(practice=practice)._raw_delete(connection.alias)
             for start in range(0, len(keys), 500):
                 SendAllowance.objects.filter(key__in=keys[start : start + 500]).delete()
