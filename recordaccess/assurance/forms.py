@@ -8,6 +8,7 @@ from recordaccess.assurance.models import Assessment, Consulted, Effect
 from recordaccess.assurance.risk import Likelihood, Severity
 from recordaccess.assurance.steps import BY_SLUG
 from recordaccess.core.dateinput import DateInputField
+from recordaccess.core.fields import radios
 from recordaccess.practices.models import DpoAdviceOutcome
 
 HINTS = {
@@ -104,24 +105,8 @@ class RiskForm(forms.Form):
             "max_length": "The source is too long",
         },
     )
-    likelihood = forms.ChoiceField(
-        label="Likelihood of harm",
-        choices=Likelihood.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose how likely the harm is",
-            "invalid_choice": "Choose how likely the harm is",
-        },
-    )
-    severity = forms.ChoiceField(
-        label="Severity of harm",
-        choices=Severity.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose how severe the harm would be",
-            "invalid_choice": "Choose how severe the harm would be",
-        },
-    )
+    likelihood = radios("Likelihood of harm", Likelihood.choices, "Choose how likely the harm is")
+    severity = radios("Severity of harm", Severity.choices, "Choose how severe the harm would be")
     control = forms.ChoiceField(
         label="The control in this service that mitigates it",
         choices=[("", "None of these")] + [(key, control.name) for key, control in CONTROLS.items()],
@@ -140,32 +125,16 @@ class MeasuresForm(forms.Form):
             "max_length": "The measures are too long",
         },
     )
-    effect = forms.ChoiceField(
-        label="Effect on the risk",
-        choices=Effect.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose the measures' effect on the risk",
-            "invalid_choice": "Choose the measures' effect on the risk",
-        },
+    effect = radios("Effect on the risk", Effect.choices, "Choose the measures' effect on the risk")
+    residual_likelihood = radios(
+        "Likelihood of harm after the measures",
+        Likelihood.choices,
+        "Choose how likely the harm is after the measures",
     )
-    residual_likelihood = forms.ChoiceField(
-        label="Likelihood of harm after the measures",
-        choices=Likelihood.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose how likely the harm is after the measures",
-            "invalid_choice": "Choose how likely the harm is after the measures",
-        },
-    )
-    residual_severity = forms.ChoiceField(
-        label="Severity of harm after the measures",
-        choices=Severity.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose how severe the harm would be after the measures",
-            "invalid_choice": "Choose how severe the harm would be after the measures",
-        },
+    residual_severity = radios(
+        "Severity of harm after the measures",
+        Severity.choices,
+        "Choose how severe the harm would be after the measures",
     )
     approved = forms.TypedChoiceField(
         label="Are the measures approved?",
@@ -221,14 +190,10 @@ class SignOffForm(forms.Form):
             "max_length": "The summary is too long",
         },
     )
-    dpo_advice_outcome = forms.ChoiceField(
-        label="The DPO's advice was",
-        choices=DpoAdviceOutcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Say whether the DPO's advice was accepted or overruled",
-            "invalid_choice": "Say whether the DPO's advice was accepted or overruled",
-        },
+    dpo_advice_outcome = radios(
+        "The DPO's advice was",
+        DpoAdviceOutcome.choices,
+        "Say whether the DPO's advice was accepted or overruled",
     )
     dpo_overruled_reason = forms.CharField(
         label="If overruled, why",
