@@ -230,13 +230,12 @@ def risk_detail(request: HttpRequest, ods: str, risk_id: int) -> HttpResponse:
     return _risk_page(request, risk_id)
 
 
-@require_POST
-@refusals_go_to("staff:dpia_risk", "risk_id")
-def risk_save(request: HttpRequest, ods: str, risk_id: int) -> HttpResponse:
-    form = RiskForm(request.POST)
+def _save_on_risk(request, risk_id: int, form, save, *, form_key: str, part: str, done) -> HttpResponse:
+    """A form about one risk, saved by `save`: its refusals about a field beside that field, the rest through
+    `refusals_go_to`; when saved, `done(risk)` says what changed and the step's page follows."""
     if form.is_valid():
         try:
-            risk = services.update_risk(
+            risk = save(
                 actor=Actor.from_request(request),
                 practice=request.practice,
                 risk_id=risk_id,
@@ -247,33 +246,37 @@ def risk_save(request: HttpRequest, ods: str, risk_id: int) -> HttpResponse:
                 raise
             show_on_form(form, error)
         else:
-            messages.success(request, f"Risk saved. Its level is {risk.level.label.lower()}.")
-            return redirect("staff:dpia_step", ods=ods, part="risks")
-    return _risk_page(request, risk_id, {"risk_form": form}, status=400)
+            messages.success(request, done(risk))
+            return redirect("staff:dpia_step", ods=request.practice.ods_code, part=part)
+    return _risk_page(request, risk_id, {form_key: form}, status=400)
+
+
+@require_POST
+@refusals_go_to("staff:dpia_risk", "risk_id")
+def risk_save(request: HttpRequest, ods: str, risk_id: int) -> HttpResponse:
+    return _save_on_risk(
+        request,
+        risk_id,
+        RiskForm(request.POST),
+        services.update_risk,
+        form_key="risk_form",
+        part="risks",
+        done=lambda risk: f"Risk saved. Its level is {risk.level.label.lower()}.",
+    )
 
 
 @require_POST
 @refusals_go_to("staff:dpia_risk", "risk_id")
 def measures_save(request: HttpRequest, ods: str, risk_id: int) -> HttpResponse:
-    form = MeasuresForm(request.POST)
-    if form.is_valid():
-        try:
-            risk = services.save_measures(
-                actor=Actor.from_request(request),
-                practice=request.practice,
-                risk_id=risk_id,
-                **form.cleaned_data,
-            )
-        except services.DpiaError as error:
-            if error.errors and error.errors[0][0] is None:
-                raise
-            show_on_form(form, error)
-        else:
-            messages.success(
-                request, f"Measures saved. The residual level is {risk.residual_level.label.lower()}."
-            )
-            return redirect("staff:dpia_step", ods=ods, part="measures")
-    return _risk_page(request, risk_id, {"measures_form": form}, status=400)
+    return _save_on_risk(
+        request,
+        risk_id,
+        MeasuresForm(request.POST),
+        services.save_measures,
+        form_key="measures_form",
+        part="measures",
+        done=lambda risk: f"Measures saved. The residual level is {risk.residual_level.label.lower()}.",
+    )
 
 
 @require_POST
