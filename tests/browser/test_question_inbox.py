@@ -22,8 +22,10 @@ def run_worker() -> None:
 
 
 def test_a_question_from_a_message_link_is_answered_by_text_once(
-    page, new_context, sign_in_as, notify, request
+    page, new_context, sign_in_as, notify, request, settings
 ):
+    # The database queue, which `run_worker` works, whichever backend the run uses (CI's second run uses RQ).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     practice = request.getfixturevalue(
         "sent"
     ).practice  # the campaign's messages, each with its patient's link
