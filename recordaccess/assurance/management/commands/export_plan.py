@@ -23,7 +23,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", required=True, help="pdf, docx or md.")
         parser.add_argument("--output", required=True, help="The file to write.")
 
-    def handle(self, *args, practice, format, output, **options):  # noqa: A002 - the option's name
+    def handle(self, *args, practice, format, output, **options):
         fmt = format.strip().lower()
         if fmt not in plans.FORMATS:
             raise CommandError(f"Unknown format {format!r}: choose pdf, docx or md.", returncode=2)
