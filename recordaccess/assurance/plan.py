@@ -495,15 +495,18 @@ def save_section(*, actor: Actor, practice, key: str, values: dict) -> Plan:
     """The practice's words for one section (only the section's own questions are kept)."""
     if key not in BUILDERS:
         raise PlanError("That section does not exist.")
-    draft = _draft(actor, practice)
-    asked = section(practice, draft, key).questions
-    before = _words(draft, key)
+    Practice.objects.select_for_update().get(pk=practice.pk)
+    newest = Plan.objects.filter(practice=practice).order_by("-number").first()
+    asked = section(practice, newest, key).questions
+    before = _words(newest, key)
     after = {q.name: _clean(values.get(q.name)) for q in asked if _clean(values.get(q.name))}
-    if after != before:
-        draft.words = {**(draft.words or {}), key: after}
-        draft.save(update_fields=["words", "updated_at"])
-        changed = sorted(set(before) ^ set(after) | {k for k in after if before.get(k) != after[k]})
-        _audit(actor, practice, "plan_section.save", draft, section=key, changed=changed)
+    if after == before and newest is not None:
+        return newest  # nothing changed: an approved version stays the newest
+    draft = _draft(actor, practice)
+    draft.words = {**(draft.words or {}), key: after}
+    draft.save(update_fields=["words", "updated_at"])
+    changed = sorted(set(before) ^ set(after) | {k for k in after if before.get(k) != after[k]})
+    _audit(actor, practice, "plan_section.save", draft, section=key, changed=changed)
     return draft
 
 
