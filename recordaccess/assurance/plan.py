@@ -404,6 +404,15 @@ def _answer_text(q: Question, value) -> str:
     return _date(value) if q.kind == "date" and value else str(value or "").strip()
 
 
+def answers(found: Section) -> list[tuple[str, str]]:
+    """What the practice wrote in a section, each question's label with its answer in words."""
+    return [
+        (q.label, _answer_text(q, found.words.get(q.name)))
+        for q in found.questions
+        if str(found.words.get(q.name, "")).strip()
+    ]
+
+
 def blocks(found: list[Section]) -> list[dict]:
     """The plan as export blocks (headings, paragraphs, tables, lists): what the exports and a snapshot hold."""
     out = [{"kind": "heading", "level": 2, "text": "The practice plan"}]

@@ -72,6 +72,7 @@ def _section_page(request, key: str, form=None, status: int = 200) -> HttpRespon
         {
             "plan": latest,
             "section": found,
+            "answers": plans.answers(found),
             "form": form if editable else None,
             "tags": TAGS,
             "fix_link": allows(found.fix, Role(request.membership.role)) if found.fix else False,

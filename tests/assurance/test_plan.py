@@ -189,3 +189,11 @@ def test_the_download_is_the_file_and_audited(practice, signed, staff_client):
     assert response.content.startswith(b"%PDF")
     assert 'filename="plan-A81001-version-1.pdf"' in response["Content-Disposition"]
     assert AuditEntry.objects.get(action="plan.export").detail
+
+
+def test_readers_see_the_practices_words_with_dates_in_words(practice, signed, staff_client):
+    complete(practice, signed)
+    page = html.unescape(staff_client(Role.RECEPTION).get(base(practice) + "communication/").text)
+    sent = plans.latest(practice).words["communication"]["sms_on"]
+    assert plans._date(sent) in page and sent not in page
+    assert "The practice has no social media accounts." in page
