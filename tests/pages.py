@@ -25,10 +25,22 @@ ARGUMENT_MODELS = {
     "answer_id": ("questions.FaqAnswer", "practice"),
     "risk_id": ("assurance.Risk", "assessment__practice"),
     "version": ("assurance.Assessment", "practice"),  # a DPIA's version number, not its id
+    "plan_version": ("assurance.Plan", "practice"),  # the practice plan's version number
 }
 # Arguments that name one of a few pages: each value is walked as a route of its own.
 ARGUMENT_CHOICES = {
-    "part": ["need", "processing", "consultation", "necessity", "risks", "measures", "sign-off"]
+    "part": ["need", "processing", "consultation", "necessity", "risks", "measures", "sign-off"],
+    "section": [
+        "approach",
+        "dpia",
+        "communication",
+        "direct_request",
+        "requests",
+        "waiting_list",
+        "conversations",
+        "vulnerable",
+        "questions",
+    ],
 }
 # Routes that answer with a file or act on a GET, not a page to read.
 NOT_PAGES = re.compile(r"(\.pdf|\.csv|/export/|/count/|sign-out/|/status/)$")
@@ -71,7 +83,7 @@ def fill(route: str, practice, **values) -> str | None:
             row = apps.get_model(label).objects.filter(**{scope: practice}).order_by("pk").first()
             if row is None:
                 return None
-            values[name] = row.number if name == "version" else row.pk
+            values[name] = row.number if name in ("version", "plan_version") else row.pk
     values.setdefault("ods", practice.ods_code)
     values.setdefault("code", "0123456789")  # a link code that finds nothing: its page says so
     values.setdefault(

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from recordaccess.assurance import demo_plan
 from recordaccess.intake import wizard
 from recordaccess.intake.models import AccessRequest
 from recordaccess.patients.models import Patient
@@ -24,6 +25,7 @@ def _demo(django_db_setup, django_db_blocker):
     """The demo practice, loaded once: a row behind every kind of staff page."""
     with django_db_blocker.unblock():
         call_command("demo", verbosity=0)
+        demo_plan.load(Practice.objects.get(ods_code="Y12345"), lambda what, count: None)  # idempotent
     yield
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given
 from hypothesis import strategies as st
 
+from recordaccess.assurance import plan
 from recordaccess.assurance import services as assurance
 from recordaccess.audit.services import Actor
 from recordaccess.conversations.drop_ins import book_place
@@ -158,6 +159,8 @@ def world(practice, settings):
         held_on=timezone.localdate(),
         said="Go ahead",
     )
+    # A draft of the practice plan, so its version's pages find it.
+    plan.save_section(actor=Actor.system("walk"), practice=practice, key="approach", values={"why": "W"})
     drop_in = create_slot(
         actor=Actor.system("walk"),
         practice=practice,
@@ -186,6 +189,9 @@ def world(practice, settings):
         "consultation_id": str(consultation.pk),
         "version": "1",
         "part": "need",
+        "plan_version": "1",
+        "section": "approach",
+        "fmt": "md",
         "slot_id": str(drop_in.pk),
         "booking_id": str(place.pk),
         "slug": "what-online-access-shows",

@@ -136,3 +136,66 @@ class Risk(models.Model):
         return bool(
             self.measures.strip() and self.effect and self.residual_level and self.approved is not None
         )
+
+
+# --- The practice plan and its sharing (issue 15 items 4 and 5: assurance/plan.py, export.py) ---
+
+
+class Plan(models.Model):
+    """One version of the practice plan. The service's own facts are read when the plan is shown; the practice's
+    words (the reasoning the service cannot know) are kept in `words`. Approving a version freezes `snapshot`,
+    the whole plan as it read then, so later changes in the service never rewrite an approved version; the next
+    change starts a new draft copied from it. A practice has at most one draft, always its newest version."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="plans")
+    number = models.PositiveIntegerField()
+    words = models.JSONField(default=dict, blank=True)  # section key → the practice's words (plan.SECTIONS)
+    snapshot = models.JSONField(null=True, blank=True)  # export blocks and section statuses, at approval
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_by_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["practice", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "number"], name="plan_number_once"),
+            models.UniqueConstraint(
+                fields=["practice"], condition=Q(approved_at__isnull=True), name="plan_one_draft"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Practice plan version {self.number}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None
+
+
+class SharedWith(models.TextChoices):
+    ICB = "icb", "The integrated care board (ICB)"
+    ICO = "ico", "The Information Commissioner's Office (ICO)"
+    OTHER = "other", "Someone else"
+
+
+class PlanShare(models.Model):
+    """When an approved version of the plan (with the DPIA, the readiness checklist and the sweep record) was
+    shared, and with whom."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="plan_shares")
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="shares")
+    shared_with = models.CharField(max_length=5, choices=SharedWith.choices)
+    name = models.CharField("Who it was sent to", max_length=200, blank=True)
+    shared_on = models.DateField("When it was shared")
+    recorded_by = models.CharField(max_length=150)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-shared_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Plan version {self.plan.number} shared with {self.get_shared_with_display()}"

@@ -2,7 +2,7 @@
 ICB see aggregate figures only, never a practice's own pages); administrators (the practice manager, the IG
 lead) change it, as they sign off the practice's DPIA record today."""
 
-from recordaccess.assurance import selectors, views
+from recordaccess.assurance import plan_views, selectors, views
 from recordaccess.practices.access import Menu, MenuItem, staff_page
 from recordaccess.practices.home import HomeItem, home_items
 from recordaccess.practices.roles import ADMIN, PATIENT_DATA_ROLES
@@ -43,6 +43,35 @@ urlpatterns = [
     ),
     staff_page("dpia/<slug:part>/", views.step, "dpia_step", allow=PATIENT_DATA_ROLES),
     staff_page("dpia/<slug:part>/save/", views.step_save, "dpia_save", allow=ADMIN),
+]
+
+# The practice plan (plan_views.py): read by the practice's staff, written, approved and shared by its
+# administrators; its files (the plan, the DPIA, the readiness checklist, the sweep record) for those who read it.
+urlpatterns += [
+    staff_page(
+        "plan/",
+        plan_views.overview,
+        "plan",
+        allow=PATIENT_DATA_ROLES,
+        menu=[MenuItem(Menu.PRACTICE, 16, "Practice plan")],
+    ),
+    staff_page("plan/approve/", plan_views.approve, "plan_approve", allow=ADMIN),
+    staff_page("plan/share/", plan_views.share, "plan_share", allow=ADMIN),
+    staff_page("plan/export/<slug:fmt>/", plan_views.download, "plan_export", allow=PATIENT_DATA_ROLES),
+    staff_page(
+        "plan/versions/<int:plan_version>/",
+        plan_views.version_detail,
+        "plan_version",
+        allow=PATIENT_DATA_ROLES,
+    ),
+    staff_page(
+        "plan/versions/<int:plan_version>/export/<slug:fmt>/",
+        plan_views.version_download,
+        "plan_version_export",
+        allow=PATIENT_DATA_ROLES,
+    ),
+    staff_page("plan/<slug:section>/", plan_views.section, "plan_section", allow=PATIENT_DATA_ROLES),
+    staff_page("plan/<slug:section>/save/", plan_views.section_save, "plan_save", allow=ADMIN),
 ]
 
 home_items(

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from recordaccess.assurance import demo_plan
 from recordaccess.practices.models import Practice
 from recordaccess.practices.roles import Role
 from recordaccess.questions import demo_ppg
@@ -24,6 +25,7 @@ def demo(db):
     demo_ppg.load(
         practice=practice, report=lambda what, count: None
     )  # idempotent: the demo may hold it already
+    demo_plan.load(practice, lambda what, count: None)  # likewise
     return practice
 
 
@@ -81,6 +83,18 @@ def test_axe_finds_no_violation_on_staff_forms_showing_their_errors(demo, staff_
     page.goto("/staff/p/Y12345/dpia/sign-off/")
     page.get_by_role("button", name="Sign off version 2").click()
     expect(page.locator(".nhsuk-error-summary")).to_contain_text("Enter the date of the next review")
+    assert violations(page) == []
+    page.goto("/staff/p/Y12345/plan/")
+    page.get_by_role("button", name="Record sharing").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("Choose who the plan was shared with")
+    assert violations(page) == []
+    page.goto("/staff/p/Y12345/plan/communication/")
+    sms = page.get_by_role("group", name="Text messages (SMS): the date")
+    sms.get_by_label("Day").fill("31")
+    sms.get_by_label("Month").fill("2")
+    sms.get_by_label("Year").fill("2026")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("must be a real date")
     assert violations(page) == []
     page.goto("/staff/p/Y12345/requests/new/")
     page.get_by_role("button", name="Save request").click()

@@ -39,6 +39,9 @@ SAMPLE_KWARGS = {
     "risk_id": 1,
     "consultation_id": 1,
     "part": "need",
+    "plan_version": 1,
+    "section": "approach",
+    "fmt": "pdf",
 }
 
 

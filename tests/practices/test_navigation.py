@@ -81,6 +81,7 @@ SECTION_MENUS = {
         Role.ADMINISTRATOR: [
             ("Practice and DPIA", "practice/"),
             ("DPIA step by step", "dpia/"),
+            ("Practice plan", "plan/"),
             ("Staff", None),
             ("Audit trail", "audit/"),
             ("Patient Participation Group", "ppg/"),
@@ -94,13 +95,22 @@ SECTION_MENUS = {
         Role.ADMINISTRATOR: [
             ("Practice and DPIA", "practice/"),
             ("DPIA step by step", "dpia/"),
+            ("Practice plan", "plan/"),
             ("Staff", "staff/"),
             ("Audit trail", "audit/"),
             ("Patient Participation Group", None),
             ("Questions page", "questions-page/"),
         ],
-        Role.REVIEWER: [("DPIA step by step", "dpia/"), ("Patient Participation Group", None)],
-        Role.RECEPTION: [("DPIA step by step", "dpia/"), ("Patient Participation Group", None)],
+        Role.REVIEWER: [
+            ("DPIA step by step", "dpia/"),
+            ("Practice plan", "plan/"),
+            ("Patient Participation Group", None),
+        ],
+        Role.RECEPTION: [
+            ("DPIA step by step", "dpia/"),
+            ("Practice plan", "plan/"),
+            ("Patient Participation Group", None),
+        ],
         Role.OBSERVER: None,
     },
     "question-figures/": {role: [("Overview", ""), ("Question figures", None)] for role in Role},
