@@ -150,6 +150,7 @@ def test_loading_the_demo_twice_changes_nothing(demo, capsys):
             "templates": 0,
             "campaigns": 0,
             "DPIA versions": 0,
+            "practice plan versions": 0,
             "PPG meetings": 0,
         },
     }

@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from recordaccess.assurance import selectors, services
+from recordaccess.assurance import demo_plan, selectors, services
 from recordaccess.audit.services import Actor
 from recordaccess.practices.models import Membership, Role
 
@@ -36,6 +36,12 @@ CONSULTED = [
 
 
 def load(*, practice, report) -> None:
+    """The DPIA through its seven steps, then the plan that cites it (assurance/demo_plan.py)."""
+    _load_dpia(practice=practice, report=report)
+    demo_plan.load(practice=practice, report=report)
+
+
+def _load_dpia(*, practice, report) -> None:
     if selectors.latest(practice) is not None:
         report("DPIA versions", 0)
         return
