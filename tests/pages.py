@@ -24,7 +24,10 @@ ARGUMENT_MODELS = {
     "action_id": ("questions.PpgAction", "meeting__practice"),
     "answer_id": ("questions.FaqAnswer", "practice"),
     "risk_id": ("assurance.Risk", "assessment__practice"),
-    "version": ("assurance.Assessment", "practice"),  # a DPIA's version number, not its id
+    "version": ("assurance.Assessment", "practice"),
+    "online_import_id": ("patients.OnlineAccountImport", "practice"),
+    "sweep_id": ("assurance.Sweep", "practice"),
+    "entry_id": ("assurance.SweepEntry", "sweep__practice"),  # a DPIA's version number, not its id
 }
 # Arguments that name one of a few pages: each value is walked as a route of its own.
 ARGUMENT_CHOICES = {

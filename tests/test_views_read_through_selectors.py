@@ -20,6 +20,7 @@ VIEW_MODULES = {
     "faq_views.py",
     "ppg_views.py",
     "figures_views.py",
+    "sweep_views.py",
 }
 SHORTCUTS = {"get_object_or_404", "get_list_or_404"}
 

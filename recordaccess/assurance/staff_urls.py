@@ -2,10 +2,12 @@
 ICB see aggregate figures only, never a practice's own pages); administrators (the practice manager, the IG
 lead) change it, as they sign off the practice's DPIA record today."""
 
-from recordaccess.assurance import selectors, views
+from recordaccess.assurance import selectors, sweep, sweep_views, views
 from recordaccess.practices.access import Menu, MenuItem, staff_page
 from recordaccess.practices.home import HomeItem, home_items
-from recordaccess.practices.roles import ADMIN, PATIENT_DATA_ROLES
+from recordaccess.practices.roles import ADMIN, PATIENT_DATA_ROLES, Role
+
+SWEEP_WORKERS = frozenset({Role.ADMINISTRATOR, Role.REVIEWER})
 
 urlpatterns = [
     # Read by the practice's staff: what the practice assessed and signed off.
@@ -43,6 +45,26 @@ urlpatterns = [
     ),
     staff_page("dpia/<slug:part>/", views.step, "dpia_step", allow=PATIENT_DATA_ROLES),
     staff_page("dpia/<slug:part>/save/", views.step_save, "dpia_save", allow=ADMIN),
+    # The weekly safety sweep (helper F's block): administrators and reviewers work it, reception read it;
+    # observers never open it (it names patients).
+    staff_page(
+        "sweeps/",
+        sweep_views.sweep_list,
+        "sweeps",
+        allow=PATIENT_DATA_ROLES,
+        menu=[MenuItem(Menu.PRACTICE, 16, "Weekly safety sweep")],
+    ),
+    staff_page("sweeps/generate/", sweep_views.sweep_generate, "sweep_generate", allow=SWEEP_WORKERS),
+    staff_page("sweeps/<int:sweep_id>/", sweep_views.sweep_detail, "sweep", allow=PATIENT_DATA_ROLES),
+    staff_page(
+        "sweeps/<int:sweep_id>/patients/<int:entry_id>/",
+        sweep_views.sweep_entry,
+        "sweep_entry",
+        allow=PATIENT_DATA_ROLES,
+    ),
+    staff_page(
+        "sweeps/<int:sweep_id>/sign-off/", sweep_views.sweep_sign_off, "sweep_sign_off", allow=SWEEP_WORKERS
+    ),
 ]
 
 home_items(
@@ -62,5 +84,14 @@ home_items(
         "staff:dpia_overview",
         ADMIN,
         one="change of approach since the DPIA was signed off",
+    ),
+    # The weekly safety sweep (helper F): overdue when not signed off a week after its week began.
+    HomeItem(
+        37,
+        "weekly safety sweeps overdue",
+        sweep.overdue,
+        "staff:sweeps",
+        SWEEP_WORKERS,
+        one="weekly safety sweep overdue",
     ),
 )
