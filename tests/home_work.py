@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from recordaccess.assurance.models import Assessment, Sweep
+from recordaccess.assurance.models import Assessment, ExclusionSnapshot, Sweep
 from recordaccess.assurance.sweep import week_of
 from recordaccess.conversations.models import Booking, Slot
 from recordaccess.intake.models import AccessRequest, MatchStatus, RequestStatus
@@ -22,6 +22,7 @@ EXPECTED = {
         (1, "DPIA review due or past"),
         (1, "change of approach since the DPIA was signed off"),
         (1, "weekly safety sweep overdue"),
+        (1, "warning: the share of patients held back needs an action plan"),
         (1, "register import that failed"),
         (1, "new question to pick up"),
         (1, "question overdue"),
@@ -50,6 +51,7 @@ LINKS = {
         "dpia/",
         "dpia/",
         "sweeps/",
+        "exclusion/",
         "register/",
         "inbox/?show=new",
         "inbox/?show=overdue",
@@ -103,6 +105,14 @@ def fill(practice, reviewer_username: str) -> None:
         week_starting=week_of(timezone.localdate()) - datetime.timedelta(days=7),
         looks_back_from=timezone.localdate() - datetime.timedelta(days=21),
         birthdays_from=timezone.localdate() - datetime.timedelta(days=14),
+    )
+    # More than half the registered patients held back.
+    ExclusionSnapshot.objects.create(
+        practice=practice,
+        day=timezone.localdate(),
+        registered=10,
+        held_back=6,
+        by_reason={"enhanced_review": 6},
     )
     RegisterImport.objects.create(
         practice=practice, filename="register.csv", started_by="t", status=ImportStatus.STOPPED

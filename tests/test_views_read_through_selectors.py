@@ -21,6 +21,7 @@ VIEW_MODULES = {
     "ppg_views.py",
     "figures_views.py",
     "sweep_views.py",
+    "exclusion_views.py",
 }
 SHORTCUTS = {"get_object_or_404", "get_list_or_404"}
 

@@ -215,3 +215,32 @@ class SweepEntry(models.Model):
     def reason_labels(self) -> list[str]:
         labels = dict(SweepReason.choices)
         return [labels.get(reason, reason) for reason in self.reasons]
+
+
+# The exclusion watch (issue 15 item 3; assurance/exclusion.py): helper F's block, continued.
+
+
+class ExclusionSnapshot(models.Model):
+    """One day's count of a practice's registered patients held back from online access, by reason. Counts only:
+    no row names a patient. Written once per practice per day by a periodic task (the constraint decides a race)."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="exclusion_snapshots")
+    day = models.DateField()
+    registered = models.PositiveIntegerField()
+    held_back = models.PositiveIntegerField()
+    by_reason = models.JSONField(default=dict)  # exclusion.REASONS key → patients
+    taken_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["practice", "-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "day"], name="one_exclusion_snapshot_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Held back on {self.day:%d %B %Y}: {self.held_back} of {self.registered}"
+
+    @property
+    def share(self) -> float:
+        """Per cent of registered patients held back, to one decimal place."""
+        return round(100 * self.held_back / self.registered, 1) if self.registered else 0.0

@@ -2,7 +2,7 @@
 ICB see aggregate figures only, never a practice's own pages); administrators (the practice manager, the IG
 lead) change it, as they sign off the practice's DPIA record today."""
 
-from recordaccess.assurance import selectors, sweep, sweep_views, views
+from recordaccess.assurance import exclusion, exclusion_views, selectors, sweep, sweep_views, views
 from recordaccess.practices.access import Menu, MenuItem, staff_page
 from recordaccess.practices.home import HomeItem, home_items
 from recordaccess.practices.roles import ADMIN, PATIENT_DATA_ROLES, Role
@@ -65,6 +65,14 @@ urlpatterns = [
     staff_page(
         "sweeps/<int:sweep_id>/sign-off/", sweep_views.sweep_sign_off, "sweep_sign_off", allow=SWEEP_WORKERS
     ),
+    # The exclusion watch (helper F): counts only, read by the practice's staff.
+    staff_page(
+        "exclusion/",
+        exclusion_views.exclusion_watch,
+        "exclusion_watch",
+        allow=PATIENT_DATA_ROLES,
+        menu=[MenuItem(Menu.PRACTICE, 17, "Patients held back")],
+    ),
 ]
 
 home_items(
@@ -93,5 +101,13 @@ home_items(
         "staff:sweeps",
         SWEEP_WORKERS,
         one="weekly safety sweep overdue",
+    ),
+    HomeItem(
+        38,
+        "warnings about the share of patients held back",
+        exclusion.warnings_count,
+        "staff:exclusion_watch",
+        ADMIN,
+        one="warning: the share of patients held back needs an action plan",
     ),
 )

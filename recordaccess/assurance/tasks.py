@@ -3,7 +3,7 @@
 from django.tasks import task
 from django.utils import timezone
 
-from recordaccess.assurance import sweep
+from recordaccess.assurance import exclusion, sweep
 
 
 @task
@@ -13,4 +13,14 @@ def generate_weekly_sweeps() -> int:
     return sweep.generate_due(timezone.localdate())
 
 
-PERIODIC_TASKS = [generate_weekly_sweeps]  # enqueued with every heartbeat of the worker
+@task
+def take_exclusion_snapshots() -> int:
+    """With every heartbeat: today's count of patients held back, for each practice that has none yet.
+    Idempotent per practice per day (a constraint)."""
+    return exclusion.take_due(timezone.localdate())
+
+
+PERIODIC_TASKS = [
+    generate_weekly_sweeps,
+    take_exclusion_snapshots,
+]  # enqueued with every heartbeat of the worker

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from recordaccess.assurance import demo_sweep
 from recordaccess.practices.models import Practice
 from recordaccess.practices.roles import Role
 from recordaccess.questions import demo_ppg
@@ -24,6 +25,7 @@ def demo(db):
     demo_ppg.load(
         practice=practice, report=lambda what, count: None
     )  # idempotent: the demo may hold it already
+    demo_sweep.load(practice=practice, report=lambda what, count: None)  # likewise
     return practice
 
 
