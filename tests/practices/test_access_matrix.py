@@ -39,6 +39,9 @@ SAMPLE_KWARGS = {
     "risk_id": 1,
     "consultation_id": 1,
     "part": "need",
+    "sweep_id": 1,
+    "entry_id": 1,
+    "online_import_id": 1,
 }
 
 

@@ -44,7 +44,12 @@ MENUS[Role.RECEPTION] = MENUS[Role.REVIEWER]
 # Each section's own menu: every page of it the role may open, and none it may not.
 SECTION_MENUS = {
     "patients/": {
-        Role.ADMINISTRATOR: [("Patients", None), ("Cohorts", "cohorts/"), ("Register", "register/")],
+        Role.ADMINISTRATOR: [
+            ("Patients", None),
+            ("Cohorts", "cohorts/"),
+            ("Register", "register/"),
+            ("Online accounts", "online-accounts/"),
+        ],
         Role.REVIEWER: [("Patients", None), ("Cohorts", "cohorts/")],
         Role.RECEPTION: [("Patients", None), ("Cohorts", "cohorts/")],
         Role.OBSERVER: None,  # refused
@@ -81,6 +86,8 @@ SECTION_MENUS = {
         Role.ADMINISTRATOR: [
             ("Practice and DPIA", "practice/"),
             ("DPIA step by step", "dpia/"),
+            ("Weekly safety sweep", "sweeps/"),
+            ("Patients held back", "exclusion/"),
             ("Staff", None),
             ("Audit trail", "audit/"),
             ("Patient Participation Group", "ppg/"),
@@ -94,13 +101,25 @@ SECTION_MENUS = {
         Role.ADMINISTRATOR: [
             ("Practice and DPIA", "practice/"),
             ("DPIA step by step", "dpia/"),
+            ("Weekly safety sweep", "sweeps/"),
+            ("Patients held back", "exclusion/"),
             ("Staff", "staff/"),
             ("Audit trail", "audit/"),
             ("Patient Participation Group", None),
             ("Questions page", "questions-page/"),
         ],
-        Role.REVIEWER: [("DPIA step by step", "dpia/"), ("Patient Participation Group", None)],
-        Role.RECEPTION: [("DPIA step by step", "dpia/"), ("Patient Participation Group", None)],
+        Role.REVIEWER: [
+            ("DPIA step by step", "dpia/"),
+            ("Weekly safety sweep", "sweeps/"),
+            ("Patients held back", "exclusion/"),
+            ("Patient Participation Group", None),
+        ],
+        Role.RECEPTION: [
+            ("DPIA step by step", "dpia/"),
+            ("Weekly safety sweep", "sweeps/"),
+            ("Patients held back", "exclusion/"),
+            ("Patient Participation Group", None),
+        ],
         Role.OBSERVER: None,
     },
     "question-figures/": {role: [("Overview", ""), ("Question figures", None)] for role in Role},
