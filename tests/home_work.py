@@ -4,7 +4,8 @@ import datetime
 
 from django.utils import timezone
 
-from recordaccess.assurance.models import Assessment
+from recordaccess.assurance.models import Assessment, ExclusionSnapshot, Sweep
+from recordaccess.assurance.sweep import week_of
 from recordaccess.conversations.models import Booking, Slot
 from recordaccess.intake.models import AccessRequest, MatchStatus, RequestStatus
 from recordaccess.outreach.models import Campaign, MessageTemplate
@@ -20,6 +21,8 @@ EXPECTED = {
         (1, "template failing the content rules"),
         (1, "DPIA review due or past"),
         (1, "change of approach since the DPIA was signed off"),
+        (1, "weekly safety sweep overdue"),
+        (1, "warning: the share of patients held back needs an action plan"),
         (1, "register import that failed"),
         (1, "new question to pick up"),
         (1, "question overdue"),
@@ -32,6 +35,7 @@ EXPECTED = {
         (1, "booking today"),
     ],
     "reviewer": [
+        (1, "weekly safety sweep overdue"),
         (1, "request you have claimed"),
         (40, "days the oldest request has waited"),
         (1, "request past the target"),
@@ -46,6 +50,8 @@ LINKS = {
         "templates/",
         "dpia/",
         "dpia/",
+        "sweeps/",
+        "exclusion/",
         "register/",
         "inbox/?show=new",
         "inbox/?show=overdue",
@@ -57,7 +63,13 @@ LINKS = {
         "inbox/?show=overdue",
         "conversations/",
     ],
-    "reviewer": ["waiting-list/", "waiting-list/", "waiting-list/?show=past_target", "inbox/?show=clinician"],
+    "reviewer": [
+        "sweeps/",
+        "waiting-list/",
+        "waiting-list/",
+        "waiting-list/?show=past_target",
+        "inbox/?show=clinician",
+    ],
     "observer": ["capacity/", "capacity/"],
 }
 
@@ -86,6 +98,21 @@ def fill(practice, reviewer_username: str) -> None:
     other = "opt_in" if practice.approach != "opt_in" else "opt_out"
     Assessment.objects.create(
         practice=practice, number=1, approach=other, signed_at=now, signed_on=now.date()
+    )
+    # Last week's safety sweep, not signed off a week after its week started.
+    Sweep.objects.create(
+        practice=practice,
+        week_starting=week_of(timezone.localdate()) - datetime.timedelta(days=7),
+        looks_back_from=timezone.localdate() - datetime.timedelta(days=21),
+        birthdays_from=timezone.localdate() - datetime.timedelta(days=14),
+    )
+    # More than half the registered patients held back.
+    ExclusionSnapshot.objects.create(
+        practice=practice,
+        day=timezone.localdate(),
+        registered=10,
+        held_back=6,
+        by_reason={"enhanced_review": 6},
     )
     RegisterImport.objects.create(
         practice=practice, filename="register.csv", started_by="t", status=ImportStatus.STOPPED

@@ -26,6 +26,9 @@ ARGUMENT_MODELS = {
     "risk_id": ("assurance.Risk", "assessment__practice"),
     "version": ("assurance.Assessment", "practice"),  # a DPIA's version number, not its id
     "plan_version": ("assurance.Plan", "practice"),  # the practice plan's version number
+    "online_import_id": ("patients.OnlineAccountImport", "practice"),
+    "sweep_id": ("assurance.Sweep", "practice"),
+    "entry_id": ("assurance.SweepEntry", "sweep__practice"),
 }
 # Arguments that name one of a few pages: each value is walked as a route of its own.
 ARGUMENT_CHOICES = {

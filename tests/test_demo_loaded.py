@@ -151,6 +151,8 @@ def test_loading_the_demo_twice_changes_nothing(demo, capsys):
             "campaigns": 0,
             "DPIA versions": 0,
             "practice plan versions": 0,
+            "safety sweeps": 0,
+            "exclusion snapshots": 0,
             "PPG meetings": 0,
         },
     }

@@ -16,12 +16,13 @@ from django.utils import timezone
 from hypothesis import HealthCheck, example, given
 from hypothesis import strategies as st
 
-from recordaccess.assurance import plan
+from recordaccess.assurance import plan, sweep
 from recordaccess.assurance import services as assurance
 from recordaccess.audit.services import Actor
 from recordaccess.conversations.drop_ins import book_place
 from recordaccess.conversations.services import create_slot
 from recordaccess.health.models import WorkerHeartbeat
+from recordaccess.patients.models import OnlineAccountImport, Patient
 from recordaccess.practices.roles import Role
 from recordaccess.questions import faq, inbox, ppg
 from tests import factories
@@ -56,7 +57,7 @@ FIELDS = [
     *("recorded_on", "reason", "end_reason", "flags_all", "needs_review"),
     *("topic", "text", "postcode", "answer_within_days", "assign-owner"),
     *("answer-channel", "answer-text", "answer-number", "answer-then", "call-text", "call-then"),
-    *("note-text", "topic-topic", "clinician-reason"),
+    *("note-text", "topic-topic", "clinician-reason", "outcome"),
     *(
         "held_on_day",
         "attendees",
@@ -174,6 +175,11 @@ def world(practice, settings):
     place = book_place(
         practice=practice, slot_id=drop_in.pk, name="Sam", phone="07700900111", actor=Actor.system("walk")
     )
+    # A weekly sweep naming the waiting request's patient, and an online-accounts import.
+    week = sweep.week_of(timezone.localdate())
+    Patient.objects.filter(pk=item.patient_id).update(registered_on=week - datetime.timedelta(days=2))
+    found_sweep, _ = sweep.generate(practice, week_starting=week)
+    online = OnlineAccountImport.objects.create(practice=practice, filename="accounts.csv", started_by="walk")
     samples = {
         "ods": practice.ods_code,
         "user_id": str(administrator.pk),
@@ -196,6 +202,9 @@ def world(practice, settings):
         "booking_id": str(place.pk),
         "slug": "what-online-access-shows",
         "answer_id": str(faq.answers(practice)[0].pk),
+        "sweep_id": str(found_sweep.pk),
+        "entry_id": str(found_sweep.entries.get().pk),
+        "online_import_id": str(online.pk),
     }
     return administrator, samples
 

@@ -21,6 +21,8 @@ VIEW_MODULES = {
     "ppg_views.py",
     "figures_views.py",
     "plan_views.py",
+    "sweep_views.py",
+    "exclusion_views.py",
 }
 SHORTCUTS = {"get_object_or_404", "get_list_or_404"}
 

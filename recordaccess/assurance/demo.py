@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from recordaccess.assurance import demo_plan, selectors, services
+from recordaccess.assurance import demo_plan, demo_sweep, selectors, services
 from recordaccess.audit.services import Actor
 from recordaccess.practices.models import Membership, Role
 
@@ -36,8 +36,10 @@ CONSULTED = [
 
 
 def load(*, practice, report) -> None:
-    """The DPIA through its seven steps, then the plan that cites it (assurance/demo_plan.py)."""
+    """The DPIA through its seven steps, the weekly safety sweeps and the exclusion watch
+    (assurance/demo_sweep.py), then the plan that cites them (assurance/demo_plan.py)."""
     _load_dpia(practice=practice, report=report)
+    demo_sweep.load(practice=practice, report=report)
     demo_plan.load(practice=practice, report=report)
 
 

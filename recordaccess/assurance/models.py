@@ -199,3 +199,111 @@ class PlanShare(models.Model):
 
     def __str__(self) -> str:
         return f"Plan version {self.plan.number} shared with {self.get_shared_with_display()}"
+
+
+# The weekly safety sweep (issue 15 item 2; assurance/sweep.py): helper F's block.
+
+
+class SweepReason(models.TextChoices):
+    NEW_REGISTRATION = "new_registration", "New registration"
+    NEW_ONLINE_ACCOUNT = "new_online_account", "New online account or proxy access"
+    TURNING_16 = "turning_16", "Turning 16 with an online account or proxy access"
+    TURNING_11_PROXY = "turning_11_proxy", "Turning 11 with a parent's proxy access"
+    NEW_SAFEGUARDING = "new_safeguarding", "New safeguarding or enhanced review code"
+
+
+class SweepOutcome(models.TextChoices):
+    NO_ACTION = "no_action", "No action needed"
+    FLAG_ADDED = "flag_added", "Flag added"
+    PASSED_TO_CLINICIAN = "passed_to_clinician", "Passed to a clinician"
+
+
+class Sweep(models.Model):
+    """One week's worklist of patients needing a look. Generated once per practice per week (the constraint makes
+    a second generation, by a second worker or a late one, find the first); signed off by a named person only when
+    every patient has an outcome, and never changed after."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="sweeps")
+    week_starting = models.DateField()  # a Monday
+    looks_back_from = (
+        models.DateField()
+    )  # events (registrations, accounts, codes) from this day up to the week
+    birthdays_from = models.DateField()  # birthdays from this day to the end of the week
+    generated_at = models.DateTimeField(auto_now_add=True)
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_off_name = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["practice", "-week_starting"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "week_starting"], name="one_sweep_per_practice_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"Safety sweep for the week starting {self.week_starting:%d %B %Y}"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.signed_off_at is not None
+
+
+class SweepEntry(models.Model):
+    """One patient on a sweep, why they are on it, and what the named staff member who looked decided."""
+
+    sweep = models.ForeignKey(Sweep, on_delete=models.CASCADE, related_name="entries")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    reasons = models.JSONField(default=list)  # SweepReason values
+    detail = models.CharField(max_length=300, blank=True)  # e.g. the code's term, the birthday
+    outcome = models.CharField(max_length=20, choices=SweepOutcome.choices, blank=True)
+    note = models.TextField(blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_by_name = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["sweep", "patient__family_name", "patient__given_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["sweep", "patient"], name="one_entry_per_sweep_patient")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} on {self.sweep}"
+
+    @property
+    def reason_labels(self) -> list[str]:
+        labels = dict(SweepReason.choices)
+        return [labels.get(reason, reason) for reason in self.reasons]
+
+
+# The exclusion watch (issue 15 item 3; assurance/exclusion.py): helper F's block, continued.
+
+
+class ExclusionSnapshot(models.Model):
+    """One day's count of a practice's registered patients held back from online access, by reason. Counts only:
+    no row names a patient. Written once per practice per day by a periodic task (the constraint decides a race)."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="exclusion_snapshots")
+    day = models.DateField()
+    registered = models.PositiveIntegerField()
+    held_back = models.PositiveIntegerField()
+    by_reason = models.JSONField(default=dict)  # exclusion.REASONS key → patients
+    taken_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["practice", "-day"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "day"], name="one_exclusion_snapshot_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"Held back on {self.day:%d %B %Y}: {self.held_back} of {self.registered}"
+
+    @property
+    def share(self) -> float:
+        """Per cent of registered patients held back, to one decimal place."""
+        return round(100 * self.held_back / self.registered, 1) if self.registered else 0.0

@@ -2,10 +2,20 @@
 ICB see aggregate figures only, never a practice's own pages); administrators (the practice manager, the IG
 lead) change it, as they sign off the practice's DPIA record today."""
 
-from recordaccess.assurance import plan_views, selectors, views
+from recordaccess.assurance import (
+    exclusion,
+    exclusion_views,
+    plan_views,
+    selectors,
+    sweep,
+    sweep_views,
+    views,
+)
 from recordaccess.practices.access import Menu, MenuItem, staff_page
 from recordaccess.practices.home import HomeItem, home_items
-from recordaccess.practices.roles import ADMIN, PATIENT_DATA_ROLES
+from recordaccess.practices.roles import ADMIN, PATIENT_DATA_ROLES, Role
+
+SWEEP_WORKERS = frozenset({Role.ADMINISTRATOR, Role.REVIEWER})
 
 urlpatterns = [
     # Read by the practice's staff: what the practice assessed and signed off.
@@ -43,6 +53,34 @@ urlpatterns = [
     ),
     staff_page("dpia/<slug:part>/", views.step, "dpia_step", allow=PATIENT_DATA_ROLES),
     staff_page("dpia/<slug:part>/save/", views.step_save, "dpia_save", allow=ADMIN),
+    # The weekly safety sweep (helper F's block): administrators and reviewers work it, reception read it;
+    # observers never open it (it names patients).
+    staff_page(
+        "sweeps/",
+        sweep_views.sweep_list,
+        "sweeps",
+        allow=PATIENT_DATA_ROLES,
+        menu=[MenuItem(Menu.PRACTICE, 17, "Weekly safety sweep")],
+    ),
+    staff_page("sweeps/generate/", sweep_views.sweep_generate, "sweep_generate", allow=SWEEP_WORKERS),
+    staff_page("sweeps/<int:sweep_id>/", sweep_views.sweep_detail, "sweep", allow=PATIENT_DATA_ROLES),
+    staff_page(
+        "sweeps/<int:sweep_id>/patients/<int:entry_id>/",
+        sweep_views.sweep_entry,
+        "sweep_entry",
+        allow=PATIENT_DATA_ROLES,
+    ),
+    staff_page(
+        "sweeps/<int:sweep_id>/sign-off/", sweep_views.sweep_sign_off, "sweep_sign_off", allow=SWEEP_WORKERS
+    ),
+    # The exclusion watch (helper F): counts only, read by the practice's staff.
+    staff_page(
+        "exclusion/",
+        exclusion_views.exclusion_watch,
+        "exclusion_watch",
+        allow=PATIENT_DATA_ROLES,
+        menu=[MenuItem(Menu.PRACTICE, 18, "Patients held back")],
+    ),
 ]
 
 # The practice plan (plan_views.py): read by the practice's staff, written, approved and shared by its
@@ -91,5 +129,22 @@ home_items(
         "staff:dpia_overview",
         ADMIN,
         one="change of approach since the DPIA was signed off",
+    ),
+    # The weekly safety sweep (helper F): overdue when not signed off a week after its week began.
+    HomeItem(
+        37,
+        "weekly safety sweeps overdue",
+        sweep.overdue,
+        "staff:sweeps",
+        SWEEP_WORKERS,
+        one="weekly safety sweep overdue",
+    ),
+    HomeItem(
+        38,
+        "warnings about the share of patients held back",
+        exclusion.warnings_count,
+        "staff:exclusion_watch",
+        ADMIN,
+        one="warning: the share of patients held back needs an action plan",
     ),
 )

@@ -177,3 +177,19 @@ class EndFlagForm(forms.Form):
         max_length=1000,
         error_messages={"required": "Say why you are ending this flag"},
     )
+
+
+class OnlineAccountsUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Online accounts export (CSV)",
+        help_text="A search of patients registered for online services exported from EMIS Web or SystmOne as CSV: "
+        "NHS number and the date registered for online services, with proxy access and the proxy's details "
+        "if your search has them.",
+        error_messages={"required": "Choose the CSV file to import", "empty": "The chosen file is empty"},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file must be smaller than 500 MB")
+        return upload

@@ -67,6 +67,14 @@ class Patient(models.Model):
         max_length=20, choices=AccessStatus.choices, default=AccessStatus.NOT_DECIDED
     )
     last_contacted_at = models.DateTimeField(null=True, blank=True)
+    # From the clinical system's export of patients registered for online services (patients/online_accounts.py):
+    # when the account was made, when this service first saw it (the weekly sweep's "new online account"), and
+    # whether someone else (a parent, a carer) has proxy access to it. Database defaults: the register importer
+    # writes rows with SQL and does not name these columns.
+    online_account_since = models.DateField(null=True, blank=True)
+    online_account_seen_on = models.DateField(null=True, blank=True)
+    proxy_access = models.BooleanField(default=False, db_default=False)
+    proxy_details = models.CharField(max_length=200, blank=True, default="", db_default="")
     source_hash = models.CharField(max_length=32, blank=True, editable=False)
     last_import_id = models.BigIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -149,6 +157,31 @@ class RegisterImport(models.Model):
         if self.status != ImportStatus.RUNNING:
             return 100
         return int(100 * self.bytes_done / self.total_bytes) if self.total_bytes else 0
+
+
+class OnlineAccountImport(models.Model):
+    """One run of the online-accounts import: who ran it, on what file, and its figures."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="online_account_imports")
+    filename = models.CharField(max_length=255)
+    started_by = models.CharField(max_length=150)
+    status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.RUNNING)
+    message = models.TextField(blank=True)
+    rows = models.IntegerField(default=0)
+    accounts = models.IntegerField(default=0)
+    new_accounts = models.IntegerField(default=0)
+    proxies = models.IntegerField(default=0)
+    rejected = models.IntegerField(default=0)
+    warnings = models.IntegerField(default=0)
+    report_path = models.CharField(max_length=500, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
 
 
 class FlagKind(models.TextChoices):

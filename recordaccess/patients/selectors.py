@@ -11,6 +11,7 @@ from recordaccess.patients.models import (
     Cohort,
     Flag,
     ImportStatus,
+    OnlineAccountImport,
     Patient,
     RegisterImport,
 )
@@ -150,3 +151,11 @@ def failed_imports(practice, user=None) -> int:
         practice=practice, status__in=[ImportStatus.STOPPED, ImportStatus.UNUSABLE], dry_run=False
     )
     return failed.filter(Q(started_at__gt=Subquery(last_good)) | ~Exists(last_good)).count()
+
+
+def recent_online_imports(practice) -> QuerySet[OnlineAccountImport]:
+    return OnlineAccountImport.objects.filter(practice=practice)[:10]
+
+
+def online_import_for_practice(practice, import_id: int) -> OnlineAccountImport:
+    return one_for_practice(OnlineAccountImport.objects.all(), practice, import_id)

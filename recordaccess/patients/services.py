@@ -14,7 +14,19 @@ from recordaccess.core.errors import DomainError, NotFound
 from recordaccess.core.privatefiles import open_private, private_folder
 from recordaccess.patients.flags import flags_changed, standard_code_list, update_access_status
 from recordaccess.patients.importer import ImportStopped, ImportSummary, import_register
-from recordaccess.patients.models import Cohort, Flag, ImportStatus, Patient, RegisterImport
+from recordaccess.patients.models import (
+    Cohort,
+    Flag,
+    ImportStatus,
+    OnlineAccountImport,
+    Patient,
+    RegisterImport,
+)
+from recordaccess.patients.online_accounts import (
+    OnlineAccountFile,
+    OnlineAccountSummary,
+    import_online_accounts,
+)
 from recordaccess.patients.register import RegisterFile, UnusableFile, load_mapping
 from recordaccess.practices.models import Practice
 
@@ -261,3 +273,60 @@ def end_flag(*, actor: Actor, practice: Practice, flag_id: int, reason: str) -> 
     )
     _flags_changed(flag.patient_id)
     return flag
+
+
+ONLINE_FIELDS = OnlineAccountFile.header_names
+
+
+def run_online_accounts_import(
+    *,
+    actor: Actor,
+    practice: Practice,
+    path: str | Path,
+    filename: str | None = None,
+    report_path: str | Path | None = None,
+    mapping_path: str | Path | None = None,
+    today=None,
+    progress=None,
+) -> tuple[OnlineAccountImport, OnlineAccountSummary]:
+    """Import the clinical system's online-accounts export for a practice (patients/online_accounts.py). Raises
+    UnusableFile when the file cannot be used at all; the run, its figures and the audit entry are kept either way."""
+    path = Path(path)
+    run = OnlineAccountImport.objects.create(
+        practice=practice, filename=(filename or path.name)[:255], started_by=actor.name[:150]
+    )
+    report_path = Path(report_path) if report_path else reports_dir() / f"online-{run.pk}-report.csv"
+    run.report_path = str(report_path)
+    run.save(update_fields=["report_path"])
+    detail = {"file": run.filename}
+    try:
+        with open_private(report_path, encoding="utf-8", newline="") as report:
+            summary = import_online_accounts(
+                run=run,
+                path=path,
+                report=report,
+                today=today,
+                progress=progress,
+                mapping=load_mapping(mapping_path, ONLINE_FIELDS) if mapping_path else None,
+            )
+    except UnusableFile as error:
+        run.status, run.message, run.finished_at = ImportStatus.UNUSABLE, str(error), timezone.now()
+        run.save()
+        _audit_online(actor, practice, run, {**detail, "unusable": str(error)})
+        raise
+    run.refresh_from_db()
+    run.status, run.finished_at = ImportStatus.COMPLETED, timezone.now()
+    run.save(update_fields=["status", "finished_at"])
+    _audit_online(actor, practice, run, {**detail, **summary.as_dict()})
+    return run, summary
+
+
+def _audit_online(actor: Actor, practice: Practice, run: OnlineAccountImport, detail: dict) -> None:
+    record(
+        actor=actor,
+        action="online_accounts.import",
+        practice_ods=practice.ods_code,
+        object_type="online_account_import",
+        object_id=run.pk,
+        detail=detail,
+    )

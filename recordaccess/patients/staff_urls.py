@@ -72,6 +72,20 @@ urlpatterns = [
         "register_import_status",
         allow=ADMIN,
     ),
+    # The clinical system's export of patients registered for online services: the weekly sweep's new accounts.
+    staff_page(
+        "online-accounts/",
+        views.online_accounts,
+        "online_accounts",
+        allow=ADMIN,
+        menu=[MenuItem(Menu.PATIENTS, 35, "Online accounts")],
+    ),
+    staff_page(
+        "online-accounts/<int:online_import_id>/",
+        views.online_accounts_import,
+        "online_accounts_import",
+        allow=ADMIN,
+    ),
     staff_page(
         "register/<int:import_id>/problems.csv",
         views.register_import_report,

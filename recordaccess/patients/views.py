@@ -15,8 +15,15 @@ from recordaccess.core.privatefiles import open_private
 from recordaccess.patients import selectors, services
 from recordaccess.patients.cohorts import CohortFilters, age_on, cohort_patients
 from recordaccess.patients.flags import patient_needs_review
-from recordaccess.patients.forms import CohortForm, EndFlagForm, FlagForm, RegisterUploadForm
+from recordaccess.patients.forms import (
+    CohortForm,
+    EndFlagForm,
+    FlagForm,
+    OnlineAccountsUploadForm,
+    RegisterUploadForm,
+)
 from recordaccess.patients.models import COMMUNICATION_KINDS, RISK_KINDS, ImportStatus, RegisterImport
+from recordaccess.patients.register import UnusableFile
 from recordaccess.patients.tasks import import_uploaded_register
 from recordaccess.practices.access import allows
 from recordaccess.practices.roles import Role
@@ -268,3 +275,44 @@ def register_import_report(request: HttpRequest, ods: str, import_id: int) -> Fi
     return FileResponse(
         open(run.report_path, "rb"), as_attachment=True, filename=f"import-{run.pk}-problems.csv"
     )
+
+
+def online_accounts(request: HttpRequest, ods: str) -> HttpResponse:
+    """Upload the clinical system's export of patients registered for online services. The file is small (one
+    row per account, two to four columns), so it is read while the page waits; its figures and problems follow."""
+    posted = request.method == "POST"
+    form = OnlineAccountsUploadForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
+        upload = form.cleaned_data["file"]
+        path = services.reports_dir() / f"online-upload-{request.user.pk}-{timezone.now():%Y%m%d%H%M%S%f}.csv"
+        with open_private(path, "wb") as stream:
+            for chunk in upload.chunks():
+                stream.write(chunk)
+        try:
+            run, _ = services.run_online_accounts_import(
+                actor=Actor.from_request(request), practice=request.practice, path=path, filename=upload.name
+            )
+        except UnusableFile as error:
+            form.add_error("file", str(error))
+        else:
+            messages.success(request, f"Online accounts imported from {run.filename}.")
+            return redirect("staff:online_accounts_import", ods=ods, online_import_id=run.pk)
+        finally:
+            path.unlink(missing_ok=True)
+    imports = selectors.recent_online_imports(request.practice)
+    return render(
+        request,
+        "patients/online_accounts.jinja",
+        {"form": form, "imports": imports},
+        status=400 if posted else 200,
+    )
+
+
+def online_accounts_import(request: HttpRequest, ods: str, online_import_id: int) -> HttpResponse:
+    run = selectors.online_import_for_practice(request.practice, online_import_id)
+    problems = services.report_problems(run, limit=200)
+    if problems:  # the report names rows by NHS number: reading it is reading patients' data
+        record_request(
+            request, "online_accounts.problems_viewed", object_type="online_account_import", object_id=run.pk
+        )
+    return render(request, "patients/online_accounts_import.jinja", {"run": run, "problems": problems})

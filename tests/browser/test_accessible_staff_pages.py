@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from recordaccess.assurance import demo_plan
+from recordaccess.assurance import demo_plan, demo_sweep
 from recordaccess.practices.models import Practice
 from recordaccess.practices.roles import Role
 from recordaccess.questions import demo_ppg
@@ -26,6 +26,7 @@ def demo(db):
         practice=practice, report=lambda what, count: None
     )  # idempotent: the demo may hold it already
     demo_plan.load(practice, lambda what, count: None)  # likewise
+    demo_sweep.load(practice=practice, report=lambda what, count: None)  # likewise
     return practice
 
 

@@ -11,6 +11,8 @@ HOUSEKEEPING = [
     "recordaccess.outreach.tasks.resume_stalled_campaigns",
     "recordaccess.outreach.direct.settle_direct_messages",
     "recordaccess.conversations.tasks.remind_bookings",
+    "recordaccess.assurance.tasks.generate_weekly_sweeps",
+    "recordaccess.assurance.tasks.take_exclusion_snapshots",
 ]
 
 

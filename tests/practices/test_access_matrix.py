@@ -42,6 +42,9 @@ SAMPLE_KWARGS = {
     "plan_version": 1,
     "section": "approach",
     "fmt": "pdf",
+    "sweep_id": 1,
+    "entry_id": 1,
+    "online_import_id": 1,
 }
 
 

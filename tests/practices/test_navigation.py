@@ -44,7 +44,12 @@ MENUS[Role.RECEPTION] = MENUS[Role.REVIEWER]
 # Each section's own menu: every page of it the role may open, and none it may not.
 SECTION_MENUS = {
     "patients/": {
-        Role.ADMINISTRATOR: [("Patients", None), ("Cohorts", "cohorts/"), ("Register", "register/")],
+        Role.ADMINISTRATOR: [
+            ("Patients", None),
+            ("Cohorts", "cohorts/"),
+            ("Register", "register/"),
+            ("Online accounts", "online-accounts/"),
+        ],
         Role.REVIEWER: [("Patients", None), ("Cohorts", "cohorts/")],
         Role.RECEPTION: [("Patients", None), ("Cohorts", "cohorts/")],
         Role.OBSERVER: None,  # refused
@@ -82,6 +87,8 @@ SECTION_MENUS = {
             ("Practice and DPIA", "practice/"),
             ("DPIA step by step", "dpia/"),
             ("Practice plan", "plan/"),
+            ("Weekly safety sweep", "sweeps/"),
+            ("Patients held back", "exclusion/"),
             ("Staff", None),
             ("Audit trail", "audit/"),
             ("Patient Participation Group", "ppg/"),
@@ -96,6 +103,8 @@ SECTION_MENUS = {
             ("Practice and DPIA", "practice/"),
             ("DPIA step by step", "dpia/"),
             ("Practice plan", "plan/"),
+            ("Weekly safety sweep", "sweeps/"),
+            ("Patients held back", "exclusion/"),
             ("Staff", "staff/"),
             ("Audit trail", "audit/"),
             ("Patient Participation Group", None),
@@ -104,11 +113,15 @@ SECTION_MENUS = {
         Role.REVIEWER: [
             ("DPIA step by step", "dpia/"),
             ("Practice plan", "plan/"),
+            ("Weekly safety sweep", "sweeps/"),
+            ("Patients held back", "exclusion/"),
             ("Patient Participation Group", None),
         ],
         Role.RECEPTION: [
             ("DPIA step by step", "dpia/"),
             ("Practice plan", "plan/"),
+            ("Weekly safety sweep", "sweeps/"),
+            ("Patients held back", "exclusion/"),
             ("Patient Participation Group", None),
         ],
         Role.OBSERVER: None,
