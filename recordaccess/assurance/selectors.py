@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from recordaccess.assurance.models import Assessment, Consultation, Risk
+from recordaccess.assurance.models import Assessment, Consultation, Plan, Risk, Sweep
 from recordaccess.core.errors import NotFound
 from recordaccess.core.scoping import one_for_practice
 from recordaccess.practices.models import Dpia
@@ -69,10 +69,28 @@ def practice_dpia(practice) -> Dpia | None:
 
 
 def audit_names(sender, *, practice, wanted: dict, **kwargs) -> dict:
-    """Names for the audit trail's page (`practices.signals.audit_names`): each DPIA version by its number, only
-    of this practice (the trail records the row's id, which is not the number staff see)."""
-    ids = [int(i) for i in wanted.get("assessment", ()) if str(i).isdigit() and len(str(i)) < 12]
-    return {
+    """Names for the audit trail's page (`practices.signals.audit_names`): each DPIA and plan version by its
+    number, each sweep by its week, only of this practice (the trail records the row's id, which staff never see)."""
+
+    def ids(object_type: str) -> list[int]:
+        return [int(i) for i in wanted.get(object_type, ()) if str(i).isdigit() and len(str(i)) < 12]
+
+    names = {
         ("assessment", str(pk)): f"version {number}"
-        for pk, number in Assessment.objects.filter(practice=practice, pk__in=ids).values_list("pk", "number")
+        for pk, number in Assessment.objects.filter(practice=practice, pk__in=ids("assessment")).values_list(
+            "pk", "number"
+        )
     }
+    names.update(
+        (("plan", str(pk)), f"version {number}")
+        for pk, number in Plan.objects.filter(practice=practice, pk__in=ids("plan")).values_list(
+            "pk", "number"
+        )
+    )
+    names.update(
+        (("sweep", str(pk)), f"week of {week:%-d %B %Y}")
+        for pk, week in Sweep.objects.filter(practice=practice, pk__in=ids("sweep")).values_list(
+            "pk", "week_starting"
+        )
+    )
+    return names

@@ -146,6 +146,7 @@ OBJECT_WORDS = {
     "access_request": "Request",
     "assessment": "DPIA",
     "plan": "Practice plan",
+    "sweep": "Weekly safety sweep",
     "audit": "Audit trail",
     "campaign": "Campaign",
     "cohort": "Cohort",

@@ -182,3 +182,17 @@ def test_the_audit_trail_names_each_dpia_version_by_its_number(
     assert (
         "Signed off a version of the DPIA" in page and "DPIA: version 1" in page and "DPIA: version 2" in page
     )
+
+
+def test_the_audit_trail_names_plan_versions_and_sweeps_as_staff_see_them(practice, staff_client, signed):
+    import datetime
+
+    from recordaccess.assurance import plan as plans
+    from recordaccess.assurance import sweep
+
+    signed()
+    plans.save_section(actor=ACTOR, practice=practice, key="approach", values={"why": "As the PPG advised."})
+    sweep.generate(practice, week_starting=datetime.date(2026, 11, 23))
+    page = staff_client(Role.ADMINISTRATOR).get(f"/staff/p/{practice.ods_code}/audit/").text
+    assert "Practice plan: version 1" in page
+    assert "Weekly safety sweep: week of 23 November 2026" in page
