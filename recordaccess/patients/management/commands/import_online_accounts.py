@@ -2,13 +2,11 @@
 registered for online services (NHS number, date registered, proxy access and the proxy's details)."""
 
 import json
-import sys
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
 from recordaccess.audit.services import Actor
+from recordaccess.core.progress import file_progress
 from recordaccess.patients.register import UnusableFile
 from recordaccess.patients.services import run_online_accounts_import
 from recordaccess.practices.selectors import practice_by_ods
@@ -33,32 +31,18 @@ class Command(BaseCommand):
         found = practice_by_ods(practice)
         if found is None:
             raise CommandError(f"No practice with ODS code {practice!r}.", returncode=2)
-        size = Path(file).stat().st_size if Path(file).is_file() else 0
-        bar = tqdm(
-            total=size,
-            unit="B",
-            unit_scale=True,
-            desc="Importing",
-            disable=as_json or not sys.stderr.isatty(),
-        )
-
-        def progress(bytes_done, summary):
-            bar.update(bytes_done - bar.n)
-            bar.set_postfix(rows=f"{summary.rows:,}", refresh=False)
-
-        try:
-            run, summary = run_online_accounts_import(
-                actor=Actor.system("command:import_online_accounts"),
-                practice=found,
-                path=file,
-                report_path=report,
-                mapping_path=mapping,
-                progress=progress,
-            )
-        except UnusableFile as error:
-            raise CommandError(str(error), returncode=2) from error
-        finally:
-            bar.close()
+        with file_progress(file, quiet=as_json) as progress:
+            try:
+                run, summary = run_online_accounts_import(
+                    actor=Actor.system("command:import_online_accounts"),
+                    practice=found,
+                    path=file,
+                    report_path=report,
+                    mapping_path=mapping,
+                    progress=progress,
+                )
+            except UnusableFile as error:
+                raise CommandError(str(error), returncode=2) from error
         if as_json:
             self.stdout.write(json.dumps(summary.as_dict()))
             return
