@@ -119,6 +119,8 @@ INSTALLED_APPS = [
     # After the apps whose demos ask questions (the request form's, the answers' by link), which its demo works.
     "recordaccess.questions",
     "recordaccess.assurance",
+    "recordaccess.reports",
+    "recordaccess.api",
     "recordaccess.health",
 ]
 

@@ -19,6 +19,7 @@ practice_pages = [
     path("", include("recordaccess.conversations.staff_urls")),
     path("", include("recordaccess.questions.staff_urls")),
     path("", include("recordaccess.assurance.staff_urls")),
+    path("", include("recordaccess.reports.staff_urls")),
 ]
 staff_pages = [
     path("", include("recordaccess.practices.urls")),

@@ -213,3 +213,68 @@ class StaffInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} invited to {self.practice.ods_code} ({self.status})"
+
+
+class OrganisationKind(models.TextChoices):
+    PCN = "pcn", "Primary care network (PCN)"
+    ICB = "icb", "Integrated care board (ICB)"
+
+
+class Organisation(models.Model):
+    """A PCN or an ICB: a group of practices whose observers see the practices' figures side by side, never a
+    patient. An ICB's practices include those of its PCNs (`practices.selectors.organisation_practices`)."""
+
+    code = models.CharField(
+        "ODS code", max_length=10, unique=True, help_text="The organisation's ODS code, like U12345 or QWE."
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=3, choices=OrganisationKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="A PCN's ICB.",
+    )
+    practices = models.ManyToManyField(Practice, through="OrganisationPractice", related_name="organisations")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class OrganisationPractice(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="+")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "practice"], name="practice_once_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice_id} in {self.organisation_id}"
+
+
+class OrganisationMembership(models.Model):
+    """An observer of an organisation: aggregate figures of its practices only (observers never see a patient)."""
+
+    user = models.ForeignKey(StaffUser, on_delete=models.CASCADE, related_name="organisation_memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_organisation")
+        ]
+        ordering = ["organisation__name"]
+
+    def __str__(self) -> str:
+        return f"{self.user} observes {self.organisation.code}"

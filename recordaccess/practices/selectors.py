@@ -117,3 +117,11 @@ def staff_overview(practice: Practice, *, viewer_id: int | None = None) -> list[
 def dpia_review_due(practice: Practice, user=None) -> int:
     """1 when the DPIA's review date has come (or passed), else 0: the overview's reminder to review it."""
     return Dpia.objects.filter(practice=practice, review_on__lte=timezone.localdate()).count()
+
+
+def organisation_practices(organisation):
+    """The practices an organisation holds: its own, and for an ICB those of its PCNs too, by name."""
+    from recordaccess.practices.models import Organisation, Practice
+
+    codes = [organisation.pk, *Organisation.objects.filter(parent=organisation).values_list("pk", flat=True)]
+    return Practice.objects.filter(organisations__in=codes).distinct().order_by("name")

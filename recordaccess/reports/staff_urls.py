@@ -1,0 +1,3 @@
+"""The reports app's staff pages, relative to /staff/p/<ods>/."""
+
+urlpatterns: list = []
