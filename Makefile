@@ -14,7 +14,7 @@ ASSETS := var/build/assets
 # Arimo (metrics of Arial, the NHS fallback for Frutiger): the one font PDFs and the browser tests use everywhere.
 ARIMO := node_modules/@fontsource/arimo
 
-.PHONY: run install test test-fonts lint format assets migrate bench clean
+.PHONY: run install test test-fonts lint format assets migrate bench clean serve-production
 
 run: install migrate  ## Set up, load the demo on first run, serve the app and its worker on :8000.
 	@$(RA) demo --if-empty
@@ -72,6 +72,9 @@ test-fonts: install  ## The browser journeys and PDF layouts again, seeing DejaV
 		> "$$dir/fonts.conf" && { FONTCONFIG_FILE="$$dir/fonts.conf" fc-list : family 2>/dev/null | sort -u; true; } && \
 	FONTCONFIG_FILE="$$dir/fonts.conf" $(BIN)/pytest -q tests/browser tests/outreach/test_letters.py; \
 	status=$$?; rm -rf "$$dir"; exit $$status
+
+serve-production: install  ## The production shape here: gunicorn, RQ workers, PostgreSQL, Redis (docs/deploy.md).
+	@deploy/serve-production
 
 clean:
 	rm -rf $(VENV) node_modules var/build var/static

@@ -207,7 +207,16 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if PRODUCTION:
+# `make serve-production` runs the production shape on this machine, over plain HTTP on the loopback address, for
+# the journeys and the load and fault runs: then, and only then, cookies may travel without TLS. It is refused for
+# any host name that is not this machine's, so it cannot weaken a real deployment.
+LOCAL_HTTP = PRODUCTION and _flag("PRODUCTION_OVER_LOCAL_HTTP", False)
+if LOCAL_HTTP and not set(ALLOWED_HOSTS) <= {"127.0.0.1", "localhost", "[::1]"}:
+    raise ImproperlyConfigured(
+        "PRODUCTION_OVER_LOCAL_HTTP is for this machine alone: ALLOWED_HOSTS may then name only 127.0.0.1, "
+        "localhost or [::1]."
+    )
+if PRODUCTION and not LOCAL_HTTP:
     SECURE_SSL_REDIRECT = _flag("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -1,7 +1,7 @@
 """PostgreSQL refuses TRUNCATE of the audit trail and its head, as it already refuses UPDATE and DELETE.
 
 A database owner can still switch the triggers off; `audit_verify` then names the emptied trail against the
-newest checkpoint, and a role that may only insert cannot truncate at all (docs/deployment.md). The test suite's
+newest checkpoint, and a role that may only insert cannot truncate at all (docs/deploy.md). The test suite's
 own database switches this trigger off once, so the test runner can empty tables between tests.
 SQLite has no TRUNCATE; its append-only trigger (0002) stays as it is.
 """
