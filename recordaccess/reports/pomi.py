@@ -4,7 +4,7 @@ Source: NHS Digital, "Patient Online Management Information (POMI)", the data co
 (https://digital.nhs.uk/data-and-information/data-collections-and-data-sets/data-collections/pomi) and its
 publication series (https://digital.nhs.uk/data-and-information/publications/statistical/mi-patient-online-pomi),
 whose underlying CSV files are in long format: one row per practice per field, with the columns
-`report_period_end`, the commissioner's code and name (`ccg_code`, `ccg_name`; sub-ICB locations since 2022),
+`report_period_end`, the commissioner's code and name (`ccg_code`, `ccg_name` in the files of 2021),
 `practice_code`, `practice_name`, `field` and `value`. Of its fields we can honestly fill three:
 
 - `patient_list_size`: patients registered at the end of the month;
@@ -16,9 +16,9 @@ whose underlying CSV files are in long format: one row per practice per field, w
   `AccessLevel`). The clinical system's export does not say an account's level, so accounts alone do not count.
 
 Our commissioner columns are the organisation asked for (`organisation_code`, `organisation_name`): the PCN or
-ICB whose return it is, or empty for one practice's own. The date is written as the published files write it,
-day first (31/08/2021 in the files users read with a day-month-year parser); we write ISO (2026-10-31), which
-every such parser reads too, to stay unambiguous. Counts only: no patient's detail is ever read into the return.
+ICB whose return it is, or empty for one practice's own. The published files write the period's end day first
+(their users parse it day-month-year); we write ISO 8601 (2026-10-31), which is unambiguous and which the same
+parsers read. Counts only: no patient's detail is ever read into the return.
 """
 
 import calendar
