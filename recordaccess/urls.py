@@ -1,5 +1,6 @@
 """The one place that knows every app's pages. Each app writes its own staff pages, with the roles that may open
-each one, in its staff_urls.py; here they are put under /staff/p/<ods>/ and all in the `staff` namespace."""
+each one, in its staff_urls.py; here they are put under /staff/p/<ods>/ (an organisation's under /staff/o/<code>/)
+and all in the `staff` namespace."""
 
 from django.urls import include, path
 
@@ -24,6 +25,8 @@ practice_pages = [
 staff_pages = [
     path("", include("recordaccess.practices.urls")),
     path("p/<str:ods>/", include(practice_pages)),
+    # An organisation's (a PCN's or an ICB's) pages, for its observers: reports' roll-up and monthly return.
+    path("o/<str:code>/", include("recordaccess.reports.org_urls")),
 ]
 
 urlpatterns = [

@@ -46,7 +46,7 @@ def demo(_loaded, db, capsys):
 
 
 DRAMA_MOBILE = re.compile(r"^07700900\d{3}$")
-DEMO_USERNAMES = ["demo-admin", "demo-ig", "demo-reviewer", "demo-reception", "demo-observer"]
+DEMO_USERNAMES = ["demo-admin", "demo-ig", "demo-reviewer", "demo-reception", "demo-observer", "demo-icb"]
 
 
 def printed_login(out: str, username: str) -> tuple[str, str]:
@@ -144,6 +144,7 @@ def test_loading_the_demo_twice_changes_nothing(demo, capsys):
         "created": {
             "practice": 0,
             "staff accounts": 0,
+            "organisations": 0,
             "patients": 0,
             "flags": 0,
             "cohorts": 0,
@@ -363,3 +364,21 @@ def test_the_demo_has_a_drop_in_with_places_booked_online_and_a_past_one_with_wh
     assert Booking.objects.filter(slot=held).exclude(note="").count() == 1
     numbers = Booking.objects.filter(practice=demo, booked_by="online").values_list("phone", flat=True)
     assert all(n.startswith(("07700900", "01134960")) for n in numbers)
+
+
+def test_the_demo_practice_is_in_a_pcn_inside_an_icb_whose_observer_sees_it(demo, client):
+    from recordaccess.practices.selectors import organisation_by_code, organisation_practices
+
+    icb, pcn = organisation_by_code("Q99"), organisation_by_code("U99999")
+    assert pcn.parent == icb
+    assert list(organisation_practices(icb)) == [demo]
+    observer = StaffUser.objects.get(username="demo-icb")
+    assert not observer.memberships.exists()
+    client.force_login(observer)
+    session = client.session
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    session[DEVICE_ID_SESSION_KEY] = observer.totpdevice_set.get().persistent_id
+    session.save()
+    page = client.get(reverse("staff:organisation", kwargs={"code": "Q99"}))
+    assert page.status_code == 200 and "Riverside Surgery (demo)" in page.content.decode()

@@ -23,6 +23,7 @@ from recordaccess.conversations.drop_ins import book_place
 from recordaccess.conversations.services import create_slot
 from recordaccess.health.models import WorkerHeartbeat
 from recordaccess.patients.models import OnlineAccountImport, Patient
+from recordaccess.practices import services as practice_services
 from recordaccess.practices.roles import Role
 from recordaccess.questions import faq, inbox, ppg
 from tests import factories
@@ -70,6 +71,7 @@ FIELDS = [
         "end_year",
     ),
     *("question", "contact_by", "mobile", "email", "helpful"),
+    *("month", "sort", "order", "start", "end"),
     *("title", "source", "likelihood", "severity", "measures", "approved", "review_on", "held_on_day"),
 ]
 ODD = st.one_of(
@@ -180,6 +182,16 @@ def world(practice, settings):
     Patient.objects.filter(pk=item.patient_id).update(registered_on=week - datetime.timedelta(days=2))
     found_sweep, _ = sweep.generate(practice, week_starting=week)
     online = OnlineAccountImport.objects.create(practice=practice, filename="accounts.csv", started_by="walk")
+    # An ICB holding the practice, observed by the administrator: its pages' <code> is the reply code's sample.
+    icb = practice_services.create_organisation(
+        actor=Actor.system("walk"), code="ABCDEFGHIJ", name="Walk ICB", kind="icb"
+    )
+    practice_services.change_organisation_practices(
+        actor=Actor.system("walk"), organisation=icb, add=[practice.ods_code]
+    )
+    practice_services.add_organisation_observer(
+        actor=Actor.system("walk"), organisation=icb, user=administrator
+    )
     samples = {
         "ods": practice.ods_code,
         "user_id": str(administrator.pk),

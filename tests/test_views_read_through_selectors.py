@@ -23,6 +23,7 @@ VIEW_MODULES = {
     "plan_views.py",
     "sweep_views.py",
     "exclusion_views.py",
+    "org_views.py",
 }
 SHORTCUTS = {"get_object_or_404", "get_list_or_404"}
 

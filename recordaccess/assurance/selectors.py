@@ -1,6 +1,10 @@
 """Reads of a practice's DPIA versions, always scoped to one practice."""
 
-from django.db.models import Prefetch
+import dataclasses
+import datetime
+
+from django.db.models import Max, Prefetch
+from django.utils import timezone
 
 from recordaccess.assurance.models import Assessment, Consultation, Plan, Risk, Sweep
 from recordaccess.core.errors import NotFound
@@ -61,6 +65,88 @@ def approach_changed_since_sign_off(practice, user=None) -> int:
         .first()
     )
     return int(signed is not None and signed != practice.approach)
+
+
+@dataclasses.dataclass(frozen=True)
+class Assurance:
+    """Where a practice's DPIA and plan stand, and its exclusion warning: what an organisation's roll-up shows
+    beside the figures. No patient in it."""
+
+    dpia_recorded: bool  # the practice's DPIA reference and completion date (practices.Dpia)
+    dpia_completed_on: datetime.date | None
+    dpia_review_on: datetime.date | None
+    dpia_review_due: bool  # the review date has come
+    dpia_signed_version: int | None  # the newest signed version of the DPIA in this service
+    plan_approved_version: int | None
+    plan_draft: bool  # a draft plan (a new version after the approved one, or the first) is being written
+    excluded_percent: float | None  # the newest exclusion snapshot's share held back
+    excluded_on: datetime.date | None
+    exclusion_crossed: bool  # more than half held back (NHS England asks for an action plan)
+    exclusion_rise: float | None  # percentage points risen quickly, when that warns
+
+    @property
+    def exclusion_warns(self) -> bool:
+        return self.exclusion_crossed or self.exclusion_rise is not None
+
+    @property
+    def dpia_status(self) -> str:
+        if not self.dpia_recorded:
+            return "Not recorded"
+        return "Review due" if self.dpia_review_due else "Recorded"
+
+    @property
+    def plan_status(self) -> str:
+        if self.plan_approved_version is not None:
+            return f"Version {self.plan_approved_version} approved" + (
+                ", new draft" if self.plan_draft else ""
+            )
+        return "Draft" if self.plan_draft else "None"
+
+
+def assurance_of(practices) -> dict[int, Assurance]:
+    """Each practice's DPIA, plan and exclusion status, by practice id, in a fixed number of queries."""
+    from recordaccess.assurance.exclusion import warnings_for
+
+    practices = list(practices)
+    ids = [practice.pk for practice in practices]
+    today = timezone.localdate()
+    dpias = {dpia.practice_id: dpia for dpia in Dpia.objects.filter(practice_id__in=ids)}
+    signed = dict(
+        Assessment.objects.filter(practice_id__in=ids, signed_at__isnull=False)
+        .values("practice_id")
+        .annotate(newest=Max("number"))
+        .values_list("practice_id", "newest")
+    )
+    approved = dict(
+        Plan.objects.filter(practice_id__in=ids, approved_at__isnull=False)
+        .values("practice_id")
+        .annotate(newest=Max("number"))
+        .values_list("practice_id", "newest")
+    )
+    drafts = set(
+        Plan.objects.filter(practice_id__in=ids, approved_at__isnull=True).values_list(
+            "practice_id", flat=True
+        )
+    )
+    exclusion = warnings_for(practices)
+    result = {}
+    for pk in ids:
+        dpia = dpias.get(pk)
+        snapshot, warning = exclusion.get(pk, (None, None))
+        result[pk] = Assurance(
+            dpia_recorded=bool(dpia and dpia.is_recorded),
+            dpia_completed_on=dpia.completed_on if dpia else None,
+            dpia_review_on=dpia.review_on if dpia else None,
+            dpia_review_due=bool(dpia and dpia.review_on and dpia.review_on <= today),
+            dpia_signed_version=signed.get(pk),
+            plan_approved_version=approved.get(pk),
+            plan_draft=pk in drafts,
+            excluded_percent=snapshot.share if snapshot else None,
+            excluded_on=snapshot.day if snapshot else None,
+            exclusion_crossed=bool(warning and warning.crossed),
+            exclusion_rise=warning.rise if warning else None,
+        )
+    return result
 
 
 def practice_dpia(practice) -> Dpia | None:

@@ -159,3 +159,41 @@ def recent_online_imports(practice) -> QuerySet[OnlineAccountImport]:
 
 def online_import_for_practice(practice, import_id: int) -> OnlineAccountImport:
     return one_for_practice(OnlineAccountImport.objects.all(), practice, import_id)
+
+
+def registered_on_day(practices, day: datetime.date) -> QuerySet[Patient]:
+    """The practices' patients registered at the end of `day`: joined by then (or date unknown), not left and not
+    died by then. A patient marked as gone with no date is taken as gone throughout."""
+    from recordaccess.patients.models import RegistrationStatus
+
+    return (
+        Patient.objects.filter(practice__in=practices)
+        .filter(Q(registered_on__isnull=True) | Q(registered_on__lte=day))
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
+        .filter(Q(date_of_death__isnull=True) | Q(date_of_death__gt=day))
+        .exclude(
+            ~Q(status=RegistrationStatus.REGISTERED) & Q(left_on__isnull=True) & Q(date_of_death__isnull=True)
+        )
+    )
+
+
+def online_access_counts(practices, day: datetime.date, *, granted, coded) -> dict[int, dict[str, int]]:
+    """Counts only, by practice id, at the end of `day`: registered patients, those with online access (an account
+    in the clinical system's export by then, or access granted by a decision, `granted`, a query of patient ids)
+    and those with detailed coded record access or fuller (`coded`, patient ids). One query for all practices."""
+    from django.db.models import Count
+
+    rows = (
+        registered_on_day(practices, day)
+        .values("practice_id")
+        .annotate(
+            registered=Count("pk"),
+            online=Count("pk", filter=Q(online_account_since__lte=day) | Q(pk__in=granted)),
+            coded=Count("pk", filter=Q(pk__in=coded)),
+        )
+        .order_by()
+    )
+    return {
+        row["practice_id"]: {"registered": row["registered"], "online": row["online"], "coded": row["coded"]}
+        for row in rows
+    }

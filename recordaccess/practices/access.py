@@ -5,7 +5,9 @@ records the page's rule (a sign-in stage, or the roles that may open it) and any
 `recordaccess/urls.py` puts them all in the `staff` namespace. A URL in that namespace that no app declared is
 refused, so a page written with a plain `path()` cannot skip the check (tests/practices/test_access_matrix.py
 walks every staff URL as every role). Pages under /staff/p/<ods>/ also need a membership of that practice:
-anyone else gets 404, which does not reveal whether the practice exists.
+anyone else gets 404, which does not reveal whether the practice exists. Pages of an organisation (a PCN or an
+ICB) under /staff/o/<code>/ are declared with `allow=OrganisationAccess.OBSERVER`: they need an
+`OrganisationMembership` of that organisation instead (else 404 too), and they never open a practice's pages.
 """
 
 import logging
@@ -33,6 +35,13 @@ class Stage(Enum):
     SIGNED_IN = "signed_in"  # password and two-factor
 
 
+class OrganisationAccess(Enum):
+    """The rule of an organisation's pages: signed in with two-factor and an observer of the organisation in the
+    URL. Aggregate figures only; it opens none of its practices' own pages."""
+
+    OBSERVER = "organisation_observer"
+
+
 class Menu(Enum):
     """The header's sections, in the header's order. Each is one header link, to the first of its pages a role may
     open, so the header stays short enough for one line; a section with more than one such page lists them all
@@ -46,24 +55,30 @@ class Menu(Enum):
     PRACTICE = "Practice"
 
 
+class OrganisationMenu(Enum):
+    """The header of an organisation's pages (its observers have no practice roles there)."""
+
+    PRACTICES = "Practices"
+    RETURN = "Monthly return"
+
+
 @dataclass(frozen=True)
 class MenuItem:
     """A page's place in a section: items are shown by position, lowest first, to the roles that may open the page."""
 
-    menu: Menu
+    menu: Menu | OrganisationMenu
     position: int
     text: str
 
 
 logger = logging.getLogger(__name__)
 
-_rules: dict[str, Stage | frozenset[Role]] = {}
+Rule = Stage | frozenset[Role] | OrganisationAccess
+_rules: dict[str, Rule] = {}
 _menus: dict[Menu, dict[str, MenuItem]] = {menu: {} for menu in Menu}
 
 
-def staff_page(
-    route: str, view, name: str, *, allow: Stage | frozenset[Role], menu: Sequence[MenuItem] = ()
-) -> URLPattern:
+def staff_page(route: str, view, name: str, *, allow: Rule, menu: Sequence[MenuItem] = ()) -> URLPattern:
     """The URL pattern of a staff page. Who may open it (for the middleware) and its menu items (for the layout)
     are recorded beside the route, so no central list can miss a page. A name declared twice must keep one rule,
     and a menu position belongs to one page."""
@@ -71,7 +86,7 @@ def staff_page(
     if _rules.setdefault(view_name, allow) != allow:
         raise ImproperlyConfigured(f"{view_name} is declared with two different access rules")
     for item in menu:
-        items = _menus[item.menu]
+        items = _menus.setdefault(item.menu, {})
         for other, placed in items.items():
             if placed.position == item.position and other != view_name:
                 raise ImproperlyConfigured(
@@ -122,6 +137,21 @@ def navigation(role: Role, ods: str, current: str) -> tuple[list[dict], list[dic
     return header, section
 
 
+def organisation_navigation(code: str, current: str) -> list[dict]:
+    """The header of an organisation's pages: one link a section, to its first page."""
+    header = []
+    for menu in OrganisationMenu:
+        items = sorted(_menus.get(menu, {}).items(), key=lambda declared: declared[1].position)
+        names = [name for name, _ in items if _rules.get(name) is OrganisationAccess.OBSERVER]
+        if names:
+            href = reverse(names[0], kwargs={"code": code})
+            inside = current in names
+            header.append(
+                {"text": menu.value, "href": href, "current": current == names[0], "active": inside}
+            )
+    return header
+
+
 def _refused(request: HttpRequest):
     return render(request, "practices/refused.jinja", status=403)
 
@@ -165,6 +195,14 @@ class StaffAccessMiddleware:
             return _second_factor_redirect(request)
         if rule is Stage.SIGNED_IN:
             return None
+        if rule is OrganisationAccess.OBSERVER:
+            from recordaccess.practices.selectors import organisation_membership_for
+
+            observer = organisation_membership_for(user, view_kwargs.get("code", ""))
+            if observer is None:
+                raise Http404("No such organisation")
+            request.organisation = observer.organisation
+            return None
         from recordaccess.practices.selectors import membership_for
 
         membership = membership_for(user, view_kwargs.get("ods", ""))
@@ -183,7 +221,15 @@ def layout_context(request: HttpRequest) -> dict:
     nonce = getattr(request, "csp_nonce", None)
     context = {"cspNonce": str(nonce) if nonce is not None else ""}
     membership = getattr(request, "membership", None)
-    if membership is not None:
+    organisation = getattr(request, "organisation", None)
+    if organisation is not None:
+        current = request.resolver_match.view_name if request.resolver_match else ""
+        context.update(
+            organisation=organisation,
+            staff_navigation=organisation_navigation(organisation.code, current),
+            section_navigation=[],
+        )
+    elif membership is not None:
         role = Role(membership.role)
         current = request.resolver_match.view_name if request.resolver_match else ""
         header, section = navigation(role, membership.practice.ods_code, current)

@@ -68,6 +68,36 @@ DEMO_ACCOUNTS = [
 ]
 
 
+# A PCN holding the demo practice, inside an ICB, and an observer of the ICB: the roll-up and the monthly return.
+DEMO_ICB = ("Q99", "West Moor ICB (demo)")
+DEMO_PCN = ("U99999", "Riverside and Wharf PCN (demo)")
+DEMO_ORGANISATION_ACCOUNT = DemoAccount(
+    Role.OBSERVER, "demo-icb", "Morgan Price (ICB digital lead)", "demo icb passphrase"
+)
+
+
+def demo_organisation():
+    """The demo ICB, whose observer the demo's organisation account is."""
+    from recordaccess.practices.selectors import organisation_by_code
+
+    return organisation_by_code(DEMO_ICB[0])
+
+
+def demo_organisation_device() -> TOTPDevice | None:
+    """The organisation account's authenticator, if the account still observes the demo ICB."""
+    account = DEMO_ORGANISATION_ACCOUNT
+    return (
+        TOTPDevice.objects.filter(
+            user__username=account.username,
+            user__organisation_memberships__organisation__code=DEMO_ICB[0],
+            key=account.totp_key_hex,
+            confirmed=True,
+        )
+        .select_related("user")
+        .first()
+    )
+
+
 def demo_practice() -> Practice | None:
     return practice_by_ods(DEMO_ODS)
 
@@ -91,8 +121,10 @@ def is_loaded(practice: Practice | None) -> bool:
 
     A Y12345 made by hand (with `add_practice`) is not loaded yet: the demo fills it in.
     """
-    return practice is not None and all(
-        demo_device(practice=practice, account=account) for account in DEMO_ACCOUNTS
+    return (
+        practice is not None
+        and all(demo_device(practice=practice, account=account) for account in DEMO_ACCOUNTS)
+        and demo_organisation_device() is not None
     )
 
 
@@ -154,4 +186,44 @@ def load(*, practice: Practice | None, report) -> Practice:
             user=user, name="Demo authenticator", defaults={"key": account.totp_key_hex, "confirmed": True}
         )
     report("staff accounts", created)
+    _load_organisations(practice, report)
     return practice
+
+
+def _load_organisations(practice: Practice, report) -> None:
+    """The demo ICB and its PCN holding the demo practice, and the ICB's observer; what is there is left alone."""
+    from recordaccess.practices.models import OrganisationKind
+    from recordaccess.practices.selectors import organisation_by_code
+
+    made = 0
+    icb = organisation_by_code(DEMO_ICB[0])
+    if icb is None:
+        icb = services.create_organisation(
+            actor=ACTOR, code=DEMO_ICB[0], name=DEMO_ICB[1], kind=OrganisationKind.ICB
+        )
+        made += 1
+    pcn = organisation_by_code(DEMO_PCN[0])
+    if pcn is None:
+        pcn = services.create_organisation(
+            actor=ACTOR, code=DEMO_PCN[0], name=DEMO_PCN[1], kind=OrganisationKind.PCN, parent_code=icb.code
+        )
+        made += 1
+    services.change_organisation_practices(actor=ACTOR, organisation=pcn, add=[practice.ods_code])
+    report("organisations", made)
+    account = DEMO_ORGANISATION_ACCOUNT
+    user = StaffUser.objects.filter(username=account.username).first()
+    if user is None:
+        user = services.add_organisation_observer_account(
+            actor=ACTOR,
+            organisation=icb,
+            username=account.username,
+            password=account.password,
+            full_name=account.full_name,
+            email=f"{account.username}@west-moor-icb.example",
+        )
+        report("staff accounts", 1)
+    elif services.add_organisation_observer(actor=ACTOR, organisation=icb, user=user):
+        report("staff accounts", 1)
+    TOTPDevice.objects.update_or_create(
+        user=user, name="Demo authenticator", defaults={"key": account.totp_key_hex, "confirmed": True}
+    )

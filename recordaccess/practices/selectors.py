@@ -3,10 +3,13 @@
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from recordaccess.core.errors import NotFound
 from recordaccess.practices.models import (
     Dpia,
     InvitationStatus,
     Membership,
+    Organisation,
+    OrganisationMembership,
     Practice,
     StaffInvitation,
     normalise_ods_code,
@@ -125,3 +128,31 @@ def organisation_practices(organisation):
 
     codes = [organisation.pk, *Organisation.objects.filter(parent=organisation).values_list("pk", flat=True)]
     return Practice.objects.filter(organisations__in=codes).distinct().order_by("name")
+
+
+def organisation_by_code(code: str) -> Organisation | None:
+    return Organisation.objects.filter(code=normalise_ods_code(code)).first()
+
+
+def organisations_of(user) -> QuerySet[OrganisationMembership]:
+    """The organisations the account observes, by name: the practice chooser lists them too."""
+    return OrganisationMembership.objects.filter(user=user).select_related("organisation")
+
+
+def organisation_membership_for(user, code: str) -> OrganisationMembership | None:
+    """The account's observership of the organisation with this code, or None: the gate to its pages."""
+    return organisations_of(user).filter(organisation__code=normalise_ods_code(code)).first()
+
+
+def organisation_practice(organisation, ods_code: str) -> Practice:
+    """One practice of the organisation (an ICB's includes its PCNs'), or NotFound: a practice outside it and
+    one that does not exist look the same."""
+    found = organisation_practices(organisation).filter(ods_code=normalise_ods_code(ods_code)).first()
+    if found is None:
+        raise NotFound("No such practice in this organisation")
+    return found
+
+
+def organisation_pcns(organisation) -> QuerySet[Organisation]:
+    """An ICB's PCNs (none for a PCN)."""
+    return Organisation.objects.filter(parent=organisation).order_by("name")

@@ -1,6 +1,7 @@
 """Actions that change practices and staff: each one a transaction with its audit entry."""
 
 import datetime
+import re
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -19,6 +20,10 @@ from recordaccess.practices.models import (
     Dpia,
     InvitationStatus,
     Membership,
+    Organisation,
+    OrganisationKind,
+    OrganisationMembership,
+    OrganisationPractice,
     Practice,
     SignpostingResource,
     StaffInvitation,
@@ -55,6 +60,9 @@ DPIA_FIELDS = (
     "review_on",
     "url",
 )
+
+
+ORGANISATION_CODE = re.compile(r"^[A-Z0-9]{3,10}$")
 
 
 class PracticeError(DomainError):
@@ -620,3 +628,159 @@ def unlock_account_by_operator(*, actor: Actor, username: str) -> None:
 @transaction.atomic
 def set_password_by_operator(*, actor: Actor, username: str, password: str) -> bool:
     return _set_password(actor=actor, user=_account(username), practice=None, password=password)
+
+
+# Organisations (PCNs and ICBs) and their observers. Operators' actions (`recordaccess add_organisation`,
+# `organisation_practices`, `add_organisation_observer`): each change is audited in the trail of every practice
+# whose figures it concerns, so a practice's administrators see who can see its figures; the organisation's own
+# creation, which concerns no practice yet, under no practice.
+
+
+def _organisation_entry(
+    *, actor: Actor, action: str, organisation: Organisation, codes, detail: dict
+) -> None:
+    for code in sorted(set(codes) or {""}):
+        record(
+            actor=actor,
+            action=action,
+            practice_ods=code,
+            object_type="organisation",
+            object_id=organisation.pk,
+            detail={"organisation": organisation.code, **detail},
+        )
+
+
+def _practice_codes_of(organisation: Organisation) -> list[str]:
+    from recordaccess.practices.selectors import organisation_practices
+
+    return list(organisation_practices(organisation).values_list("ods_code", flat=True))
+
+
+@transaction.atomic
+def create_organisation(
+    *, actor: Actor, code: str, name: str, kind: str, parent_code: str = ""
+) -> Organisation:
+    """A PCN or an ICB. A PCN may name its ICB (`parent_code`), whose observers then see its practices too."""
+    code = normalise_ods_code(code)
+    if not ORGANISATION_CODE.match(code):
+        raise PracticeError(
+            "Enter the organisation's ODS code: 3 to 10 letters and digits, like U12345 for a PCN or QWE for an ICB."
+        )
+    if not name.strip():
+        raise PracticeError("Enter the organisation's name.")
+    if kind not in OrganisationKind.values:
+        raise PracticeError(f"Unknown kind {kind!r}: choose one of {', '.join(OrganisationKind.values)}.")
+    if Organisation.objects.filter(code=code).exists():
+        raise PracticeError(f"An organisation with ODS code {code} already exists.")
+    parent = None
+    if parent_code:
+        if kind != OrganisationKind.PCN:
+            raise PracticeError("Only a PCN has a parent (its ICB); an ICB has none.")
+        parent = Organisation.objects.filter(code=normalise_ods_code(parent_code)).first()
+        if parent is None:
+            raise PracticeError(
+                f"No organisation with ODS code {normalise_ods_code(parent_code)}: add the ICB first."
+            )
+        if parent.kind != OrganisationKind.ICB:
+            raise PracticeError(f"{parent.code} is a PCN: a PCN's parent must be an ICB.")
+    organisation = Organisation.objects.create(code=code, name=name.strip(), kind=kind, parent=parent)
+    _organisation_entry(
+        actor=actor,
+        action="organisation.create",
+        organisation=organisation,
+        codes=[],
+        detail={"name": organisation.name, "kind": kind, "parent": parent.code if parent else ""},
+    )
+    return organisation
+
+
+@transaction.atomic
+def change_organisation_practices(
+    *, actor: Actor, organisation: Organisation, add=(), remove=()
+) -> tuple[list[str], list[str]]:
+    """Add and remove practices by ODS code. Returns (added, removed), leaving out those already so. Every code
+    must name a practice of this deployment, else nothing changes."""
+    wanted = {normalise_ods_code(code) for code in add}
+    unwanted = {normalise_ods_code(code) for code in remove}
+    if wanted & unwanted:
+        raise PracticeError(f"{', '.join(sorted(wanted & unwanted))}: both added and removed; choose one.")
+    found = {p.ods_code: p for p in Practice.objects.filter(ods_code__in=wanted | unwanted)}
+    unknown = sorted((wanted | unwanted) - found.keys())
+    if unknown:
+        raise PracticeError(
+            f"No practice with ODS code {', '.join(unknown)}: add it with add_practice first."
+        )
+    held = set(
+        OrganisationPractice.objects.filter(organisation=organisation).values_list(
+            "practice__ods_code", flat=True
+        )
+    )
+    added = sorted(wanted - held)
+    removed = sorted(unwanted & held)
+    OrganisationPractice.objects.bulk_create(
+        OrganisationPractice(organisation=organisation, practice=found[code]) for code in added
+    )
+    OrganisationPractice.objects.filter(organisation=organisation, practice__ods_code__in=removed).delete()
+    for action, codes in (("organisation.practice_add", added), ("organisation.practice_remove", removed)):
+        if codes:
+            _organisation_entry(
+                actor=actor,
+                action=action,
+                organisation=organisation,
+                codes=codes,
+                detail={"name": organisation.name},
+            )
+    return added, removed
+
+
+@transaction.atomic
+def add_organisation_observer(*, actor: Actor, organisation: Organisation, user: StaffUser) -> bool:
+    """Make an account an observer of the organisation: its practices' figures side by side, never a patient, and
+    none of the practices' own pages. False when it already was."""
+    _, created = OrganisationMembership.objects.get_or_create(user=user, organisation=organisation)
+    if created:
+        _organisation_entry(
+            actor=actor,
+            action="organisation.observer_add",
+            organisation=organisation,
+            codes=_practice_codes_of(organisation),
+            detail={"username": user.username},
+        )
+    return created
+
+
+@transaction.atomic
+def add_organisation_observer_account(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    username: str,
+    password: str | None,
+    email: str,
+    full_name: str = "",
+) -> StaffUser:
+    """A new account that observes the organisation and belongs to no practice (the rules of a new practice
+    account: a unique username, an email address, a password that passes the validators)."""
+    username = username.strip()
+    if StaffUser.objects.filter(username__iexact=username).exists():
+        raise PracticeError(f"There is already an account with the username {username}.")
+    email = (email or "").strip()
+    if not email:
+        raise PracticeError(
+            "A new account needs an email address: they are told there when their account changes."
+        )
+    try:
+        validate_email(email)
+    except ValidationError as error:
+        raise PracticeError("Enter an email address in the correct format, like name@nhs.net") from error
+    if not password:
+        raise PracticeError("A new account needs a temporary password.")
+    user = StaffUser(username=username, full_name=full_name.strip(), email=email)
+    try:
+        validate_password(password, user)
+    except ValidationError as error:
+        raise PracticeError(" ".join(error.messages)) from error
+    user.set_password(password)
+    user.save()
+    add_organisation_observer(actor=actor, organisation=organisation, user=user)
+    return user

@@ -128,10 +128,17 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     memberships = list(selectors.memberships_of(request.user))
+    organisations = [observer.organisation for observer in selectors.organisations_of(request.user)]
     invitations = list(selectors.pending_invitations_for(request.user))
-    if len(memberships) == 1 and not invitations:
-        return redirect("staff:dashboard", ods=memberships[0].practice.ods_code)
-    return render(request, "practices/home.jinja", {"memberships": memberships, "invitations": invitations})
+    if not invitations and len(memberships) + len(organisations) == 1:
+        if memberships:
+            return redirect("staff:dashboard", ods=memberships[0].practice.ods_code)
+        return redirect("staff:organisation", code=organisations[0].code)
+    return render(
+        request,
+        "practices/home.jinja",
+        {"memberships": memberships, "organisations": organisations, "invitations": invitations},
+    )
 
 
 INVITATION_ANSWERS = {

@@ -70,3 +70,17 @@ def past_target(practice, user=None) -> int:
     """Requests on the list longer than the practice's target turnaround (a range of the waiting_since index)."""
     since = timezone.now() - datetime.timedelta(days=policy_for(practice).target_days)
     return AccessRequest.objects.filter(practice=practice, on_list=True, received_at__lt=since).count()
+
+
+def granted_patient_ids(practices, day: datetime.date, *, levels=None) -> QuerySet:
+    """The ids of patients granted access by a decision made by the end of `day` (local time), at one of `levels`
+    (intake's `AccessLevel` values) when given: a subquery for counts, never shown."""
+    until = timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+    )
+    decisions = Decision.objects.filter(
+        practice__in=practices, outcome__in=[Outcome.GRANTED, Outcome.GRANTED_REDACTED], decided_at__lt=until
+    )
+    if levels is not None:
+        decisions = decisions.filter(access_level__in=list(levels))
+    return decisions.values("patient_id")

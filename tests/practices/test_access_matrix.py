@@ -3,7 +3,7 @@
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from recordaccess.practices.access import Stage, access_rules
+from recordaccess.practices.access import OrganisationAccess, Stage, access_rules
 from recordaccess.practices.roles import Role
 from tests import factories
 
@@ -45,6 +45,7 @@ SAMPLE_KWARGS = {
     "sweep_id": 1,
     "entry_id": 1,
     "online_import_id": 1,
+    "code": "QWE",  # an organisation (PCN or ICB): its pages are under /staff/o/<code>/ (tests/reports)
 }
 
 
@@ -120,7 +121,10 @@ def test_each_role_gets_exactly_what_the_matrix_allows(client, practice, role, n
     factories.sign_in(client, factories.staff(practice, role))
     response = client.get(_url(name, practice.ods_code))
     rule = ACCESS[name]
-    if isinstance(rule, frozenset) and role not in rule:
+    if rule is OrganisationAccess.OBSERVER:
+        # An organisation's pages: a practice's staff, whatever their role, observe no organisation.
+        assert response.status_code == 404, f"{role} should not find {name}"
+    elif isinstance(rule, frozenset) and role not in rule:
         assert response.status_code == 403, f"{role} should be refused {name}"
         assert "You cannot open this page" in response.content.decode()
     else:

@@ -31,15 +31,21 @@ class Command(BaseCommand):
             if device is None:
                 lines.append(f"  not set up in this practice: {LOAD} to add it")
             else:
-                # The device's own settings, so the code is the one the server accepts now.
-                code = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
-                secret = b32encode(device.bin_key).decode()
-                lines += [
-                    f"  password  {account.password}",
-                    f"  code now  {code:0{device.digits}d}",
-                    f"  app key   {' '.join(secret[i : i + 4] for i in range(0, len(secret), 4))}",
-                    f"  app link  {device.config_url}",
-                ]
+                lines += self._code_lines(account, device)
+                codes_shown = True
+            self.stdout.write("".join(f"  {line}\n" for line in lines) + "\n")
+        organisation = demo.demo_organisation()
+        if organisation is not None:
+            account = demo.DEMO_ORGANISATION_ACCOUNT
+            lines = [
+                f"Observer of {organisation} (every practice side by side)",
+                f"  username  {account.username}",
+            ]
+            device = demo.demo_organisation_device()
+            if device is None:
+                lines.append(f"  not set up for this organisation: {LOAD} to add it")
+            else:
+                lines += self._code_lines(account, device)
                 codes_shown = True
             self.stdout.write("".join(f"  {line}\n" for line in lines) + "\n")
         if codes_shown:
@@ -48,3 +54,15 @@ class Command(BaseCommand):
                 "again for a fresh one, or add the app key to an authenticator app (the keys stay the same "
                 "when the demo is loaded again).\n"
             )
+
+    @staticmethod
+    def _code_lines(account, device) -> list[str]:
+        # The device's own settings, so the code is the one the server accepts now.
+        code = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()
+        secret = b32encode(device.bin_key).decode()
+        return [
+            f"  password  {account.password}",
+            f"  code now  {code:0{device.digits}d}",
+            f"  app key   {' '.join(secret[i : i + 4] for i in range(0, len(secret), 4))}",
+            f"  app link  {device.config_url}",
+        ]
