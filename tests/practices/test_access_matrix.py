@@ -45,6 +45,7 @@ SAMPLE_KWARGS = {
     "sweep_id": 1,
     "entry_id": 1,
     "online_import_id": 1,
+    "token_id": 1,  # api: an API token (helper D)
 }
 
 
