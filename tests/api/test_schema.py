@@ -3,6 +3,8 @@ server error, every status and content type as documented, every body as its sch
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -27,7 +29,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
 @pytest.fixture
-def tokens(practice, organisation, practice_data, make_token, settings):
+def _keep_the_test_connection():
+    """Schemathesis calls the WSGI app as a server would, which closes the database connection after each
+    request; the test's transaction lives on that connection, so keep it open (as Django's test client does)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def tokens(_keep_the_test_connection, practice, organisation, practice_data, make_token, settings):
     settings.API_RATE_LIMIT_PER_MINUTE = 100_000
     return {
         "practice": make_token(practice=practice, scopes=ALL),
