@@ -64,3 +64,12 @@ def message_counts(campaign: Campaign) -> dict[str, int]:
     """How many of the campaign's messages are in each state: counts only, never who."""
     rows = campaign.messages.values_list("status").annotate(n=Count("pk")).order_by("status")
     return dict(rows)
+
+
+def audit_names(sender, *, practice, wanted: dict, **kwargs) -> dict:
+    """Each of this practice's tokens named on the audit trail's page by its name and prefix, never its secret."""
+    ids = [int(i) for i in wanted.get("api_token", ()) if str(i).isdigit()]
+    return {
+        ("api_token", str(t.pk)): f"{t.name} ({t.prefix})"
+        for t in ApiToken.objects.filter(practice=practice, pk__in=ids).only("pk", "name", "prefix")
+    }

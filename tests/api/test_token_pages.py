@@ -101,3 +101,13 @@ def test_the_command_exits_2_on_unusable_input(organisation, args):
         call_command("api_token", *args)
     assert refused.value.returncode == 2
     assert ApiToken.objects.count() == 0
+
+
+def test_the_audit_trail_page_names_the_token_and_the_calls_in_words(
+    staff_client, practice, make_token, client
+):
+    secret = make_token(practice=practice, name="Consultation tool")
+    client.get("/api/v1/practices/A81001/codes", HTTP_AUTHORIZATION=f"Bearer {secret}")
+    html = staff_client(Role.ADMINISTRATOR).get("/staff/p/A81001/audit/").content.decode()
+    assert "Made an API token" in html and "Called the API" in html
+    assert f"Consultation tool ({secret[3:11]})" in html and secret not in html
