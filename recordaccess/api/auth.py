@@ -15,6 +15,7 @@ from recordaccess.api import services
 from recordaccess.api.errors import ApiError
 from recordaccess.api.models import ApiToken, Scope
 from recordaccess.outreach import ratelimit
+from recordaccess.outreach.models import SendAllowance
 
 RATE_WINDOW_SECONDS = 60
 
@@ -27,10 +28,11 @@ class TokenAuth(HttpBearer):
         request.api_token = found
         now = timezone.now()
         limit = settings.API_RATE_LIMIT_PER_MINUTE
-        if not ratelimit.take_per(
-            f"api:{found.prefix}", 1, limit=limit, seconds=RATE_WINDOW_SECONDS, now=now
-        ):
-            window = ratelimit.window_per(RATE_WINDOW_SECONDS, now)
+        key = f"api:{found.prefix}"
+        window = ratelimit.window_per(RATE_WINDOW_SECONDS, now)
+        # Past minutes' counts are no use: forget them, so a busy token keeps one row, not one a minute.
+        SendAllowance.objects.filter(key=key, window__lt=window).delete()
+        if not ratelimit.take_per(key, 1, limit=limit, seconds=RATE_WINDOW_SECONDS, now=now):
             wait = RATE_WINDOW_SECONDS - (now - window).total_seconds()
             raise ApiError(
                 429,

@@ -143,6 +143,23 @@ def test_each_token_is_rate_limited_with_retry_after(client, practice, make_toke
     assert client.get(path, **bearer(other)).status_code == 200  # another token has its own allowance
 
 
+def test_the_limit_starts_again_each_minute_and_past_minutes_are_forgotten(
+    client, practice, make_token, settings
+):
+    from freezegun import freeze_time
+
+    from recordaccess.outreach.models import SendAllowance
+
+    settings.API_RATE_LIMIT_PER_MINUTE = 1
+    secret = make_token(practice=practice)
+    path = f"/api/v1/practices/A81001/figures?{PERIOD}"
+    with freeze_time("2026-06-01 10:00:05"):
+        assert [client.get(path, **bearer(secret)).status_code for _ in range(2)] == [200, 429]
+    with freeze_time("2026-06-01 10:01:00"):
+        assert client.get(path, **bearer(secret)).status_code == 200
+    assert SendAllowance.objects.filter(key__startswith="api:").count() == 1
+
+
 def test_every_call_is_audited_with_the_token_prefix_method_route_and_status_never_the_body(
     client, practice, make_token
 ):
