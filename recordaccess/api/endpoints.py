@@ -76,7 +76,10 @@ def _figures(figures) -> dict:
     response={201: AccessRequestCreated, 409: ErrorOut, **ERRORS},
     summary="Send an access request, as the practice's online form would",
     description=(
-        "Checked, matched and acknowledged exactly as the online request form. Send an `Idempotency-Key`: the "
+        "Checked, matched and acknowledged exactly as the online request form. Which fields are needed follows "
+        "the form's questions (a name, `date_of_birth` as YYYY-MM-DD, address and postcode always; a mobile for "
+        "a text; the declarations to ask for access): each one missing or wrong is a 422 naming it. "
+        "Send an `Idempotency-Key`: the "
         "same key with the same body answers as the first time and never makes a second request; the same key "
         "with a different body is a 409. Scope: `requests:write`."
     ),

@@ -20,6 +20,31 @@ def not_found(request: HttpRequest) -> HttpResponse:
     return error_response(404, "There is no API operation at this address.")
 
 
+def _words(text: str) -> list[tuple[str, bool]]:
+    """A description's text and its `code` parts, so the page shows them as code without rendering Markdown."""
+    return [(part, i % 2 == 1) for i, part in enumerate(text.split("`")) if part]
+
+
+def _body_fields(schema: dict, operation: dict) -> list[dict]:
+    """The JSON body's fields, from the schema's component, with the values each may take."""
+    body = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+    name = body.get("$ref", "").rsplit("/", 1)[-1]
+    component = schema.get("components", {}).get("schemas", {}).get(name, {})
+    required = set(component.get("required", []))
+    fields = []
+    for field, spec in component.get("properties", {}).items():
+        choices = spec.get("enum") or spec.get("items", {}).get("enum") or []
+        fields.append(
+            {
+                "name": field,
+                "type": spec.get("type", ""),
+                "required": field in required,
+                "choices": [c for c in choices if c],
+            }
+        )
+    return fields
+
+
 def docs(request: HttpRequest) -> HttpResponse:
     schema = api.get_openapi_schema(path_prefix="/api/v1/")
     operations = [
@@ -27,7 +52,7 @@ def docs(request: HttpRequest) -> HttpResponse:
             "method": method.upper(),
             "path": address,
             "summary": operation.get("summary", ""),
-            "description": operation.get("description", ""),
+            "description": _words(operation.get("description", "")),
             "parameters": [
                 {
                     "name": p["name"],
@@ -37,7 +62,7 @@ def docs(request: HttpRequest) -> HttpResponse:
                 }
                 for p in operation.get("parameters", [])
             ],
-            "body": bool(operation.get("requestBody")),
+            "body": _body_fields(schema, operation),
             "responses": sorted(operation.get("responses", {})),
         }
         for address, item in schema["paths"].items()
