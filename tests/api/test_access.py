@@ -244,3 +244,13 @@ def test_the_schema_and_the_docs_page_need_no_token_and_load_nothing_from_elsewh
     assert "/api/v1/practices/{ods}/requests" in html
     assert "cdn" not in html.lower() and "https://" not in html.split("<body", 1)[1].split("</main>")[0]
     assert "script-src 'self'" in docs["Content-Security-Policy"]
+
+
+def test_token_calls_need_no_csrf_token(practice, make_token):
+    """A token, not a cookie, authenticates the API, so Django's CSRF check (which guards cookie sessions) is off."""
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    secret = make_token(practice=practice)
+    response = strict.post("/api/v1/practices/A81001/codes/exports", **bearer(secret))
+    assert response.status_code == 201
