@@ -242,6 +242,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- API ------------------------------------------------------------------------------------------
+# Calls a minute per API token, counted in the database so every web process shares the count.
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "120"))
+
 # --- Static files ---------------------------------------------------------------------------------
 # /assets/ is where the NHS.UK frontend's CSS expects its icons, so all static files live there.
 STATIC_URL = "/assets/"

@@ -21,6 +21,7 @@ practice_pages = [
     path("", include("recordaccess.questions.staff_urls")),
     path("", include("recordaccess.assurance.staff_urls")),
     path("", include("recordaccess.reports.staff_urls")),
+    path("", include("recordaccess.api.staff_urls")),
 ]
 staff_pages = [
     path("", include("recordaccess.practices.urls")),
@@ -31,6 +32,7 @@ staff_pages = [
 
 urlpatterns = [
     path("healthz", health_views.healthz, name="healthz"),
+    path("api/v1/", include("recordaccess.api.urls")),
     path("status/", health_views.status, name="status"),
     path("notify/receipts", callbacks.delivery_receipt, name="notify_receipts"),
     path("notify/inbound", reply_views.inbound_sms, name="notify_inbound"),

@@ -15,7 +15,7 @@ Other control characters are let through: databases store them, and the forms wh
 import json
 import re
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -74,6 +74,13 @@ class RefuseUnstorableInputMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         where = _where(request)
+        if where and request.path_info.startswith("/api/"):
+            # The API answers every error in its one JSON shape (recordaccess/api/errors.py).
+            message = f"{where[0].upper()}{where[1:]} holds a character that cannot be stored."
+            return JsonResponse(
+                {"error": {"status": 400, "code": "bad_request", "message": message, "fields": []}},
+                status=400,
+            )
         if where:
             return HttpResponse(
                 f"Bad request: {where} holds a character that cannot be stored (a NUL character, or half "

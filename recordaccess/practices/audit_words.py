@@ -10,6 +10,10 @@ from recordaccess.practices.selectors import practice_staff
 from recordaccess.practices.signals import audit_names
 
 ACTION_WORDS = {
+    "api.call": "Called the API",
+    "api_token.create": "Made an API token",
+    "api_token.list": "Viewed the practice's API tokens",
+    "api_token.revoke": "Revoked an API token",
     "audit.search": "Searched the audit trail",
     "auth.password_accepted": "Password accepted",
     "auth.password_failed": "Password not accepted",
@@ -151,6 +155,7 @@ ACTION_WORDS = {
 
 OBJECT_WORDS = {
     "access_request": "Request",
+    "api_token": "API token",
     "assessment": "DPIA",
     "plan": "Practice plan",
     "sweep": "Weekly safety sweep",

@@ -46,6 +46,7 @@ SAMPLE_KWARGS = {
     "entry_id": 1,
     "online_import_id": 1,
     "code": "QWE",  # an organisation (PCN or ICB): its pages are under /staff/o/<code>/ (tests/reports)
+    "token_id": 1,  # api: an API token (helper D)
 }
 
 
