@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from recordaccess.assurance.models import Assessment, Consultation, Plan, Risk, Sweep
+from recordaccess.assurance.models import Assessment, Consultation, ExclusionSnapshot, Plan, Risk, Sweep
 from recordaccess.core.errors import NotFound
 from recordaccess.core.scoping import one_for_practice
 from recordaccess.practices.models import Dpia
@@ -94,3 +94,12 @@ def audit_names(sender, *, practice, wanted: dict, **kwargs) -> dict:
         )
     )
     return names
+
+
+def exclusion_counts(practice) -> list[tuple]:
+    """(day, registered, held back) of each daily exclusion snapshot, oldest first: counts only."""
+    return list(
+        ExclusionSnapshot.objects.filter(practice=practice)
+        .order_by("day")
+        .values_list("day", "registered", "held_back")
+    )

@@ -125,3 +125,8 @@ def organisation_practices(organisation):
 
     codes = [organisation.pk, *Organisation.objects.filter(parent=organisation).values_list("pk", flat=True)]
     return Practice.objects.filter(organisations__in=codes).distinct().order_by("name")
+
+
+def all_practices() -> QuerySet[Practice]:
+    """Every practice, by id: for the background work that goes round them all (the dashboard's refresh)."""
+    return Practice.objects.order_by("pk")

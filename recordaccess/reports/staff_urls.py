@@ -1,3 +1,20 @@
 """The reports app's staff pages, relative to /staff/p/<ods>/."""
 
-urlpatterns: list = []
+from recordaccess.practices.access import Menu, MenuItem, staff_page
+from recordaccess.practices.roles import ALL_ROLES
+from recordaccess.reports import views
+
+urlpatterns = [
+    # Aggregate counts and durations only (reports/figures.py), never a patient: every role, observers included.
+    staff_page(
+        "programme/",
+        views.programme,
+        "programme",
+        allow=ALL_ROLES,
+        menu=[MenuItem(Menu.OVERVIEW, 20, "Programme dashboard")],
+    ),
+    staff_page("programme.csv", views.programme_csv, "programme_csv", allow=ALL_ROLES),
+    staff_page(
+        "programme/<slug:chart>.csv", views.programme_chart_csv, "programme_chart_csv", allow=ALL_ROLES
+    ),
+]
