@@ -76,6 +76,13 @@ class DailyMessages(models.Model):
                 fields=["practice", "day", "channel", "status"], name="one_daily_messages_row"
             )
         ]
+        # Covering: a period's sums for 200 practices read the index alone, never the table (reports/figures.py).
+        indexes = [
+            models.Index(
+                fields=["practice", "day", "channel", "status", "messages", "fragments", "cost_pence"],
+                name="daily_messages_sums",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.practice_id} on {self.day}: {self.messages} {self.channel} {self.status}"
@@ -101,6 +108,9 @@ class DailyDuration(models.Model):
             models.UniqueConstraint(
                 fields=["practice", "day", "measure", "amount"], name="one_daily_duration_bar"
             )
+        ]
+        indexes = [
+            models.Index(fields=["practice", "day", "measure", "amount", "count"], name="daily_duration_sums")
         ]
 
     def __str__(self) -> str:
