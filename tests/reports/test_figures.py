@@ -5,6 +5,7 @@ Every date is fixed (TODAY is a fixed Monday in June 2026, before the tests run)
 every timestamp is set to a fixed local time of a fixed day, so nothing depends on when the tests run."""
 
 import datetime
+import io
 
 import pytest
 from django.utils import timezone
@@ -181,3 +182,22 @@ def test_medians_and_centiles_of_histograms():
     assert figures.median({3: 1}) == 3 and figures.median({1: 1, 2: 1}) == 1.5
     assert figures.median({1: 2, 9: 1}) == 1
     assert figures.centile({v: 1 for v in range(1, 11)}, 90) == 9
+
+
+def test_the_command_refreshes_one_practice_or_all_and_refuses_an_unknown_one(practice, other_practice):
+    import json
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = io.StringIO()
+    call_command("refresh_figures", "--practice", practice.ods_code, "--json", stdout=out)
+    assert json.loads(out.getvalue())["practices"] == 1
+    assert FiguresRefresh.objects.filter(practice=practice).exists()
+    assert not FiguresRefresh.objects.filter(practice=other_practice).exists()
+    out = io.StringIO()
+    call_command("refresh_figures", stdout=out)
+    assert "Refreshed the figures of 2 practice(s)" in out.getvalue()
+    with pytest.raises(CommandError) as refused:
+        call_command("refresh_figures", "--practice", "ZZZZZ")
+    assert refused.value.returncode == 2
