@@ -36,6 +36,7 @@ SLUGS = (
     "funnel",
     "preferences",
     "decisions",
+    "times",
     "waiting-list",
     "messages",
     "messages-by-day",
@@ -91,8 +92,25 @@ def tables(figures: Figures) -> list[Table]:
             ["Requests for access received", figures.requests_received],
             ["Identity verified", figures.verified_in_period],
             *[[f"Decided: {OUTCOME_LABELS[o].lower()}", figures.decided.get(o, 0)] for o in OUTCOMES],
-            ["Days from request to decision: median", _number(figures.decision_days_median)],
-            ["Days from request to decision: 90th centile", _number(figures.decision_days_p90)],
+        ],
+    )
+    times = Table(
+        "times",
+        "How long decisions and answers took, for those in the period",
+        ["Measure", "Median", "90th centile", "How many"],
+        [
+            [
+                "Days from request to decision",
+                _number(figures.decision_days_median),
+                _number(figures.decision_days_p90),
+                figures.decisions,
+            ],
+            [
+                "Hours from question to answer",
+                _number(figures.answer_hours_median),
+                _number(figures.answer_hours_p90),
+                figures.questions_answered,
+            ],
         ],
     )
     waiting = Table(
@@ -100,7 +118,7 @@ def tables(figures: Figures) -> list[Table]:
         "The waiting list at the end of each day",
         ["Date", "Waiting", "Oldest wait (days)", "Requests received", "Decisions made"],
         [
-            [day.day.isoformat(), day.waiting, _number(day.oldest_wait_days), day.requests, day.decisions]
+            [day.day, day.waiting, _number(day.oldest_wait_days), day.requests, day.decisions]
             for day in figures.series
         ],
     )
@@ -130,8 +148,11 @@ def tables(figures: Figures) -> list[Table]:
     daily_messages = Table(
         "messages-by-day",
         "Messages sent each day, by channel",
-        ["Date", *[CHANNEL_LABELS[c] for c in CHANNELS]],
-        [[day.day.isoformat(), *[day.messages.get(c, 0) for c in CHANNELS]] for day in figures.series],
+        ["Date", "All", *[CHANNEL_LABELS[c] for c in CHANNELS]],
+        [
+            [day.day, sum(day.messages.values()), *[day.messages.get(c, 0) for c in CHANNELS]]
+            for day in figures.series
+        ],
     )
     conversations = Table(
         "conversations",
@@ -147,8 +168,6 @@ def tables(figures: Figures) -> list[Table]:
             ["Received in the period", figures.questions_received],
             ["Answered in the period", figures.questions_answered],
             ["Open at the end of the period", figures.questions_open],
-            ["Hours to answer: median", _number(figures.answer_hours_median)],
-            ["Hours to answer: 90th centile", _number(figures.answer_hours_p90)],
         ],
     )
     excluded = Table(
@@ -165,6 +184,7 @@ def tables(figures: Figures) -> list[Table]:
         stages,
         preferences,
         decisions,
+        times,
         waiting,
         messages,
         daily_messages,
