@@ -300,6 +300,12 @@ NOTIFY_CALLBACK_TOKEN = os.environ.get("NOTIFY_CALLBACK_TOKEN", "")
 # What one text message fragment costs, in pence, for the estimate shown before a campaign is approved: set it
 # to your service's current Notify price (a free allowance may cover part of the year's texts).
 SMS_PRICE_PENCE = float(os.environ.get("SMS_PRICE_PENCE", "2.0"))
+# What one letter costs, in pence, for the dashboard's estimate of what messages cost (reports): Notify's price of a
+# one-sheet second-class letter, postage included, about 60p (set your own; letters printed in-house cost paper,
+# toner and a stamp instead).
+LETTER_PRICE_PENCE = float(os.environ.get("LETTER_PRICE_PENCE", "60"))
+# How old a practice's dashboard figures may be before the worker's heartbeat rebuilds them (reports/tasks.py).
+REPORTS_REFRESH_MINUTES = int(os.environ.get("REPORTS_REFRESH_MINUTES", "15"))
 # Notify's documented limit per API key: 3,000 requests a minute. Shared by every worker (outreach/ratelimit.py).
 NOTIFY_RATE_PER_MINUTE = int(os.environ.get("NOTIFY_RATE_PER_MINUTE", "3000"))
 # Notify's daily limits per service (250,000 texts, 250,000 emails, 20,000 letters, from a secondary summary of

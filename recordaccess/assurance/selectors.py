@@ -6,7 +6,7 @@ import datetime
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 
-from recordaccess.assurance.models import Assessment, Consultation, Plan, Risk, Sweep
+from recordaccess.assurance.models import Assessment, Consultation, ExclusionSnapshot, Plan, Risk, Sweep
 from recordaccess.core.errors import NotFound
 from recordaccess.core.scoping import one_for_practice
 from recordaccess.practices.models import Dpia
@@ -180,3 +180,12 @@ def audit_names(sender, *, practice, wanted: dict, **kwargs) -> dict:
         )
     )
     return names
+
+
+def exclusion_counts(practice) -> list[tuple]:
+    """(day, registered, held back) of each daily exclusion snapshot, oldest first: counts only."""
+    return list(
+        ExclusionSnapshot.objects.filter(practice=practice)
+        .order_by("day")
+        .values_list("day", "registered", "held_back")
+    )

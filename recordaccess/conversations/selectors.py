@@ -2,7 +2,8 @@
 
 import datetime
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from recordaccess.conversations.models import Attendance, Booking, Invitation, Kind, Slot
@@ -123,3 +124,26 @@ def place_by_code(ods: str, code: str) -> Booking | None:
         .filter(practice__ods_code=ods.upper(), cancel_code=cleaned)
         .first()
     )
+
+
+# --- The dashboard's figures (reports/refresh.py): places, never who booked. ---
+
+
+def places_by_day(practice) -> list[tuple[datetime.date, int, int]]:
+    """(day, places offered, places booked) of the slots and drop-ins held each day, leaving out cancelled slots
+    and cancelled bookings."""
+    offered = dict(
+        Slot.objects.filter(practice=practice, cancelled=False)
+        .annotate(day=TruncDate("starts_at"))
+        .values_list("day")
+        .annotate(n=Sum("places"))
+        .order_by()
+    )
+    used = dict(
+        Booking.objects.filter(practice=practice, cancelled_at=None, slot__cancelled=False)
+        .annotate(day=TruncDate("slot__starts_at"))
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(day, offered.get(day, 0), used.get(day, 0)) for day in sorted({*offered, *used})]

@@ -1,6 +1,9 @@
 """Reading access requests: always within one practice."""
 
-from django.db.models import Count, QuerySet
+import datetime
+
+from django.db.models import Count, Min, QuerySet
+from django.db.models.functions import TruncDate
 
 from recordaccess.core.codes import normalise
 from recordaccess.core.scoping import one_for_practice
@@ -81,3 +84,27 @@ def identities_to_check(practice, user=None) -> int:
     return AccessRequest.objects.filter(
         practice=practice, status=RequestStatus.MATCHED, wish=Wish.WANTS_ACCESS
     ).count()
+
+
+# --- The dashboard's figures (reports/refresh.py): days and counts, never who asked. ---
+
+
+def requests_for_access_days(practice) -> list[tuple[int, datetime.date, datetime.date | None, bool]]:
+    """Each request for access (not a question or a "no") as (id, day received, day identity was first verified,
+    on the waiting list now). Internal ids only, to join with review's days."""
+    return list(
+        AccessRequest.objects.filter(practice=practice, wish=Wish.WANTS_ACCESS)
+        .annotate(received=TruncDate("received_at"), verified=Min(TruncDate("identity_checks__verified_at")))
+        .values_list("pk", "received", "verified", "on_list")
+        .order_by()
+    )
+
+
+def last_changed_days(practice, ids: list[int]) -> dict[int, datetime.date]:
+    """The day each of these requests last changed (for one that left the waiting list neither claimed nor
+    decided)."""
+    return dict(
+        AccessRequest.objects.filter(practice=practice, pk__in=ids)
+        .annotate(day=TruncDate("updated_at"))
+        .values_list("pk", "day")
+    )

@@ -1,21 +1,29 @@
+import datetime
+
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, Min, OuterRef, Q, QuerySet, When
+from django.db.models.functions import Coalesce, Length, TruncDate
 from django.urls import reverse
 
 from recordaccess.core.scoping import one_for_practice
 from recordaccess.outreach.content import check
 from recordaccess.outreach.formatting import to_html
-from recordaccess.outreach.messages import TemplateError, placeholder_key, placeholders, render
+from recordaccess.outreach.messages import TemplateError, placeholder_key, placeholders, render, sms_length
 from recordaccess.outreach.models import (
     OUTBOX_MESSAGE_LABELS,
     Campaign,
     CampaignStatus,
+    Channel,
+    DirectMessage,
+    DirectStatus,
     LetterPrint,
+    Message,
     MessageStatus,
     MessageTemplate,
     OutboxItem,
     PatientReply,
 )
+from recordaccess.patients.models import RegistrationStatus
 from recordaccess.practices.models import Dpia
 
 
@@ -260,3 +268,92 @@ def templates_failing_rules(practice, user=None) -> int:
             higher_risk=template.higher_risk,
         )
     )
+
+
+# --- The dashboard's figures (reports/refresh.py): counts grouped by local day, never a patient's details. ---
+
+# Handed to the network, so Notify charges for it (a text is charged per fragment whether delivered or not).
+CHARGED_STATUSES = (
+    MessageStatus.SENT,
+    MessageStatus.DELIVERED,
+    MessageStatus.TEMPORARY_FAILURE,
+    MessageStatus.PERMANENT_FAILURE,
+)
+
+
+def patients_told(practice) -> list[tuple[int, str, datetime.date, datetime.date | None]]:
+    """For each registered patient and channel a campaign message went by: the first day one was handed to Notify
+    (or printed) and the first day one was delivered (a letter counts once sent). Internal ids only, to count."""
+    delivered = Q(status=MessageStatus.DELIVERED) | Q(
+        channel=Channel.LETTER, status__in=(MessageStatus.SENT, MessageStatus.DELIVERED)
+    )
+    return list(
+        Message.objects.filter(
+            campaign__practice=practice, sent_at__isnull=False, patient__status=RegistrationStatus.REGISTERED
+        )
+        .values_list("patient_id", "channel")
+        .annotate(
+            first=Min(TruncDate("sent_at")),
+            delivered=Min(Case(When(delivered, then=TruncDate("sent_at")))),
+        )
+        .order_by()
+    )
+
+
+def _fragments(practice, body: str, base_url: str) -> int:
+    """Fragments of a text as sent: the template with a sample patient and a preference link of the real length
+    (as the campaign's estimate does); the template as written if it cannot be filled now."""
+    values = {**sample_values(practice, base_url), "preference link": base_url + "/r/0123456789/"}
+    try:
+        return sms_length(render(body, values)).fragments
+    except TemplateError:
+        return sms_length(body).fragments
+
+
+def messages_by_day(practice) -> list[tuple[datetime.date, str, str, int, int]]:
+    """Every message sent for the practice, campaign and one-off (answers, decisions, reminders), as (day, channel,
+    status, messages, text fragments charged): the day it was handed to Notify, or made if it never was."""
+    base_url = settings.PUBLIC_BASE_URL
+    campaign_rows = (
+        Message.objects.filter(campaign__practice=practice)
+        .annotate(day=TruncDate(Coalesce("sent_at", "created_at")))
+        .values_list("day", "channel", "status", "campaign_id", "review_wording")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    campaigns = {
+        campaign.pk: campaign
+        for campaign in Campaign.objects.filter(practice=practice).select_related(
+            "sms_template", "sms_review_template"
+        )
+    }
+    per_campaign: dict[tuple[int, bool], int] = {}
+    rows: dict[tuple, list[int]] = {}
+    for day, channel, status, campaign_id, review, n in campaign_rows:
+        fragments = 0
+        if channel == Channel.SMS and status in CHARGED_STATUSES:
+            if (campaign_id, review) not in per_campaign:
+                campaign = campaigns[campaign_id]
+                template = (campaign.sms_review_template if review else None) or campaign.sms_template
+                per_campaign[campaign_id, review] = (
+                    _fragments(practice, template.body, base_url) if template else 1
+                )
+            fragments = per_campaign[campaign_id, review] * n
+        counts = rows.setdefault((day, channel, status), [0, 0])
+        counts[0] += n
+        counts[1] += fragments
+    direct_rows = (
+        DirectMessage.objects.filter(practice=practice)
+        .annotate(day=TruncDate(Coalesce("sent_at", "created_at")), characters=Length("body"))
+        .values_list("day", "channel", "status", "characters")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for day, channel, status, characters, n in direct_rows:
+        fragments = 0
+        if channel == Channel.SMS and status == DirectStatus.SENT:
+            fragments = (1 if characters <= 160 else -(-characters // 153)) * n  # GSM-7, as most answers are
+        counts = rows.setdefault((day, channel, status), [0, 0])
+        counts[0] += n
+        counts[1] += fragments
+    return [(day, channel, status, n, fragments) for (day, channel, status), (n, fragments) in rows.items()]

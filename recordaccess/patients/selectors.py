@@ -2,7 +2,9 @@
 
 import datetime
 
-from django.db.models import Exists, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from recordaccess.core import nhs_number
 from recordaccess.core.scoping import one_for_practice
@@ -13,7 +15,9 @@ from recordaccess.patients.models import (
     ImportStatus,
     OnlineAccountImport,
     Patient,
+    Preference,
     RegisterImport,
+    RegistrationStatus,
 )
 from recordaccess.patients.names import search_key
 from recordaccess.patients.needs import STAFF_KINDS, written_format
@@ -197,3 +201,51 @@ def online_access_counts(practices, day: datetime.date, *, granted, coded) -> di
         row["practice_id"]: {"registered": row["registered"], "online": row["online"], "coded": row["coded"]}
         for row in rows
     }
+
+
+# --- The dashboard's figures (reports/refresh.py): counts grouped by local day, never a patient's details. ---
+
+
+def registrations_by_day(practice) -> tuple[list[tuple[datetime.date, int]], list[tuple[datetime.date, int]]]:
+    """Patients who joined the register each day (the registration date, else the day they were imported) and
+    who left it (left or died: that date, else the day the register said so)."""
+    patients = Patient.objects.filter(practice=practice)
+    joined = list(
+        patients.exclude(registered_on=None).values_list("registered_on").annotate(n=Count("pk")).order_by()
+    ) + list(
+        patients.filter(registered_on=None)
+        .annotate(day=TruncDate("created_at"))
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    left = list(
+        patients.exclude(status=RegistrationStatus.REGISTERED)
+        .annotate(day=Coalesce("left_on", "date_of_death", TruncDate("updated_at")))
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return joined, left
+
+
+def preferences_by_day(practice) -> list[tuple[str, datetime.date, int]]:
+    """Registered patients who have told us their preference, by preference and the day it was recorded."""
+    return list(
+        Patient.objects.filter(practice=practice, status=RegistrationStatus.REGISTERED)
+        .exclude(preference=Preference.NOT_KNOWN)
+        .annotate(day=TruncDate(Coalesce("preference_recorded_at", "updated_at")))
+        .values_list("preference", "day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def first_patient_day(practice) -> datetime.date | None:
+    """The day the practice's first patient was imported: when its figures start."""
+    first = (
+        Patient.objects.filter(practice=practice)
+        .order_by("created_at")
+        .values_list("created_at", flat=True)[:1]
+    )
+    return timezone.localdate(first[0]) if first else None

@@ -156,3 +156,8 @@ def organisation_practice(organisation, ods_code: str) -> Practice:
 def organisation_pcns(organisation) -> QuerySet[Organisation]:
     """An ICB's PCNs (none for a PCN)."""
     return Organisation.objects.filter(parent=organisation).order_by("name")
+
+
+def all_practices() -> QuerySet[Practice]:
+    """Every practice, by id: for the background work that goes round them all (the dashboard's refresh)."""
+    return Practice.objects.order_by("pk")

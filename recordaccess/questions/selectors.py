@@ -1,6 +1,8 @@
 """Reading questions: always within one practice. The inbox's lists and counts are here, and the counts the
 overview shows (questions/staff_urls.py); figures (by topic, route, time to answer) may read `practice_questions`."""
 
+import datetime
+
 from django.db.models import Count, QuerySet
 from django.utils import timezone
 
@@ -109,3 +111,16 @@ def audit_names(sender, *, practice, wanted: dict, **kwargs) -> dict:
         ("question", str(q.pk)): f"Question {q.reference}"
         for q in practice_questions(practice).filter(pk__in=ids).only("pk", "reference")
     }
+
+
+# --- The dashboard's figures (reports/refresh.py): times, never a question's words or who asked. ---
+
+
+def question_times(practice) -> list[tuple[datetime.datetime, datetime.datetime | None, bool]]:
+    """Each question as (asked at, answered at, open now)."""
+    return [
+        (asked, answered, state in OPEN_STATES)
+        for asked, answered, state in Question.objects.filter(practice=practice)
+        .values_list("asked_at", "answered_at", "state")
+        .order_by()
+    ]

@@ -1,24 +1,76 @@
-"""What the reports' pages accept: a date range (the questions figures' form, the NHS date pattern) and the month
-of the monthly return."""
+"""What the reports' pages accept: the date range of the dashboard and the roll-up (the days whose figures are
+shown, both included: reports/figures.py Period), and the month of the monthly return."""
+
+import datetime
 
 from django import forms
+from django.utils import timezone
 
-from recordaccess.questions.figures_forms import RangeForm
+from recordaccess.core.dateinput import DateInputField
+from recordaccess.reports.figures import LONGEST_RANGE_DAYS, Period, default_period
 from recordaccess.reports.pomi import MonthError, last_complete_month, parse_month
 
-RANGE_FIELDS = ("start_day", "start_month", "start_year", "end_day", "end_month", "end_year", "start", "end")
-
-__all__ = ["RANGE_FIELDS", "MonthForm", "RangeForm", "range_form"]
+FIELDS = ("start_day", "start_month", "start_year", "end_day", "end_month", "end_year", "start", "end")
 
 
-def range_form(query) -> tuple[RangeForm, bool]:
-    """The date range form for a page's query string, and whether a range was asked for at all."""
-    asked = any(name in query for name in RANGE_FIELDS)
-    form = RangeForm(query if asked else None)
+class RangeForm(forms.Form):
+    start = DateInputField(
+        label="From",
+        required=False,
+        error_messages={
+            "invalid": "The start date must be a real date",
+            "missing": "The start date must include a {parts}",
+            "year": "The year of the start date must include 4 numbers",
+        },
+    )
+    end = DateInputField(
+        label="To",
+        required=False,
+        error_messages={
+            "invalid": "The end date must be a real date",
+            "missing": "The end date must include a {parts}",
+            "year": "The year of the end date must include 4 numbers",
+        },
+    )
+
+    def __init__(self, *args, go_live: datetime.date | None = None, **kwargs):
+        self.go_live = go_live
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        today = timezone.localdate()
+        usual = default_period(today, self.go_live)
+        start, end = data.get("start"), data.get("end")
+        if start is None and end is not None:
+            start = end - datetime.timedelta(days=usual.days - 1)
+        end = end or today
+        start = start or usual.start
+        if end > today:
+            self.add_error("end", "The end date must be today or in the past")
+        elif start > end:
+            self.add_error("start", "The start date must be the same as or before the end date")
+        elif (end - start).days + 1 > LONGEST_RANGE_DAYS:
+            self.add_error("start", "The dates must be no more than a year apart (366 days)")
+        elif start < datetime.date(2000, 1, 1):
+            self.add_error("start", "The start date must be in 2000 or later")
+        data["start"], data["end"] = start, end
+        return data
+
+
+def range_from(query, go_live: datetime.date | None = None) -> tuple[RangeForm, Period, bool]:
+    """The form, the period to show (the usual one when the dates are missing or wrong) and whether the dates
+    given were wrong."""
+    asked = any(name in query for name in FIELDS)
     if not asked:
-        start, end = form.period()
-        form = RangeForm(initial={"start": start, "end": end})
-    return form, asked
+        period = default_period(go_live=go_live)
+        return RangeForm(initial={"start": period.start, "end": period.end}, go_live=go_live), period, False
+    form = RangeForm(query, go_live=go_live)
+    if form.is_valid():
+        return form, Period(form.cleaned_data["start"], form.cleaned_data["end"]), False
+    return form, default_period(go_live=go_live), True
 
 
 class MonthForm(forms.Form):

@@ -18,6 +18,18 @@ urlpatterns = [
     staff_page("practices.csv", org_views.organisation_csv, "organisation_csv", allow=OBSERVER),
     # One practice's figures: a practice outside the organisation is not found.
     staff_page("p/<str:ods>/", org_views.organisation_practice, "organisation_practice", allow=OBSERVER),
+    staff_page(
+        "p/<str:ods>/programme.csv",
+        org_views.organisation_practice_csv,
+        "organisation_practice_csv",
+        allow=OBSERVER,
+    ),
+    staff_page(
+        "p/<str:ods>/programme/<slug:chart>.csv",
+        org_views.organisation_practice_chart_csv,
+        "organisation_practice_chart_csv",
+        allow=OBSERVER,
+    ),
     # The monthly return in the shape of NHS Digital's POMI: counts per practice.
     staff_page(
         "pomi/",

@@ -9,15 +9,17 @@ from django.shortcuts import render
 
 from recordaccess.audit.services import record_request
 from recordaccess.questions.figures import Bar
-from recordaccess.reports import pomi, selectors, tables
+from recordaccess.reports import pomi, selectors
+from recordaccess.reports import rollup_tables as tables
+from recordaccess.reports import tables as layout
+from recordaccess.reports import views as dashboard
 from recordaccess.reports.figures import Period
-from recordaccess.reports.forms import month_form, range_form
+from recordaccess.reports.forms import month_form, range_from
 
 
 def _period(request: HttpRequest):
-    form, asked = range_form(request.GET)
-    start, end = form.period()
-    return form, asked, Period(start, end)
+    """The form, the period to show and whether the dates given were wrong (the dashboard's rules)."""
+    return range_from(request.GET)
 
 
 def _range_query(period: Period) -> dict:
@@ -63,7 +65,7 @@ def _waiting_bars(rows) -> list[Bar]:
 
 
 def organisation(request: HttpRequest, code: str) -> HttpResponse:
-    form, asked, period = _period(request)
+    form, period, wrong = _period(request)
     key, descending = _sort(request)
     rows = selectors.rollup_rows(request.organisation, period)
     return render(
@@ -79,7 +81,7 @@ def organisation(request: HttpRequest, code: str) -> HttpResponse:
             "pcns": selectors.pcns(request.organisation),
             "range_query": urlencode(_range_query(period)),
         },
-        status=400 if asked and form.errors else 200,
+        status=400 if wrong else 200,
     )
 
 
@@ -90,8 +92,8 @@ def _csv(text: str, name: str) -> HttpResponse:
 
 
 def organisation_csv(request: HttpRequest, code: str) -> HttpResponse:
-    form, asked, period = _period(request)
-    if asked and form.errors:
+    _form, period, wrong = _period(request)
+    if wrong:
         return organisation(request, code)
     rows = selectors.rollup_rows(request.organisation, period)
     record_request(
@@ -106,8 +108,9 @@ def organisation_csv(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def organisation_practice(request: HttpRequest, code: str, ods: str) -> HttpResponse:
+    """One practice's programme dashboard, as the practice's own staff see it (counts only), with its status."""
     practice = selectors.practice_of(request.organisation, ods)
-    form, asked, period = _period(request)
+    form, period, wrong = range_from(request.GET, practice.go_live_on)
     found, assurance = selectors.practice_figures(practice, period)
     return render(
         request,
@@ -118,10 +121,25 @@ def organisation_practice(request: HttpRequest, code: str, ods: str) -> HttpResp
             "shown": practice,
             "figures": found,
             "assurance": assurance,
-            "rows": tables.figure_rows(found),
+            "tables": layout.tables(found),
+            "csv": dashboard.csv_links(
+                period,
+                "staff:organisation_practice_csv",
+                "staff:organisation_practice_chart_csv",
+                code=request.organisation.code,
+                ods=practice.ods_code,
+            ),
         },
-        status=400 if asked and form.errors else 200,
+        status=400 if wrong else 200,
     )
+
+
+def organisation_practice_csv(request: HttpRequest, code: str, ods: str) -> HttpResponse:
+    return dashboard.practice_csv(request, selectors.practice_of(request.organisation, ods))
+
+
+def organisation_practice_chart_csv(request: HttpRequest, code: str, ods: str, chart: str) -> HttpResponse:
+    return dashboard.practice_chart_csv(request, selectors.practice_of(request.organisation, ods), chart)
 
 
 def organisation_pomi(request: HttpRequest, code: str) -> HttpResponse:

@@ -86,9 +86,9 @@ def practice_of(organisation, ods_code: str):
 
 
 def practice_figures(practice, period: Period) -> tuple[Figures, Assurance]:
-    """One practice's figures and status, as its organisation's observers see them."""
-    [(_, found)] = figures.rollup([practice], period)
-    return found, assurance_of([practice])[practice.pk]
+    """One practice's figures (with its days, for the charts) and status, as its organisation's observers see them:
+    what the practice's own dashboard shows."""
+    return figures.practice_figures(practice, period), assurance_of([practice])[practice.pk]
 
 
 def pcns(organisation):

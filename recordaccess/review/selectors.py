@@ -3,6 +3,7 @@
 import datetime
 
 from django.db.models import QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from recordaccess.core.scoping import one_for_practice
@@ -84,3 +85,34 @@ def granted_patient_ids(practices, day: datetime.date, *, levels=None) -> QueryS
     if levels is not None:
         decisions = decisions.filter(access_level__in=list(levels))
     return decisions.values("patient_id")
+
+
+# --- The dashboard's figures (reports/refresh.py): days and outcomes, never who was decided about. ---
+
+
+def left_waiting_list_days(practice) -> dict[int, datetime.date]:
+    """Request id → the first day it was taken into review or decided, whichever came first."""
+    claimed = dict(
+        Review.objects.filter(practice=practice)
+        .exclude(first_claimed_at=None)
+        .annotate(day=TruncDate("first_claimed_at"))
+        .values_list("request_id", "day")
+    )
+    for request_id, day in (
+        Decision.objects.filter(practice=practice)
+        .annotate(day=TruncDate("decided_at"))
+        .values_list("request_id", "day")
+    ):
+        if request_id not in claimed or day < claimed[request_id]:
+            claimed[request_id] = day
+    return claimed
+
+
+def decision_days(practice) -> list[tuple[str, datetime.date, datetime.date]]:
+    """Each decision as (outcome, day the request was received, day it was decided)."""
+    return list(
+        Decision.objects.filter(practice=practice)
+        .annotate(received=TruncDate("request__received_at"), decided=TruncDate("decided_at"))
+        .values_list("outcome", "received", "decided")
+        .order_by()
+    )

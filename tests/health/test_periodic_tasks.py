@@ -13,6 +13,7 @@ HOUSEKEEPING = [
     "recordaccess.conversations.tasks.remind_bookings",
     "recordaccess.assurance.tasks.generate_weekly_sweeps",
     "recordaccess.assurance.tasks.take_exclusion_snapshots",
+    "recordaccess.reports.tasks.refresh_figures",
 ]
 
 

@@ -130,7 +130,14 @@ SECTION_MENUS = {
         ],
         Role.OBSERVER: None,
     },
-    "question-figures/": {role: [("Overview", ""), ("Question figures", None)] for role in Role},
+    "question-figures/": {
+        role: [("Overview", ""), ("Programme dashboard", "programme/"), ("Question figures", None)]
+        for role in Role
+    },
+    "programme/": {
+        role: [("Overview", ""), ("Programme dashboard", None), ("Question figures", "question-figures/")]
+        for role in Role
+    },
 }
 
 
