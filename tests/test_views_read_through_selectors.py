@@ -24,6 +24,7 @@ VIEW_MODULES = {
     "sweep_views.py",
     "exclusion_views.py",
     "org_views.py",
+    "pomi_views.py",
 }
 SHORTCUTS = {"get_object_or_404", "get_list_or_404"}
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recordaccess.practices.access import OrganisationAccess, access_rules
+from recordaccess.reports.tables import SLUGS
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +36,17 @@ def every_organisation_response(client, world) -> dict[str, str]:
         *(
             reverse("staff:organisation_practice", kwargs={"code": code, "ods": practice.ods_code})
             for practice in (world.in_pcn, world.in_icb)
+        ),
+        *(
+            reverse("staff:organisation_practice_csv", kwargs={"code": code, "ods": practice.ods_code})
+            for practice in (world.in_pcn, world.in_icb)
+        ),
+        *(
+            reverse(
+                "staff:organisation_practice_chart_csv",
+                kwargs={"code": code, "ods": world.in_pcn.ods_code, "chart": chart},
+            )
+            for chart in SLUGS
         ),
     ]
     walked = {}

@@ -18,8 +18,10 @@ ORGANISATION_PAGES = sorted(
 
 def org_url(name: str, world, code: str | None = None) -> str:
     kwargs = {"code": code or world.icb.code}
-    if name == "staff:organisation_practice":
+    if name.startswith("staff:organisation_practice"):
         kwargs["ods"] = world.in_pcn.ods_code
+    if name == "staff:organisation_practice_chart_csv":
+        kwargs["chart"] = "funnel"
     return reverse(name, kwargs=kwargs)
 
 
@@ -30,6 +32,8 @@ def test_the_organisation_pages_are_the_roll_up_its_csv_a_practice_and_the_month
         "staff:organisation_pomi",
         "staff:organisation_pomi_csv",
         "staff:organisation_practice",
+        "staff:organisation_practice_chart_csv",
+        "staff:organisation_practice_csv",
     ]
 
 

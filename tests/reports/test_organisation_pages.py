@@ -105,7 +105,9 @@ def test_a_practices_figures_are_its_own(observer_client, world):
     )
     page = observer_client.get(url).content.decode()
     assert "Beck Lane Surgery (B00001)" in page
-    assert re.search(r"Registered patients</th>\s*<td[^>]*>4<", page)
+    # The practice's own dashboard: its funnel's table, and CSVs under the organisation's address.
+    assert re.search(r"Patients on the register</th>\s*<td[^>]*>4<", page)
+    assert f"/staff/o/{world.icb.code}/p/{world.in_pcn.ods_code}/programme.csv?" in page
 
 
 def test_the_chart_draws_each_practices_waiting_list_with_a_table(observer_client, world):
