@@ -74,6 +74,12 @@ def _nhs_number(i: int) -> str:
 # --- emptying ---------------------------------------------------------------------------------------------------
 
 
+def big_tables() -> list[str]:
+    """The tables the fill writes most rows to, quoted."""
+    models = (Patient, Message, PatientReply, AccessRequest, IdentityCheck, Review, Decision)
+    return [connection.ops.quote_name(model._meta.db_table) for model in models]
+
+
 def empty() -> None:
     """Remove the benchmark ICB, its PCNs, users and practices with everything in them: the biggest tables with
     raw deletes (no per-row work), then the rest through the ORM's cascades."""
@@ -117,6 +123,8 @@ def filled() -> dict | None:
     return {
         "practices": practices,
         "patients": Patient.objects.filter(practice__in=bench_practices()).count(),
+        "requests": AccessRequest.objects.filter(practice__in=bench_practices()).count(),
+        "messages": Message.objects.filter(campaign__practice__in=bench_practices()).count(),
     }
 
 
@@ -194,7 +202,7 @@ def fill(practices: int, patients_per_practice: int, *, progress: Callable | Non
             )
     for done, practice in enumerate(made, start=1):
         with transaction.atomic(), connection.cursor() as cursor:
-            counts.update(_practice(practice, shared, random.Random(SEED + done), cursor))  # noqa: S311
+            counts.update(_practice(practice, done, shared, random.Random(SEED + done), cursor))  # noqa: S311
         if progress:
             progress(done, len(made))
     with connection.cursor() as cursor:
@@ -351,8 +359,8 @@ def _pick(table, r: float) -> str:
     return table[-1][1]
 
 
-def _practice(practice: Practice, shared: _Shared, rng: random.Random, cursor) -> dict:
-    """One practice's six months, written in one transaction."""
+def _practice(practice: Practice, number: int, shared: _Shared, rng: random.Random, cursor) -> dict:
+    """One practice's six months (the `number`th practice: the same each fill), written in one transaction."""
     now, at, on = shared.now, shared.at, shared.on
     counts = Counter()
     campaigns = shared.campaigns[practice.pk]
@@ -393,7 +401,7 @@ def _practice(practice: Practice, shared: _Shared, rng: random.Random, cursor) -
     wanting = []  # patients who want access: who the requests come from
     for i, person in enumerate(shared.people):
         nhs, given, family, given_key, family_key, born, sex, line_1 = person
-        kind = (i * 37 + practice.pk) % 100
+        kind = (i * 37 + number) % 100
         channel = "sms" if kind < 70 else "email" if kind < 90 else "letter"
         r = rng.random()
         status = "registered" if r < 0.94 else "left" if r < 0.98 else "deceased"

@@ -110,7 +110,18 @@ def test_reuse_finds_the_kept_icb_and_refuses_another_size(kept_icb):
     with pytest.raises(CommandError) as refused:
         _run("--practices", "4", "--patients-per-practice", str(PATIENTS), "--reuse")
     assert refused.value.returncode == 2 and "--keep" in str(refused.value)
-    assert bench.filled() == {"practices": 3, "patients": 3 * PATIENTS}
+    assert bench.filled() == {
+        "practices": 3,
+        "patients": 3 * PATIENTS,
+        "requests": 120,
+        "messages": 3 * PATIENTS,
+    }
+
+
+@pytest.mark.django_db
+def test_two_fills_are_the_same_so_runs_compare():
+    fill = ["--practices", "2", "--patients-per-practice", "200", "--fill-only"]
+    assert _run(*fill)["rows"] == _run(*fill)["rows"]
 
 
 @pytest.mark.django_db
