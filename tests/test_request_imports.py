@@ -36,6 +36,7 @@ THEIRS_ONLY = [
     "recordaccess.patients.synthetic",
     "recordaccess.outreach.localnotify",
     "recordaccess.core.processes",
+    "recordaccess.reports.bench",
 ]
 
 
