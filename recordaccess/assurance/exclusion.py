@@ -16,7 +16,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 
-from recordaccess.assurance.models import ExclusionSnapshot
+from recordaccess.assurance.models import ExclusionSnapshot, share_of
 from recordaccess.patients.flags import patients_needing_review
 from recordaccess.patients.models import AccessStatus, Patient, RegistrationStatus
 from recordaccess.practices.models import Practice
@@ -97,13 +97,18 @@ def history(practice, *, days: int = 91) -> list[ExclusionSnapshot]:
     return [s for s in reversed(newest_first) if s.day > since]
 
 
+def _rise(points: list[tuple[datetime.date, float]]) -> float:
+    """Percentage points the newest share (the last (day, share)) is above the lowest of the RISE_DAYS before it."""
+    if not points:
+        return 0.0
+    newest_day, newest_share = points[-1]
+    window = [share for day, share in points if newest_day - datetime.timedelta(days=RISE_DAYS) <= day]
+    return round(newest_share - min(window), 1)
+
+
 def rise_within(snapshots: list[ExclusionSnapshot]) -> float:
     """Percentage points the newest share is above the lowest share of the RISE_DAYS before it."""
-    if not snapshots:
-        return 0.0
-    newest = snapshots[-1]
-    window = [s for s in snapshots if newest.day - datetime.timedelta(days=RISE_DAYS) <= s.day <= newest.day]
-    return round(newest.share - min(s.share for s in window), 1)
+    return _rise([(s.day, s.share) for s in snapshots])
 
 
 def warning(practice) -> ExclusionWarning | None:
@@ -122,8 +127,18 @@ def warning(practice) -> ExclusionWarning | None:
     )
 
 
-def warnings_for(practices) -> dict[int, tuple[ExclusionSnapshot | None, ExclusionWarning | None]]:
-    """Each practice's newest snapshot and its warning (as `warning` decides it), by practice id, in two queries
+@dataclasses.dataclass(frozen=True)
+class ExclusionStatus:
+    """A practice's newest share held back and whether it warns (as `warning` decides it), without the plan."""
+
+    day: datetime.date
+    share: float
+    crossed: bool  # more than TRIGGER_PER_CENT held back
+    rise: float | None  # percentage points risen within RISE_DAYS, when more than RISE_POINTS
+
+
+def statuses_for(practices) -> dict[int, ExclusionStatus | None]:
+    """Each practice's exclusion status by practice id (None with no snapshot yet), in two queries of plain rows
     whatever the number of practices: the organisation roll-up's column."""
     ids = [practice.pk for practice in practices]
     newest = dict(
@@ -132,34 +147,27 @@ def warnings_for(practices) -> dict[int, tuple[ExclusionSnapshot | None, Exclusi
         .annotate(day=Max("day"))
         .values_list("practice_id", "day")
     )
-    found: dict[int, list[ExclusionSnapshot]] = {pk: [] for pk in ids}
+    points: dict[int, list[tuple[datetime.date, float]]] = {pk: [] for pk in ids}
     if newest:
         since = min(newest.values()) - datetime.timedelta(days=RISE_DAYS + 1)
-        for snapshot in ExclusionSnapshot.objects.filter(
-            practice_id__in=list(newest), day__gt=since
-        ).order_by("day"):
-            if snapshot.day > newest[snapshot.practice_id] - datetime.timedelta(days=RISE_DAYS + 1):
-                found[snapshot.practice_id].append(snapshot)
-    by_id = {practice.pk: practice for practice in practices}
-    result = {}
-    for pk, snapshots in found.items():
-        if not snapshots:
-            result[pk] = (None, None)
+        rows = (
+            ExclusionSnapshot.objects.filter(practice_id__in=list(newest), day__gt=since)
+            .order_by("day")
+            .values_list("practice_id", "day", "held_back", "registered")
+        )
+        for pk, day, held_back, registered in rows:
+            if day > newest[pk] - datetime.timedelta(days=RISE_DAYS + 1):
+                points[pk].append((day, share_of(held_back, registered)))
+    result: dict[int, ExclusionStatus | None] = {}
+    for pk, found in points.items():
+        if not found:
+            result[pk] = None
             continue
-        latest = snapshots[-1]
-        rise = rise_within(snapshots)
-        risen = rise > RISE_POINTS
-        if latest.share > TRIGGER_PER_CENT or risen:
-            rise_shown = rise if risen else None
-            made = ExclusionWarning(
-                latest.share > TRIGGER_PER_CENT,
-                rise_shown,
-                latest,
-                action_plan(by_id[pk], latest, rise_shown),
-            )
-            result[pk] = (latest, made)
-        else:
-            result[pk] = (latest, None)
+        day, share = found[-1]
+        rise = _rise(found)
+        result[pk] = ExclusionStatus(
+            day, share, share > TRIGGER_PER_CENT, rise if rise > RISE_POINTS else None
+        )
     return result
 
 

@@ -283,6 +283,11 @@ class SweepEntry(models.Model):
 # The exclusion watch (issue 15 item 3; assurance/exclusion.py): helper F's block, continued.
 
 
+def share_of(held_back: int, registered: int) -> float:
+    """Per cent of registered patients held back, to one decimal place: a snapshot's share, and the roll-up's."""
+    return round(100 * held_back / registered, 1) if registered else 0.0
+
+
 class ExclusionSnapshot(models.Model):
     """One day's count of a practice's registered patients held back from online access, by reason. Counts only:
     no row names a patient. Written once per practice per day by a periodic task (the constraint decides a race)."""
@@ -306,4 +311,4 @@ class ExclusionSnapshot(models.Model):
     @property
     def share(self) -> float:
         """Per cent of registered patients held back, to one decimal place."""
-        return round(100 * self.held_back / self.registered, 1) if self.registered else 0.0
+        return share_of(self.held_back, self.registered)

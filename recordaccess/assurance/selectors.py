@@ -105,7 +105,7 @@ class Assurance:
 
 def assurance_of(practices) -> dict[int, Assurance]:
     """Each practice's DPIA, plan and exclusion status, by practice id, in a fixed number of queries."""
-    from recordaccess.assurance.exclusion import warnings_for
+    from recordaccess.assurance.exclusion import statuses_for
 
     practices = list(practices)
     ids = [practice.pk for practice in practices]
@@ -128,11 +128,11 @@ def assurance_of(practices) -> dict[int, Assurance]:
             "practice_id", flat=True
         )
     )
-    exclusion = warnings_for(practices)
+    exclusion = statuses_for(practices)
     result = {}
     for pk in ids:
         dpia = dpias.get(pk)
-        snapshot, warning = exclusion.get(pk, (None, None))
+        status = exclusion.get(pk)
         result[pk] = Assurance(
             dpia_recorded=bool(dpia and dpia.is_recorded),
             dpia_completed_on=dpia.completed_on if dpia else None,
@@ -141,10 +141,10 @@ def assurance_of(practices) -> dict[int, Assurance]:
             dpia_signed_version=signed.get(pk),
             plan_approved_version=approved.get(pk),
             plan_draft=pk in drafts,
-            excluded_percent=snapshot.share if snapshot else None,
-            excluded_on=snapshot.day if snapshot else None,
-            exclusion_crossed=bool(warning and warning.crossed),
-            exclusion_rise=warning.rise if warning else None,
+            excluded_percent=status.share if status else None,
+            excluded_on=status.day if status else None,
+            exclusion_crossed=bool(status and status.crossed),
+            exclusion_rise=status.rise if status else None,
         )
     return result
 

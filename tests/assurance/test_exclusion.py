@@ -103,3 +103,24 @@ def test_the_page_shows_counts_only_and_a_table_for_screen_readers(practice, sta
     assert "enhanced_review0" not in page  # no patient's name
     observer = factories.sign_in(Client(), factories.staff(practice, Role.OBSERVER))
     assert observer.get(f"/staff/p/{practice.ods_code}/exclusion/").status_code == 403
+
+
+def test_the_roll_ups_statuses_follow_the_same_rule_as_each_practices_warning(db):
+    """`statuses_for` (the organisation roll-up's column, plain rows for many practices at once) agrees with
+    `warning` (the practice's own page) for a practice past half, one that rose, one calm and one never counted."""
+    crossed, risen, calm, never = (factories.practice(ods_code=f"E8000{i}") for i in range(4))
+    snapshot(crossed, DAY, 100, 51)
+    snapshot(risen, DAY - datetime.timedelta(days=20), 100, 19)
+    snapshot(risen, DAY - datetime.timedelta(days=3), 100, 30)  # each practice read from its own newest day
+    snapshot(calm, DAY - datetime.timedelta(days=29), 100, 20)
+    snapshot(calm, DAY, 100, 35)
+
+    found = exclusion.statuses_for([crossed, risen, calm, never])
+
+    assert found[never.pk] is None
+    for practice in (crossed, risen, calm):
+        status, warning = found[practice.pk], exclusion.warning(practice)
+        assert status.share == ExclusionSnapshot.objects.filter(practice=practice).latest("day").share
+        assert status.crossed == bool(warning and warning.crossed)
+        assert status.rise == (warning.rise if warning else None)
+    assert found[crossed.pk].crossed and found[risen.pk].rise == 11.0 and found[calm.pk].rise is None
