@@ -7,6 +7,7 @@ A single ISO date under the field's own name (2026-03-02) is accepted too: what 
 import datetime
 
 from django import forms
+from django.utils import timezone
 
 PARTS = ("day", "month", "year")
 
@@ -85,3 +86,56 @@ class DateInputField(forms.Field):
             return datetime.date.fromisoformat(value.strip())
         except ValueError as error:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+class DateRangeForm(forms.Form):
+    """From and to, each in the NHS date pattern, both included: a figures page's dates. Either may be left out
+    (the usual range fills it), the end may not be after today nor before the start, and the range has a longest.
+    A page's form says its usual range (`usual`), its longest (`longest_days`) and how to say so (`too_long`)."""
+
+    longest_days = 366
+    too_long = "The dates must be no more than a year apart (366 days)"
+
+    start = DateInputField(
+        label="From",
+        required=False,
+        error_messages={
+            "invalid": "The start date must be a real date",
+            "missing": "The start date must include a {parts}",
+            "year": "The year of the start date must include 4 numbers",
+        },
+    )
+    end = DateInputField(
+        label="To",
+        required=False,
+        error_messages={
+            "invalid": "The end date must be a real date",
+            "missing": "The end date must include a {parts}",
+            "year": "The year of the end date must include 4 numbers",
+        },
+    )
+
+    def usual(self, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+        raise NotImplementedError
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        today = timezone.localdate()
+        first, last = self.usual(today)
+        start, end = data.get("start"), data.get("end")
+        if start is None and end is not None:
+            start = end - (last - first)
+        end = end or today
+        start = start or first
+        if end > today:
+            self.add_error("end", "The end date must be today or in the past")
+        elif start > end:
+            self.add_error("start", "The start date must be the same as or before the end date")
+        elif (end - start).days + 1 > self.longest_days:
+            self.add_error("start", self.too_long)
+        elif start < datetime.date(2000, 1, 1):
+            self.add_error("start", "The start date must be in 2000 or later")
+        data["start"], data["end"] = start, end
+        return data

@@ -267,29 +267,12 @@ def _check_role(role: str) -> None:
         raise PracticeError(f"Unknown role {role!r}: choose one of {', '.join(Role.values)}.")
 
 
-@transaction.atomic
-def add_staff_member(
-    *,
-    actor: Actor,
-    practice: Practice,
-    username: str,
-    role: str,
-    password: str | None,
-    email: str,
-    full_name: str = "",
-) -> StaffUser:
-    """Create a new account for a member of this practice. An existing account is never taken over this way:
-    its holder is invited instead, and joins only by accepting. No email yet: the account has no earlier holder
-    to warn, and its username and temporary password are given in person."""
-    _check_role(role)
-    username = username.strip()
-    taken = PracticeError(
-        f"There is already an account with the username {username}. If it is theirs (they work at "
-        "another practice too), invite them instead: they join when they accept, signed in with their own "
-        "authenticator app. Otherwise choose a different username."
-    )
+def _new_account(username: str, email: str, password: str | None, full_name: str, *, taken: str) -> StaffUser:
+    """A new account with a unique username, an email address and a password that passes the validators, saved;
+    `taken` is what to say when the username is someone's already (checked first, and again by the database
+    when two are added at the same moment)."""
     if StaffUser.objects.filter(username__iexact=username).exists():
-        raise taken
+        raise PracticeError(taken)
     email = (email or "").strip()
     if not email:
         raise PracticeError(
@@ -311,7 +294,35 @@ def add_staff_member(
         with transaction.atomic():
             user.save()
     except IntegrityError as error:  # the same username added at the same moment
-        raise taken from error
+        raise PracticeError(taken) from error
+    return user
+
+
+@transaction.atomic
+def add_staff_member(
+    *,
+    actor: Actor,
+    practice: Practice,
+    username: str,
+    role: str,
+    password: str | None,
+    email: str,
+    full_name: str = "",
+) -> StaffUser:
+    """Create a new account for a member of this practice. An existing account is never taken over this way:
+    its holder is invited instead, and joins only by accepting. No email yet: the account has no earlier holder
+    to warn, and its username and temporary password are given in person."""
+    _check_role(role)
+    username = username.strip()
+    user = _new_account(
+        username,
+        email,
+        password,
+        full_name,
+        taken=f"There is already an account with the username {username}. If it is theirs (they work at "
+        "another practice too), invite them instead: they join when they accept, signed in with their own "
+        "authenticator app. Otherwise choose a different username.",
+    )
     Membership.objects.create(user=user, practice=practice, role=role)
     _record_for_account(actor=actor, action="staff.add", user=user, practice=practice, detail={"role": role})
     return user
@@ -762,25 +773,12 @@ def add_organisation_observer_account(
     """A new account that observes the organisation and belongs to no practice (the rules of a new practice
     account: a unique username, an email address, a password that passes the validators)."""
     username = username.strip()
-    if StaffUser.objects.filter(username__iexact=username).exists():
-        raise PracticeError(f"There is already an account with the username {username}.")
-    email = (email or "").strip()
-    if not email:
-        raise PracticeError(
-            "A new account needs an email address: they are told there when their account changes."
-        )
-    try:
-        validate_email(email)
-    except ValidationError as error:
-        raise PracticeError("Enter an email address in the correct format, like name@nhs.net") from error
-    if not password:
-        raise PracticeError("A new account needs a temporary password.")
-    user = StaffUser(username=username, full_name=full_name.strip(), email=email)
-    try:
-        validate_password(password, user)
-    except ValidationError as error:
-        raise PracticeError(" ".join(error.messages)) from error
-    user.set_password(password)
-    user.save()
+    user = _new_account(
+        username,
+        email,
+        password,
+        full_name,
+        taken=f"There is already an account with the username {username}.",
+    )
     add_organisation_observer(actor=actor, organisation=organisation, user=user)
     return user

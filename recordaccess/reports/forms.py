@@ -4,60 +4,25 @@ shown, both included: reports/figures.py Period), and the month of the monthly r
 import datetime
 
 from django import forms
-from django.utils import timezone
 
-from recordaccess.core.dateinput import DateInputField
+from recordaccess.core.dateinput import DateRangeForm
 from recordaccess.reports.figures import LONGEST_RANGE_DAYS, Period, default_period
 from recordaccess.reports.pomi import MonthError, last_complete_month, parse_month
 
 FIELDS = ("start_day", "start_month", "start_year", "end_day", "end_month", "end_year", "start", "end")
 
 
-class RangeForm(forms.Form):
-    start = DateInputField(
-        label="From",
-        required=False,
-        error_messages={
-            "invalid": "The start date must be a real date",
-            "missing": "The start date must include a {parts}",
-            "year": "The year of the start date must include 4 numbers",
-        },
-    )
-    end = DateInputField(
-        label="To",
-        required=False,
-        error_messages={
-            "invalid": "The end date must be a real date",
-            "missing": "The end date must include a {parts}",
-            "year": "The year of the end date must include 4 numbers",
-        },
-    )
+class RangeForm(DateRangeForm):
+    longest_days = LONGEST_RANGE_DAYS
 
     def __init__(self, *args, go_live: datetime.date | None = None, **kwargs):
         self.go_live = go_live
         super().__init__(*args, **kwargs)
 
-    def clean(self):
-        data = super().clean()
-        if self.errors:
-            return data
-        today = timezone.localdate()
-        usual = default_period(today, self.go_live)
-        start, end = data.get("start"), data.get("end")
-        if start is None and end is not None:
-            start = end - datetime.timedelta(days=usual.days - 1)
-        end = end or today
-        start = start or usual.start
-        if end > today:
-            self.add_error("end", "The end date must be today or in the past")
-        elif start > end:
-            self.add_error("start", "The start date must be the same as or before the end date")
-        elif (end - start).days + 1 > LONGEST_RANGE_DAYS:
-            self.add_error("start", "The dates must be no more than a year apart (366 days)")
-        elif start < datetime.date(2000, 1, 1):
-            self.add_error("start", "The start date must be in 2000 or later")
-        data["start"], data["end"] = start, end
-        return data
+    def usual(self, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+        """The last 12 weeks, or since go-live when that is more recent."""
+        period = default_period(today, self.go_live)
+        return period.start, period.end
 
 
 def range_from(query, go_live: datetime.date | None = None) -> tuple[RangeForm, Period, bool]:
