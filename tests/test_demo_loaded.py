@@ -155,11 +155,13 @@ def test_loading_the_demo_twice_changes_nothing(demo, capsys):
             "safety sweeps": 0,
             "exclusion snapshots": 0,
             "PPG meetings": 0,
+            "neighbouring practices": 0,
         },
     }
-    assert Practice.objects.count() == 1
+    assert Practice.objects.count() == 4  # the demo practice and its three neighbours
     assert sorted(StaffUser.objects.values_list("username", flat=True)) == sorted(DEMO_USERNAMES)
-    assert Patient.objects.count() == 2000
+    assert Patient.objects.filter(practice=demo).count() == 2000
+    assert Patient.objects.count() == 2000 + 600 + 400 + 300
 
 
 def test_the_demo_dpia_has_all_seven_steps_done_and_the_default_register_with_one_residual_medium(demo):
@@ -371,7 +373,7 @@ def test_the_demo_practice_is_in_a_pcn_inside_an_icb_whose_observer_sees_it(demo
 
     icb, pcn = organisation_by_code("Q99"), organisation_by_code("U99999")
     assert pcn.parent == icb
-    assert list(organisation_practices(icb)) == [demo]
+    assert demo in organisation_practices(pcn) and demo in organisation_practices(icb)
     observer = StaffUser.objects.get(username="demo-icb")
     assert not observer.memberships.exists()
     client.force_login(observer)
@@ -382,3 +384,19 @@ def test_the_demo_practice_is_in_a_pcn_inside_an_icb_whose_observer_sees_it(demo
     session.save()
     page = client.get(reverse("staff:organisation", kwargs={"code": "Q99"}))
     assert page.status_code == 200 and "Riverside Surgery (demo)" in page.content.decode()
+
+
+def test_the_demo_icb_holds_four_practices_side_by_side_with_their_figures_counted(demo):
+    """The ICB's observer sees the demo practice and its neighbours at once: each with its register counted in the
+    figures (refreshed by the demo, not left for the worker), one without a DPIA and one whose review is due."""
+    from recordaccess.assurance.selectors import assurance_of
+    from recordaccess.practices.selectors import organisation_by_code, organisation_practices
+    from recordaccess.reports.figures import default_period, rollup
+
+    practices = list(organisation_practices(organisation_by_code("Q99")))
+    assert sorted(p.ods_code for p in practices) == ["Y12345", "Y12346", "Y12347", "Y12348"]
+    patients = {p.ods_code: f.funnel.patients for p, f in rollup(practices, default_period())}
+    assert patients["Y12345"] > 1900 and patients["Y12346"] > 550 and patients["Y12348"] > 250
+    found = assurance_of(practices)
+    status = {p.ods_code: found[p.pk] for p in practices}
+    assert not status["Y12347"].dpia_recorded and status["Y12348"].dpia_review_due
