@@ -245,6 +245,8 @@ CONTENT_SECURITY_POLICY = {
 # --- API ------------------------------------------------------------------------------------------
 # Calls a minute per API token, counted in the database so every web process shares the count.
 API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "120"))
+# Calls without a valid token (unknown, expired, revoked) allowed from one address a minute; past it, 429 unrecorded.
+API_REFUSED_PER_MINUTE = int(os.environ.get("API_REFUSED_PER_MINUTE", "30"))
 
 # --- Static files ---------------------------------------------------------------------------------
 # /assets/ is where the NHS.UK frontend's CSS expects its icons, so all static files live there.

@@ -254,3 +254,24 @@ def test_token_calls_need_no_csrf_token(practice, make_token):
     secret = make_token(practice=practice)
     response = strict.post("/api/v1/practices/A81001/codes/exports", **bearer(secret))
     assert response.status_code == 201
+
+
+def test_an_address_calling_without_a_valid_token_is_held_off_unrecorded_but_a_valid_token_from_it_is_served(
+    client, practice, make_token, settings
+):
+    """Every call is recorded, so calls without a valid token are limited by address: past the limit the address
+    is answered 429 and nothing is recorded until the minute ends, so nobody can flood the trail (H114)."""
+    settings.API_REFUSED_PER_MINUTE = 3
+    figures = f"/api/v1/practices/{practice.ods_code}/figures?{PERIOD}"
+    before = AuditEntry.objects.filter(action="api.call").count()
+    answers = [client.get(figures, **bearer("ra_0123abcd_not-a-real-token")).status_code for _ in range(3)]
+    answers += [client.get(figures).status_code]  # no token at all counts the same
+    assert answers == [401, 401, 401, 429]
+    refused = client.get(figures, **bearer("ra_0123abcd_not-a-real-token"))
+    assert refused.status_code == 429 and refused["Retry-After"] == "60"
+    assert refused.json()["error"]["status"] == 429
+    assert AuditEntry.objects.filter(action="api.call").count() == before + 3
+
+    served = client.get(figures, **bearer(make_token(practice=practice)))
+    assert served.status_code == 200
+    assert AuditEntry.objects.filter(action="api.call").count() == before + 4
