@@ -6,6 +6,8 @@ route, a wrong method, a server error.
 
 import logging
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, JsonResponse
 from ninja import Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
@@ -151,6 +153,11 @@ def install(api) -> None:
     @api.exception_handler(NotFound)
     def _not_found(request: HttpRequest, exc: NotFound):
         return error_response(404)
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_large(request: HttpRequest, exc: RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return error_response(400, f"The request is too large: a body may be at most {limit:,} bytes.")
 
     @api.exception_handler(Exception)
     def _unexpected(request: HttpRequest, exc: Exception):

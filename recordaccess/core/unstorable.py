@@ -15,6 +15,7 @@ Other control characters are let through: databases store them, and the forms wh
 import json
 import re
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -73,7 +74,12 @@ class RefuseUnstorableInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        where = _where(request)
+        try:
+            where = _where(request)
+        except RequestDataTooBig:
+            # Too large to read, so nothing of it can reach a query: the view that reads it refuses it (Django's
+            # 400, or the API's in its own shape, recorded as every call is).
+            where = ""
         if where and request.path_info.startswith("/api/"):
             # The API answers every error in its one JSON shape (recordaccess/api/errors.py).
             message = f"{where[0].upper()}{where[1:]} holds a character that cannot be stored."

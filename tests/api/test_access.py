@@ -275,3 +275,18 @@ def test_an_address_calling_without_a_valid_token_is_held_off_unrecorded_but_a_v
     served = client.get(figures, **bearer(make_token(practice=practice)))
     assert served.status_code == 200
     assert AuditEntry.objects.filter(action="api.call").count() == before + 4
+
+
+def test_a_body_too_large_to_read_is_refused_in_the_one_shape_and_recorded(client, practice, make_token):
+    body = json.dumps({"wish": "wants_access", "given_name": "A" * 3_000_000})
+    answer = client.post(
+        f"/api/v1/practices/{practice.ods_code}/requests",
+        data=body,
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="too-big",
+        **bearer(make_token(practice=practice)),
+    )
+    assert answer.status_code == 400
+    assert answer.json()["error"]["message"].startswith("The request is too large")
+    entry = AuditEntry.objects.filter(action="api.call").latest("seq")
+    assert json.loads(entry.detail)["status"] == 400
