@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "recordaccess.assurance",
     "recordaccess.reports",
     "recordaccess.api",
+    "recordaccess.proving",
     "recordaccess.health",
 ]
 
