@@ -128,6 +128,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files keep their long caching), before anything that may answer early: no answer
+    # holding a patient's or a practice's data is kept by a browser or a proxy (core/caching.py).
+    "recordaccess.core.caching.NoStoreByDefaultMiddleware",
     # Before anything reads the database: a NUL in any part of a request is a plain 400, never a 500.
     "recordaccess.core.unstorable.RefuseUnstorableInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
