@@ -27,7 +27,7 @@ from recordaccess.api.endpoints import api
 from recordaccess.api.models import PRACTICE_SCOPES, Scope
 from recordaccess.audit.services import Actor
 from recordaccess.outreach.models import Campaign
-from recordaccess.patients.models import Cohort, Flag
+from recordaccess.patients.models import Cohort, Flag, FlagKind
 from recordaccess.practices import services as practice_services
 from recordaccess.practices.access import OrganisationAccess, Stage, access_rules
 from recordaccess.practices.roles import Role
@@ -98,8 +98,8 @@ OPERATION_SCOPES = {
     ("post", "/api/v1/practices/{ods}/requests"): Scope.REQUESTS_WRITE,
     ("get", "/api/v1/practices/{ods}/requests/{reference}"): Scope.REQUESTS_READ,
     ("get", "/api/v1/practices/{ods}/codes"): Scope.CODES_READ,
-    # Exporting makes a batch to enter in the clinical system: reading the worklist, recorded, never a change
-    # to a patient; confirming the batch entered is the write.
+    # Exporting records a batch of the worklist to enter (its codes stay on the worklist until it is confirmed):
+    # a read, recorded; confirming the batch entered is the write.
     ("post", "/api/v1/practices/{ods}/codes/exports"): Scope.CODES_READ,
     ("post", "/api/v1/practices/{ods}/codes/exports/{export_id}/confirm"): Scope.CODES_WRITE,
     ("get", "/api/v1/practices/{ods}/campaigns"): Scope.CAMPAIGNS_READ,
@@ -177,7 +177,7 @@ def _samples(practice, administrator) -> dict[str, str]:
     cohort = Cohort.objects.create(practice=practice, name="Everyone", filters={}, created_by="walk")
     campaign = Campaign.objects.create(practice=practice, name="Launch", cohort=cohort, created_by="walk")
     flag = Flag.objects.create(
-        patient_id=patient_id, kind="vulnerable", code="417430008", term="Vulnerable adult"
+        patient_id=patient_id, kind=FlagKind.SAFEGUARDING_ADULT, code="417430008", term="Vulnerable adult"
     )
     token, _ = api_services.create_token(
         actor=ACTOR, practice=practice, name="Tool", scopes=["figures:read"], days=30

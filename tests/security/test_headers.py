@@ -36,12 +36,6 @@ def test_public_pages_api_addresses_and_downloads_carry_the_security_headers_and
         private_headers(response, name)
 
 
-def test_an_answer_that_sets_its_own_caching_keeps_it(client):
-    assert (
-        client.get("/healthz")["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
-    )
-
-
 def test_static_files_alone_may_be_kept(client, settings):
     response = client.get(settings.STATIC_URL + "nhsuk-frontend.min.css")
     assert response.status_code == 200
