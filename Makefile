@@ -14,7 +14,7 @@ ASSETS := var/build/assets
 # Arimo (metrics of Arial, the NHS fallback for Frutiger): the one font PDFs and the browser tests use everywhere.
 ARIMO := node_modules/@fontsource/arimo
 
-.PHONY: run install test test-fonts lint format assets migrate bench clean serve-production
+.PHONY: run install test test-fonts lint format assets migrate bench clean serve-production audit
 
 run: install migrate  ## Set up, load the demo on first run, serve the app and its worker on :8000.
 	@$(RA) demo --if-empty
@@ -61,6 +61,9 @@ format: install
 
 test: install lint  ## Set up what is missing, then run every check.
 	$(BIN)/pytest
+
+audit: install  ## Known vulnerabilities in the pinned Python and npm packages (docs/security/README.md).
+	$(BIN)/python .ci/audit.py
 
 # The one font set the check shows the tests; Chromium needs at least one system font to run at all.
 FONT_CHECK_DIR := /usr/share/fonts/truetype/dejavu

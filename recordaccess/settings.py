@@ -128,6 +128,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files keep their long caching), before anything that may answer early: no answer
+    # holding a patient's or a practice's data is kept by a browser or a proxy (core/caching.py).
+    "recordaccess.core.caching.NoStoreByDefaultMiddleware",
+    # Before anything reads a form: a multipart body larger than its page takes is refused unread (core/uploads.py).
+    "recordaccess.core.uploads.RequestSizeLimitMiddleware",
     # Before anything reads the database: a NUL in any part of a request is a plain 400, never a 500.
     "recordaccess.core.unstorable.RefuseUnstorableInputMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -402,7 +407,25 @@ TIME_ZONE = "Europe/London"
 USE_I18N = False
 USE_TZ = True
 
+# --- Request and upload sizes (docs/security/README.md) ----------------------------------------------------------
+# A form's fields or a JSON body (the API's): at most 2 MB, refused by Django before it is read; every form and
+# API body is far smaller.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Django's own limit, kept on purpose: a form with more fields than that is none of ours.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Each upload page takes one file.
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+# An uploaded file larger than this is written to a temporary file (readable by the service alone) while the
+# request lasts, rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The files the upload pages take (core/uploads.py refuses a larger one before reading it): a register export
+# (read in the background, in batches), the online-accounts export (read while the page waits: one short row an
+# account, so about 2 MB for 30,000 patients), and a copy of identity documents.
+REGISTER_UPLOAD_MAX_BYTES = int(os.environ.get("REGISTER_UPLOAD_MAX_BYTES", str(500 * 1024 * 1024)))
+ONLINE_ACCOUNTS_UPLOAD_MAX_BYTES = int(
+    os.environ.get("ONLINE_ACCOUNTS_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))
+)
+IDENTITY_DOCUMENT_MAX_BYTES = int(os.environ.get("IDENTITY_DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,

@@ -125,11 +125,30 @@ def _printable(fields: dict) -> dict:
 
 @pytest.fixture
 def world(practice, settings):
-    """A practice with an administrator, a request waiting for review, and a worker's heartbeat (so /healthz is
-    200): enough for argument values that find real rows and reach the code past the look-up."""
+    """A practice with an administrator, its rows (`practice_samples`), a worker's heartbeat (so /healthz is 200)
+    and an ICB holding the practice, observed by the administrator."""
     settings.NOTIFY_CALLBACK_TOKEN = TOKEN
     WorkerHeartbeat.objects.create(worker="walk", backend="db", last_seen=timezone.now())
     administrator = factories.staff(practice, Role.ADMINISTRATOR)
+    samples = practice_samples(practice, administrator)
+    # An ICB holding the practice, observed by the administrator: its pages' <code> is the reply code's sample.
+    icb = practice_services.create_organisation(
+        actor=Actor.system("walk"), code="ABCDEFGHIJ", name="Walk ICB", kind="icb"
+    )
+    practice_services.change_organisation_practices(
+        actor=Actor.system("walk"), organisation=icb, add=[practice.ods_code]
+    )
+    practice_services.add_organisation_observer(
+        actor=Actor.system("walk"), organisation=icb, user=administrator
+    )
+    return administrator, samples
+
+
+def practice_samples(practice, administrator) -> dict[str, str]:
+    """In one practice: a request waiting for review, a question, a PPG meeting and action, a DPIA draft with a
+    risk and a consultation, a plan draft, a drop-in with a place booked, a weekly sweep and an online-accounts
+    import: a value for each argument of the paths that finds a real row, so a walk reaches the code past the
+    look-up (tests/security walks another practice's values to prove they are not found)."""
     item = waiting_request(practice)
     question = inbox.receive(
         actor=Actor.system("walk"), practice=practice, route="call", text="Is it free?", patient=item.patient
@@ -182,17 +201,7 @@ def world(practice, settings):
     Patient.objects.filter(pk=item.patient_id).update(registered_on=week - datetime.timedelta(days=2))
     found_sweep, _ = sweep.generate(practice, week_starting=week)
     online = OnlineAccountImport.objects.create(practice=practice, filename="accounts.csv", started_by="walk")
-    # An ICB holding the practice, observed by the administrator: its pages' <code> is the reply code's sample.
-    icb = practice_services.create_organisation(
-        actor=Actor.system("walk"), code="ABCDEFGHIJ", name="Walk ICB", kind="icb"
-    )
-    practice_services.change_organisation_practices(
-        actor=Actor.system("walk"), organisation=icb, add=[practice.ods_code]
-    )
-    practice_services.add_organisation_observer(
-        actor=Actor.system("walk"), organisation=icb, user=administrator
-    )
-    samples = {
+    return {
         "ods": practice.ods_code,
         "user_id": str(administrator.pk),
         "request_id": str(item.pk),
@@ -218,7 +227,6 @@ def world(practice, settings):
         "entry_id": str(found_sweep.entries.get().pk),
         "online_import_id": str(online.pk),
     }
-    return administrator, samples
 
 
 def _send(client: Client, method: str, url: str, inputs: dict):

@@ -4,6 +4,7 @@ the forms only turn its messages into Django's errors."""
 from django import forms
 from django.utils import timezone
 
+from recordaccess.core.uploads import check_size
 from recordaccess.intake import validation
 from recordaccess.intake.models import AccessLevel, IdentityMethod, ProxyBasis
 from recordaccess.patients.models import Preference
@@ -412,8 +413,8 @@ class IdentityForm(forms.Form):
         document = self.cleaned_data.get("document")
         if document is None:
             return None
-        if document.size > 5 * 1024 * 1024:
-            raise forms.ValidationError("The copy must be 5 MB or smaller")
+        if too_large := check_size(document, "IDENTITY_DOCUMENT_MAX_BYTES"):
+            raise forms.ValidationError(too_large.replace("The file", "The copy"))
         head = document.read(8)
         document.seek(0)
         if not (head.startswith(b"%PDF-") or head.startswith(b"\xff\xd8\xff") or head.startswith(b"\x89PNG")):

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from recordaccess.audit.services import Actor, record_request
 from recordaccess.core.errors import refusals_go_to, show_on_form
 from recordaccess.core.pdf import FONT, render_pdf
+from recordaccess.core.uploads import accepts_upload
 from recordaccess.intake import children, selectors, services
 from recordaccess.intake.forms import (
     DECLARATIONS,
@@ -99,6 +100,7 @@ def request_match(request: HttpRequest, ods: str, request_id: int) -> HttpRespon
     return redirect("staff:request", ods=ods, request_id=item.pk)
 
 
+@accepts_upload("IDENTITY_DOCUMENT_MAX_BYTES")
 @refusals_go_to("staff:request", "request_id")
 @require_POST
 def request_identity(request: HttpRequest, ods: str, request_id: int) -> HttpResponse:

@@ -1,6 +1,7 @@
 from django import forms
 
 from recordaccess.core.dateinput import DateInputField
+from recordaccess.core.uploads import check_size
 from recordaccess.patients.cohorts import ANY, NO, YES, CohortFilters
 from recordaccess.patients.flags import standard_code_list
 from recordaccess.patients.models import AccessStatus, FlagKind, Preference
@@ -124,9 +125,6 @@ class CohortForm(forms.Form):
         return cls(data, initial=initial)
 
 
-MAX_UPLOAD_BYTES = 500 * 1024 * 1024
-
-
 class RegisterUploadForm(forms.Form):
     file = forms.FileField(
         label="Register export (CSV)",
@@ -142,8 +140,8 @@ class RegisterUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file must be smaller than 500 MB")
+        if too_large := check_size(upload, "REGISTER_UPLOAD_MAX_BYTES"):
+            raise forms.ValidationError(too_large)
         return upload
 
 
@@ -190,6 +188,6 @@ class OnlineAccountsUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file must be smaller than 500 MB")
+        if too_large := check_size(upload, "ONLINE_ACCOUNTS_UPLOAD_MAX_BYTES"):
+            raise forms.ValidationError(too_large)
         return upload

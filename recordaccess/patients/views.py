@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from recordaccess.audit.services import Actor, record_request
 from recordaccess.core.errors import refusals_go_to, show_on_form
 from recordaccess.core.privatefiles import open_private
+from recordaccess.core.uploads import accepts_upload
 from recordaccess.patients import selectors, services
 from recordaccess.patients.cohorts import CohortFilters, age_on, cohort_patients
 from recordaccess.patients.flags import patient_needs_review
@@ -214,6 +215,7 @@ def cohort_delete(request: HttpRequest, ods: str, cohort_id: int) -> HttpRespons
     return redirect("staff:cohorts", ods=ods)
 
 
+@accepts_upload("REGISTER_UPLOAD_MAX_BYTES")
 def register_upload(request: HttpRequest, ods: str) -> HttpResponse:
     posted = request.method == "POST"
     form = RegisterUploadForm(request.POST if posted else None, request.FILES if posted else None)
@@ -277,6 +279,7 @@ def register_import_report(request: HttpRequest, ods: str, import_id: int) -> Fi
     )
 
 
+@accepts_upload("ONLINE_ACCOUNTS_UPLOAD_MAX_BYTES")
 def online_accounts(request: HttpRequest, ods: str) -> HttpResponse:
     """Upload the clinical system's export of patients registered for online services. The file is small (one
     row per account, two to four columns), so it is read while the page waits; its figures and problems follow."""

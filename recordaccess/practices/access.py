@@ -3,7 +3,7 @@
 Each app writes its staff pages in its own `staff_urls.py` with `staff_page`, which returns the URL pattern and
 records the page's rule (a sign-in stage, or the roles that may open it) and any menu item it has. The project's
 `recordaccess/urls.py` puts them all in the `staff` namespace. A URL in that namespace that no app declared is
-refused, so a page written with a plain `path()` cannot skip the check (tests/practices/test_access_matrix.py
+refused, so a page written with a plain `path()` cannot skip the check (tests/security/test_every_page_and_operation.py
 walks every staff URL as every role). Pages under /staff/p/<ods>/ also need a membership of that practice:
 anyone else gets 404, which does not reveal whether the practice exists. Pages of an organisation (a PCN or an
 ICB) under /staff/o/<code>/ are declared with `allow=OrganisationAccess.OBSERVER`: they need an

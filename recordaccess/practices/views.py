@@ -73,6 +73,13 @@ def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpR
     return render(request, "practices/locked_out.jinja", status=403)
 
 
+def _second_factor_passed(request: HttpRequest, device) -> None:
+    """The session is fully signed in from now: it gets a new key, as at the password (Django's login does that
+    one), so a key known before this step (read off a shared screen, planted by a link) opens nothing (H118)."""
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
 def enrol(request: HttpRequest) -> HttpResponse:
     """First sign-in: pair an authenticator app by QR code (or typed key), then prove it with a code."""
     if user_has_device(request.user):
@@ -83,7 +90,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
-            otp_login(request, device)
+            _second_factor_passed(request, device)
             record_request(
                 request, "auth.two_factor_enrolled", object_type="staff", object_id=request.user.pk
             )
@@ -109,7 +116,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         device = match_token(request.user, form.cleaned_data["token"])
         if device is not None:
-            otp_login(request, device)
+            _second_factor_passed(request, device)
             record_request(request, "auth.signed_in", object_type="staff", object_id=request.user.pk)
             return redirect(_next_url(request))
         record_request(request, "auth.two_factor_failed", object_type="staff", object_id=request.user.pk)

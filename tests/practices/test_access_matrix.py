@@ -1,9 +1,12 @@
-"""Every staff URL, walked as every role and as nobody, against the one access matrix."""
+"""The access matrix's own rules: every staff URL has one, observers see figures only, menus follow it, an
+undeclared page is refused. The walk of every staff URL as every role, as nobody, without two-factor and from
+another practice, by GET and by POST, is tests/security/test_every_page_and_operation.py (its URL helpers are
+these)."""
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from recordaccess.practices.access import OrganisationAccess, Stage, access_rules
+from recordaccess.practices.access import access_rules
 from recordaccess.practices.roles import Role
 from tests import factories
 
@@ -113,47 +116,6 @@ def test_observers_never_reach_patient_or_practice_settings_pages():
             "staff:programme_chart_csv",
         }
     ]  # the pages of aggregate figures
-
-
-@pytest.mark.parametrize(("name", "pattern"), STAFF_URLS, ids=[name for name, _ in STAFF_URLS])
-def test_nobody_signed_in_reaches_only_the_sign_in_pages(client, practice, name, pattern):
-    response = client.get(_url(name, practice.ods_code))
-    if ACCESS[name] is Stage.ANYONE:
-        assert response.status_code in {200, 405}
-    else:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("staff:sign_in"))
-
-
-@pytest.mark.parametrize("role", list(Role))
-@pytest.mark.parametrize(("name", "pattern"), STAFF_URLS, ids=[name for name, _ in STAFF_URLS])
-def test_each_role_gets_exactly_what_the_matrix_allows(client, practice, role, name, pattern):
-    factories.sign_in(client, factories.staff(practice, role))
-    response = client.get(_url(name, practice.ods_code))
-    rule = ACCESS[name]
-    if rule is OrganisationAccess.OBSERVER:
-        # An organisation's pages: a practice's staff, whatever their role, observe no organisation.
-        assert response.status_code == 404, f"{role} should not find {name}"
-    elif isinstance(rule, frozenset) and role not in rule:
-        assert response.status_code == 403, f"{role} should be refused {name}"
-        assert "You cannot open this page" in response.content.decode()
-    else:
-        # Allowed: the page renders, redirects within staff pages, or wants POST.
-        assert response.status_code in {200, 302, 404, 405}, f"{role} should reach {name}"
-        if response.status_code == 302:
-            assert response["Location"].split("?")[0] != reverse("staff:sign_in")
-        if response.status_code == 404:
-            # Only for a sample object that does not exist, never because the page was refused.
-            assert pattern.pattern.converters.keys() - {"ods"}
-
-
-@pytest.mark.parametrize("name", PRACTICE_PAGES)
-def test_another_practices_pages_are_not_found_even_for_its_administrator_elsewhere(
-    client, practice, other_practice, name
-):
-    factories.sign_in(client, factories.staff(practice, Role.ADMINISTRATOR))
-    response = client.get(_url(name, other_practice.ods_code))
-    assert response.status_code == 404
 
 
 def test_a_practice_that_does_not_exist_looks_the_same_as_one_you_do_not_belong_to(
