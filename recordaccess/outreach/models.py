@@ -218,6 +218,18 @@ class Message(models.Model):
         return self.reference
 
 
+# How each message outside a campaign starts its reference (its sender's `direct.queue` call), and what it is.
+DIRECT_KINDS = {
+    "ACK": "Acknowledgement",  # intake/acknowledge.py
+    "DEC": "Decision",  # review/decisions.py
+    "ANS": "Reply to their answer",  # replies/services.py
+    "question": "Answer to their question",  # questions/services.py
+    "BKG": "Booking confirmation",  # conversations/services.py
+    "REM": "Reminder",  # conversations/tasks.py
+    "STAFF": "Email to a member of staff",  # practices/notices.py
+}
+
+
 class OutboxItem(models.Model):
     """What the embedded outbox channel "sent": the whole flow works, and can be read, with no Notify account."""
 
@@ -235,6 +247,17 @@ class OutboxItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message.reference if self.message else self.reference} to {self.to}"
+
+    @property
+    def channel_label(self) -> str:
+        """The channel by name (text message, email, letter): a campaign's by its message, any other by its own."""
+        return self.message.get_channel_display() if self.message else Channel(self.channel).label
+
+    @property
+    def kind(self) -> str:
+        """What a message outside a campaign is, read from its reference (outreach/direct.py's callers start each
+        reference with one of DIRECT_KINDS): a decision must never read as an acknowledgement."""
+        return DIRECT_KINDS.get(self.reference.split("-", 1)[0], "Message to one person")
 
 
 class SendAllowance(models.Model):

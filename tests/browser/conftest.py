@@ -117,12 +117,15 @@ def _section_of(name: str) -> str | None:
     return next((menu.value for menu in Menu if any(item.text == name for item in menu_items(menu))), None)
 
 
-def go_to(page, name: str) -> None:
+def go_to(page, name: str, at=None) -> None:
     """Follow the navigation link `name` as a person would: the header moves the links that do not fit its width
     into a "More" menu, so open that menu first when the link is in it; a page inside a section is reached by
-    the section's header link, then the section's own menu."""
+    the section's header link, then the section's own menu (`at(section)`, if given, is called on the section's
+    page on the way, as the journeys take their screenshots)."""
     section = _section_of(name)
     _follow_header_link(page, section or name)
+    if section is not None and at:
+        at(section)
     if section is not None:
         menu = page.locator("#section-navigation")  # read on the section's page, which has loaded by now
         if menu.count() and menu.get_by_role("link", name=name, exact=True).count():
@@ -152,8 +155,9 @@ def page(new_context):
     return page
 
 
-def sign_in(page, user, password=None):
-    """Sign a member of staff in through the real pages, two-factor and all."""
+def sign_in(page, user, password=None, at=None):
+    """Sign a member of staff in through the real pages, two-factor and all; `at(name)`, if given, is called on
+    each page of the way ("password", then "security-code"), as the journeys take their screenshots."""
     import base64
     import time
 
@@ -166,7 +170,12 @@ def sign_in(page, user, password=None):
     page.goto("/staff/")
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(password or factories.TEST_PASSWORD)
+    if at:
+        at("password")
     page.get_by_role("button", name="Continue").click()
+    if at:
+        page.get_by_label("Security code").wait_for()
+        at("security-code")
     code = totp.now()
     if device.last_t >= int(time.time()) // 30:  # that code was used: wait for the next
         time.sleep(30 - time.time() % 30 + 0.5)
