@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -8,19 +9,30 @@ from recordaccess.health import selectors
 
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """For load balancers and monitoring: 200 when the database answers and a worker ran a task lately."""
+    """For load balancers and monitoring: 200 when the database answers and a worker ran a task lately, 503 when
+    not. With those working, a failing dependency the pages can do without for a while (the task queue, Notify,
+    the disk under the letters) makes the status "degraded", still 200: a load balancer must not take away the
+    pages that still take patients' requests, but monitoring sees what is wrong (H126)."""
     db_ok = selectors.database_ok()
     last = selectors.last_heartbeat() if db_ok else None
     worker_ok = selectors.worker_ok(last)
     healthy = db_ok and worker_ok
+    queue_ok = selectors.queue_ok() if db_ok or settings.TASKS_BACKEND == "rq" else False
+    found = selectors.problems() if db_ok else []
+    free = selectors.disk_free_mb()
+    disk_ok = free is None or free >= selectors.DISK_LOW_MB
+    degraded = not queue_ok or bool(found) or not disk_ok
     body = {
-        "status": "ok" if healthy else "unhealthy",
+        "status": "unhealthy" if not healthy else ("degraded" if degraded else "ok"),
         "time": timezone.now().isoformat(),
         "database": "ok" if db_ok else "down",
         "worker": {
             "status": "ok" if worker_ok else "down",
             "last_heartbeat": last.isoformat() if last else None,
         },
+        "queue": "ok" if queue_ok else "down",
+        "disk": {"status": "ok" if disk_ok else "low", "free_mb": free},
+        "problems": found,
     }
     return JsonResponse(body, status=200 if healthy else 503)
 

@@ -116,7 +116,10 @@ def from_campaign(data: dict, notify_floor: dict | None, step: str = "campaign")
     if notify_floor:
         # The floor posted the same number of messages: scale if it did not (it should).
         floor_seconds = notify_floor["seconds"] * data["received"] / max(notify_floor["messages"], 1)
-        note += f"; floor: the Notify client alone, {notify_floor['rate_per_s']:,} messages/s"
+        note += (
+            f"; floor: the Notify client alone, {notify_floor['rate_per_s']:,} messages/s over "
+            f"{notify_floor['messages']:,} texts, scaled to {data['received']:,}"
+        )
     return [
         figure(built[0], data["build_seconds"], "s", built[2], step=step),
         figure(rate[0], data["send_rate_per_s"], "messages/s", 500, better="higher", step=step, note=note),

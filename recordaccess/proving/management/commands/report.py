@@ -27,6 +27,7 @@ from django.core.management.base import BaseCommand
 
 from recordaccess.proving import report
 
+FLOOR_TEXTS = 20_000
 STEPS = ("floors", "import", "campaign", "waiting list", "dashboard", "load", "faults")
 
 
@@ -95,12 +96,15 @@ class Command(BaseCommand):
         o = self.options
         ra = [sys.executable, "-m", "recordaccess"]
         if name == "floors":
+            # The Notify floor's rate is steady after a few thousand texts: at most FLOOR_TEXTS are posted, and
+            # the campaign's floor is that time scaled to its number of messages (said in the figure).
+            texts = min(o["recipients"], FLOOR_TEXTS)
             return {
                 "name": name,
-                "label": f"floors: the Notify client alone ({o['recipients']:,} texts), a trivial page",
-                "argv": [*ra, "bench_floors", "--notify", str(o["recipients"]), "--pages", "200", "--json"],
+                "label": f"floors: the Notify client alone ({texts:,} texts), a trivial page",
+                "argv": [*ra, "bench_floors", "--notify", str(texts), "--pages", "200", "--json"],
                 "database": "sqlite",
-                "estimate": 30 + o["recipients"] / 1500,
+                "estimate": 30 + texts / 300,
                 "expected": [("Notify client alone (the campaign's floor)", "messages/s", None)],
             }
         if name == "import":
