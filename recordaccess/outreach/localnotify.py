@@ -31,7 +31,7 @@ LOSSES = ("502", "reset", "timeout")
 
 
 class FakeNotify:
-    def __init__(self, *, lose_answers: float = 0.0, seed: int = 0, hold_seconds: float = 2.0):
+    def __init__(self, *, lose_answers: float = 0.0, seed: int = 0, hold_seconds: float = 2.0, port: int = 0):
         self.notifications: list[dict] = []
         self.by_reference: dict[str, list[dict]] = {}
         self.failures: list[tuple[int, dict]] = []  # (status, body) to answer the next sends with
@@ -44,7 +44,7 @@ class FakeNotify:
         self.failed_look_ups = 0  # how many of the next look-ups to answer with a 502
         self.lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"notify": self})
-        self.server = _Server(("127.0.0.1", 0), handler)
+        self.server = _Server(("127.0.0.1", port), handler)  # port 0: any free one
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
