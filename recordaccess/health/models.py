@@ -21,6 +21,9 @@ class ServiceProblem(models.Model):
     detail = models.CharField(max_length=300)
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField(db_index=True)
+    resolved_at = models.DateTimeField(
+        null=True, blank=True
+    )  # working again since; shown a while as recovered
 
     def __str__(self) -> str:
         return f"{self.component}: {self.detail}"

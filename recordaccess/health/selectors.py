@@ -23,20 +23,40 @@ def last_heartbeat() -> datetime | None:
     return WorkerHeartbeat.objects.aggregate(last=Max("last_seen"))["last"]
 
 
+def _stale_after() -> timedelta:
+    return timedelta(seconds=2 * settings.WORKER_HEARTBEAT_SECONDS + 10)
+
+
 def worker_ok(last: datetime | None) -> bool:
-    stale_after = timedelta(seconds=2 * settings.WORKER_HEARTBEAT_SECONDS + 10)
-    return last is not None and timezone.now() - last <= stale_after
+    return last is not None and timezone.now() - last <= _stale_after()
+
+
+def workers_alive() -> int:
+    """How many workers ran their heartbeat lately: one fewer when a worker dies, though the others carry on."""
+    return WorkerHeartbeat.objects.filter(last_seen__gte=timezone.now() - _stale_after()).count()
 
 
 PROBLEM_FRESH_SECONDS = 300  # a problem nobody has met again for this long is no longer reported
 DISK_LOW_MB = 100
 
 
-def problems() -> list[dict]:
-    """The dependencies found failing lately (health/services.py), oldest first."""
+def problems(*, recovered: bool = False) -> list[dict]:
+    """The dependencies failing now (health/services.py), oldest first; with `recovered`, those that failed in
+    the last few minutes and work again."""
     since = timezone.now() - timedelta(seconds=PROBLEM_FRESH_SECONDS)
-    found = ServiceProblem.objects.filter(last_seen__gte=since).order_by("first_seen")
-    return [{"component": p.component, "detail": p.detail, "since": p.first_seen.isoformat()} for p in found]
+    if recovered:
+        found = ServiceProblem.objects.filter(resolved_at__gte=since)
+    else:
+        found = ServiceProblem.objects.filter(resolved_at__isnull=True, last_seen__gte=since)
+    return [
+        {
+            "component": p.component,
+            "detail": p.detail,
+            "since": p.first_seen.isoformat(),
+            **({"until": p.resolved_at.isoformat()} if recovered else {}),
+        }
+        for p in found.order_by("first_seen")
+    ]
 
 
 def queue_ok() -> bool:

@@ -2,7 +2,8 @@
 
 `problem(component, detail)` is called by code that has just met a failing dependency (Notify refusing, losing
 answers or slow; the disk full under the letters); `resolved(component)` by code that has just found it working
-again. Each logs when the state changes, at WARNING and INFO, naming the part, so the logs say what failed and when
+again (the problem stays listed as recovered for a while, so a failure that came and went between two looks at
+/healthz is still seen). Each logs when the state changes, at WARNING and INFO, naming the part, so the logs say what failed and when
 it came back. Both are cheap enough to call on every message: each process writes at most once every
 NOTE_EVERY_SECONDS per part, and neither ever raises (a problem noted while the database itself is down is logged
 only: /healthz reports the database directly).
@@ -44,10 +45,9 @@ def problem(component: str, detail: str) -> None:
     now = timezone.now()
     try:
         with transaction.atomic():
-            updated = ServiceProblem.objects.filter(component=component).update(
-                detail=detail[:300], last_seen=now
-            )
-            if not updated:
+            ongoing = ServiceProblem.objects.filter(component=component, resolved_at__isnull=True)
+            if not ongoing.update(detail=detail[:300], last_seen=now):
+                ServiceProblem.objects.filter(component=component).delete()  # an earlier one, since resolved
                 ServiceProblem.objects.create(
                     component=component, detail=detail[:300], first_seen=now, last_seen=now
                 )
@@ -65,10 +65,12 @@ def resolved(component: str) -> None:
     if not _due(component, False):
         return
     try:
-        deleted, _ = ServiceProblem.objects.filter(component=component).delete()
+        ended = ServiceProblem.objects.filter(component=component, resolved_at__isnull=True).update(
+            resolved_at=timezone.now()
+        )
     except DatabaseError:
         return
-    if deleted:
+    if ended:
         logger.info("%s is working again", component)
 
 

@@ -29,10 +29,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "worker": {
             "status": "ok" if worker_ok else "down",
             "last_heartbeat": last.isoformat() if last else None,
+            "alive": selectors.workers_alive() if db_ok else 0,
         },
         "queue": "ok" if queue_ok else "down",
         "disk": {"status": "ok" if disk_ok else "low", "free_mb": free},
         "problems": found,
+        "recovered": selectors.problems(recovered=True) if db_ok else [],
     }
     return JsonResponse(body, status=200 if healthy else 503)
 

@@ -29,7 +29,7 @@ def test_healthy_when_the_database_answers_and_a_worker_ran_a_task_lately(client
 def test_unavailable_when_no_worker_has_ever_reported(client):
     status, body = _health(client)
     assert status == 503
-    assert body["worker"] == {"status": "down", "last_heartbeat": None}
+    assert body["worker"] == {"status": "down", "last_heartbeat": None, "alive": 0}
     assert body["database"] == "ok"
 
 

@@ -18,6 +18,7 @@ class Migration(migrations.Migration):
                 ("detail", models.CharField(max_length=300)),
                 ("first_seen", models.DateTimeField()),
                 ("last_seen", models.DateTimeField(db_index=True)),
+                ("resolved_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),
     ]
