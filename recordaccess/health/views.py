@@ -39,6 +39,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if healthy else 503)
 
 
+ROBOTS = "User-agent: *\nDisallow: /staff/\nDisallow: /r/\nDisallow: /api/\n"
+
+
+def robots(request: HttpRequest) -> HttpResponse:
+    """Search engines may list the practices' public pages, never staff pages, reply links or the API. The
+    cheapest page through the whole stack (no database, no template): the load run's floor."""
+    return HttpResponse(ROBOTS, content_type="text/plain")
+
+
 @never_cache
 def status(request: HttpRequest) -> HttpResponse:
     """The same checks as /healthz, in plain words for people: the footer's "Service status" link."""

@@ -142,6 +142,7 @@ class ProductionShape:
         run_dir: Path | str | None = None,
         secrets_: dict[str, str] | None = None,
         migrate: bool = True,
+        collect_static: bool = True,
         fresh_redis: bool = True,
         ready_within: float = 180,
     ):
@@ -153,6 +154,7 @@ class ProductionShape:
         self.log_dir = self.run_dir / "logs"
         self.base_url = f"http://127.0.0.1:{port}"
         self.migrate, self.fresh_redis, self.ready_within = migrate, fresh_redis, ready_within
+        self.collect_static = collect_static
         if notify is None:
             self.notify_url: str | None = f"http://127.0.0.1:{self.notify_port}"
             self._own_notify = True
@@ -204,7 +206,8 @@ class ProductionShape:
         try:
             if self.migrate:
                 self.manage("migrate", "--noinput", "--verbosity", "0")
-            self.manage("collectstatic", "--noinput", "--verbosity", "0")
+            if self.collect_static:  # WhiteNoise serves what this collects (and compresses)
+                self.manage("collectstatic", "--noinput", "--verbosity", "0")
             if self._own_notify:
                 self.notify_process = self._spawn(
                     "notify",
@@ -266,6 +269,15 @@ class ProductionShape:
         worker = self._spawn(name, [sys.executable, "-m", "recordaccess", "worker"])
         self.workers.append(worker)
         return worker
+
+    def restart_workers(self, environment: dict[str, str] | None = None) -> list[subprocess.Popen]:
+        """Stop every worker (SIGTERM: RQ finishes its job first, SIGKILL after 20 s) and start as many again,
+        with `environment` added to the shape's from now on (e.g. a lifted rate limit)."""
+        count = len(self.workers) or self.worker_count
+        for worker in list(self.workers):
+            self.kill(worker, signal.SIGTERM)
+        self.env.update(environment or {})
+        return [self.start_worker() for _ in range(count)]
 
     def kill(self, process: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
         """Send `sig` to the process's whole group (RQ forks) and wait for it; a dead worker leaves the list."""

@@ -64,3 +64,16 @@ def test_unavailable_when_the_database_does_not_answer(client, monkeypatch):
 
 def test_health_is_never_cached(client):
     assert "no-cache" in client.get("/healthz")["Cache-Control"]
+
+
+def test_robots_keep_search_engines_off_staff_pages_reply_links_and_the_api_without_touching_the_database(
+    client, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/plain"
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "User-agent: *"
+    assert {"Disallow: /staff/", "Disallow: /r/", "Disallow: /api/"} <= set(lines)
+    assert "Disallow: /" not in lines  # the practices' public pages stay findable
