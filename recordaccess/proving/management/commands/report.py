@@ -163,9 +163,20 @@ class Command(BaseCommand):
             return {
                 "name": name,
                 "label": f"load on the production shape, {o['load_seconds']} s",
-                "argv": [*ra, "bench_load", "--seconds", str(o["load_seconds"]), "--json"],
+                # This session's own ports and Redis database (the load helper's defaults are its own).
+                "argv": [
+                    *ra,
+                    "bench_load",
+                    "--seconds",
+                    str(o["load_seconds"]),
+                    "--port",
+                    "8304",
+                    "--redis-url",
+                    "redis://127.0.0.1:6379/3",
+                    "--json",
+                ],
                 "database": "postgres",
-                "estimate": 90 + o["load_seconds"],
+                "estimate": 300 + o["load_seconds"],
                 "expected": [("Patient pages under load: p95", "ms", None)],
                 "figures": lambda data, floors: report.from_figures(data, "load"),
             }
