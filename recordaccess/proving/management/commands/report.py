@@ -43,6 +43,12 @@ class Command(BaseCommand):
         parser.add_argument("--patients-per-practice", type=int, default=2_000)
         parser.add_argument("--load-seconds", type=int, default=120, help="How long bench_load runs.")
         parser.add_argument(
+            "--load-registered",
+            type=int,
+            default=100_000,
+            help="bench_load's registered patients (its campaign).",
+        )
+        parser.add_argument(
             "--postgres",
             default=os.environ.get("REPORT_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/report_bench"),
             help="The PostgreSQL database the production-shape runs (load, faults) may empty and use.",
@@ -50,7 +56,7 @@ class Command(BaseCommand):
         parser.add_argument("--only", action="append", choices=STEPS, help="Run only these steps.")
         parser.add_argument("--skip", action="append", choices=STEPS, default=[], help="Leave these out.")
         parser.add_argument(
-            "--timeout-factor", type=float, default=3.0, help="A step's time limit: × its estimate."
+            "--timeout-factor", type=float, default=4.0, help="A step's time limit: × its estimate."
         )
 
     def handle(self, *args, **options):
@@ -114,7 +120,7 @@ class Command(BaseCommand):
                 "label": f"register import, {rows:,} rows",
                 "argv": [*ra, "bench_import", "--rows", str(rows), "--json"],
                 "database": "sqlite",
-                "estimate": 30 + rows * 150 / 1_000_000,
+                "estimate": 30 + rows * 240 / 1_000_000,
                 "expected": report.expected_import(rows),
                 "figures": lambda data, floors: report.from_import(data),
             }
@@ -125,7 +131,7 @@ class Command(BaseCommand):
                 "label": f"campaign, {n:,} recipients, a worker killed part-way",
                 "argv": [*ra, "bench_campaign", "--recipients", str(n), "--json"],
                 "database": "sqlite",
-                "estimate": 40 + n * 200 / 100_000,
+                "estimate": 40 + n * 300 / 100_000,
                 "expected": report.expected_campaign(n),
                 "figures": lambda data, floors: report.from_campaign(data, floors.get("notify")),
             }
@@ -155,14 +161,14 @@ class Command(BaseCommand):
                     "--json",
                 ],
                 "database": "sqlite",
-                "estimate": 40 + p * per * 400 / 2_000_000,
+                "estimate": 60 + p * per * 600 / 2_000_000,
                 "expected": report.expected_dashboard(p, per),
                 "figures": lambda data, floors: report.from_dashboard(data, floors.get("page")),
             }
         if name == "load":
             return {
                 "name": name,
-                "label": f"load on the production shape, {o['load_seconds']} s",
+                "label": f"load on the production shape, {o['load_seconds']} s, {o['load_registered']:,} registered",
                 # This session's own ports and Redis database (the load helper's defaults are its own).
                 "argv": [
                     *ra,
@@ -173,6 +179,8 @@ class Command(BaseCommand):
                     "8304",
                     "--redis-url",
                     "redis://127.0.0.1:6379/3",
+                    "--registered",
+                    str(o["load_registered"]),
                     "--json",
                 ],
                 "database": "postgres",
