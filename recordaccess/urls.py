@@ -44,3 +44,6 @@ urlpatterns = [
     path("p/<str:ods>/questions/", include("recordaccess.questions.urls")),
     path("p/<str:ods>/", include("recordaccess.intake.urls")),
 ]
+
+# The database away for a moment is a 503 "try again in a minute", not a server error (core/errors.py, H126).
+handler500 = "recordaccess.core.errors.server_error"

@@ -77,3 +77,21 @@ def test_robots_keep_search_engines_off_staff_pages_reply_links_and_the_api_with
     assert lines[0] == "User-agent: *"
     assert {"Disallow: /staff/", "Disallow: /r/", "Disallow: /api/"} <= set(lines)
     assert "Disallow: /" not in lines  # the practices' public pages stay findable
+
+
+def test_a_page_asked_for_while_the_database_is_away_is_a_503_to_try_again_not_a_server_error(
+    client, monkeypatch
+):
+    from recordaccess.health import selectors
+
+    def away():
+        from django.db import OperationalError  # as Django raises the driver's, wrapped
+
+        raise OperationalError("the database system is shutting down")
+
+    monkeypatch.setattr(selectors, "last_heartbeat", lambda: away())
+    monkeypatch.setattr(selectors, "database_ok", lambda: True)
+    client.raise_request_exception = False
+    response = client.get("/status/")
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "try again in a minute" in response.content.decode()

@@ -285,10 +285,11 @@ class Command(BaseCommand):
         if self._no_postgres_restart:
             return {"ran": False, "why": "--no-postgres-restart: the shared PostgreSQL was left running"}
         busy = postgres_busy(_database_url(), connection.settings_dict["NAME"])
-        if busy > 3:
+        if busy:
             return {
                 "ran": False,
-                "why": f"the shared PostgreSQL was busy ({busy} queries from other databases)",
+                "why": f"not restarted: the shared PostgreSQL had {busy} connections to other databases "
+                "(another session's work), which a restart would cut",
             }
         version = sorted(os.listdir("/etc/postgresql"))[-1]
         connection.close()
