@@ -178,3 +178,10 @@ def test_a_killed_worker_shows_as_one_fewer_alive(client, db_tasks):
 
 def test_send_direct_message_is_a_task():  # the sweep and the on-commit path queue the same task
     assert send_direct_message.name == "send_direct_message"
+
+
+def test_the_status_page_tells_people_messages_are_delayed_while_a_part_is_failing(client, db_tasks):
+    assert "The service is working" in client.get("/status/").content.decode()
+    health.problem("sending", "Notify refused a message: 429")
+    page = client.get("/status/").content.decode()
+    assert "The service has a problem" in page and "Messages and some updates are delayed" in page
