@@ -12,6 +12,7 @@ target) of 2,000 patients rather than 10,000, because filling and emptying 2,000
 machine takes 5 to 10 minutes alone; the figure's name says so. `--patients-per-practice 10000` runs it in full.
 """
 
+import contextlib
 import json
 import os
 import signal
@@ -283,12 +284,16 @@ class Command(BaseCommand):
             try:
                 child.wait(timeout=limit)
             except subprocess.TimeoutExpired:
-                os.killpg(child.pid, signal.SIGTERM)
-                try:
-                    child.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(child.pid, signal.SIGKILL)
-                    child.wait()
+                # SIGINT first: the benchmark's own clean-up runs (its `finally` stops the workers it started in
+                # sessions of their own, which a signal to its group would not reach); then TERM, then KILL.
+                for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(child.pid, sig)
+                    try:
+                        child.wait(timeout=30)
+                        break
+                    except subprocess.TimeoutExpired:
+                        continue
                 raise StepFailed(f"timed out after {self._clock(limit)}") from None
             finally:
                 stop.set()
