@@ -14,7 +14,7 @@ ASSETS := var/build/assets
 # Arimo (metrics of Arial, the NHS fallback for Frutiger): the one font PDFs and the browser tests use everywhere.
 ARIMO := node_modules/@fontsource/arimo
 
-.PHONY: run install test test-fonts lint format assets migrate bench clean serve-production audit
+.PHONY: run install test test-fonts lint format assets migrate bench clean serve-production audit report
 
 run: install migrate  ## Set up, load the demo on first run, serve the app and its worker on :8000.
 	@$(RA) demo --if-empty
@@ -78,6 +78,11 @@ test-fonts: install  ## The browser journeys and PDF layouts again, seeing DejaV
 
 serve-production: install  ## The production shape here: gunicorn, RQ workers, PostgreSQL, Redis (docs/deploy.md).
 	@deploy/serve-production
+
+# REPORT_ARGS passes sizes on, e.g. REPORT_ARGS="--import-rows 100000 --skip faults" (recordaccess report --help).
+report: install  ## Every benchmark, one report: var/report/index.html and summary.json (docs/report.md).
+	@.ci/services >/dev/null
+	@$(RA) report $(REPORT_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var/build var/static

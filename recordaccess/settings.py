@@ -343,6 +343,8 @@ if PRODUCTION and SEND_RETRY_BASE_SECONDS <= NOTIFY_TIMEOUT_SECONDS:
 SEND_STUCK_AFTER_SECONDS = int(os.environ.get("SEND_STUCK_AFTER_SECONDS", "600"))
 # How many tasks send one campaign at once (each on its own worker, when there are that many workers).
 SEND_WORKERS = int(os.environ.get("SEND_WORKERS", "2"))
+# A PDF of letters that could not be written for want of disk space is tried again by itself after this (H127).
+LETTER_PRINT_RETRY_SECONDS = int(os.environ.get("LETTER_PRINT_RETRY_SECONDS", "60"))
 if MESSAGE_CHANNEL.endswith("NotifyChannel") and not (
     NOTIFY_API_KEY and NOTIFY_SMS_TEMPLATE_ID and NOTIFY_EMAIL_TEMPLATE_ID
 ):

@@ -34,6 +34,7 @@ urlpatterns = [
     path("healthz", health_views.healthz, name="healthz"),
     path("api/v1/", include("recordaccess.api.urls")),
     path("status/", health_views.status, name="status"),
+    path("robots.txt", health_views.robots, name="robots"),
     path("notify/receipts", callbacks.delivery_receipt, name="notify_receipts"),
     path("notify/inbound", reply_views.inbound_sms, name="notify_inbound"),
     path("r/<str:code>/", reply_views.reply, name="reply"),
@@ -43,3 +44,6 @@ urlpatterns = [
     path("p/<str:ods>/questions/", include("recordaccess.questions.urls")),
     path("p/<str:ods>/", include("recordaccess.intake.urls")),
 ]
+
+# The database away for a moment is a 503 "try again in a minute", not a server error (core/errors.py, H126).
+handler500 = "recordaccess.core.errors.server_error"

@@ -76,3 +76,32 @@ class DomainErrorMiddleware:
         given = request.resolver_match.kwargs
         messages.error(request, str(exception))
         return redirect(reverse(url_name, kwargs={n: given[n] for n in names if n in given}) + query)
+
+
+DATABASE_AWAY = """<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sorry, the service is not available for a moment</title></head>
+<body style="font-family: Arial, sans-serif; color: #212b32; max-width: 40em; margin: 2em auto; padding: 0 1em">
+<h1>Sorry, the service is not available for a moment</h1>
+<p>It is starting up again by itself. Please try again in a minute.</p>
+<p>Anything you have already sent has been kept. If you were part-way through a form, your answers so far may need
+to be given again.</p>
+</body></html>
+"""
+
+
+def server_error(request):
+    """handler500: the database gone for a moment (restarting, failing over) is a 503 with Retry-After saying so
+    in plain words, with nothing read from the database to say it, not a server error a person cannot act on
+    (H126). Anything else is Django's own 500."""
+    import sys
+
+    from django.db import InterfaceError, OperationalError
+    from django.http import HttpResponse
+    from django.views.defaults import server_error as django_server_error
+
+    if isinstance(sys.exception(), OperationalError | InterfaceError):
+        response = HttpResponse(DATABASE_AWAY, status=503)
+        response["Retry-After"] = "30"
+        return response
+    return django_server_error(request)

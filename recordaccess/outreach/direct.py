@@ -10,6 +10,7 @@ same way, and enqueues retries as they come due, so nothing is lost and nothing 
 """
 
 import datetime
+import logging
 from functools import partial
 
 from django.conf import settings
@@ -22,6 +23,8 @@ from recordaccess.outreach.channels import Rendered
 from recordaccess.outreach.handover import Result, hand_over
 from recordaccess.outreach.models import DirectMessage, DirectStatus
 from recordaccess.patients.contacts import format_uk_mobile
+
+logger = logging.getLogger(__name__)
 
 
 def address(*, channel: str, mobile: str = "", email: str = "", letter_lines: list[str] | None = None) -> str:
@@ -45,8 +48,24 @@ def queue(*, practice, reference: str, channel: str, to: str, subject: str, body
             )
     except IntegrityError:  # someone queued it at the same moment
         return DirectMessage.objects.get(reference=reference)
-    transaction.on_commit(lambda: send_direct_message.enqueue(message.pk))
+    transaction.on_commit(partial(_enqueue, message.pk))
     return message
+
+
+def _enqueue(message_id: int) -> None:
+    """Queue the sending task. When the task queue cannot be reached (Redis stopped), the message is stored
+    already: the caller's request must not fail for it (a patient told of an error would send again), so it is
+    left due at once for the heartbeat's `settle_direct_messages`, which queues it when the queue is back
+    (H128), and the log says so."""
+    try:
+        send_direct_message.enqueue(message_id)
+    except Exception as error:  # noqa: BLE001 - whatever the queue's failure, the message waits for the sweep
+        DirectMessage.objects.filter(pk=message_id, status=DirectStatus.QUEUED).update(
+            next_attempt_at=timezone.now()
+        )
+        logger.warning(
+            "Message %s could not be queued (%s): the heartbeat's sweep will queue it", message_id, error
+        )
 
 
 def queue_staff_email(*, practice, reference: str, to: str, subject: str, body: str, **signal) -> bool:

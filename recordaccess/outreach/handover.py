@@ -17,7 +17,10 @@ from enum import StrEnum
 from django.conf import settings
 from django.utils import timezone
 
+from recordaccess.health import services as health
 from recordaccess.outreach.channels import PermanentFailure, TemporaryFailure, UnclearOutcome
+
+SENDING = "sending"  # the part /healthz names when the channel refuses, loses answers or cannot be reached
 
 
 class Result(StrEnum):
@@ -63,6 +66,7 @@ def hand_over(channel, message, send: Callable[[], str]) -> Outcome:
         try:
             found = channel.find(message.reference)
         except Exception as error:  # noqa: BLE001 - whatever went wrong, nothing is sent on a guess
+            health.problem(SENDING, f"{_channel_name(channel)} did not answer a look-up: {_short(error)}")
             return _again(message.attempts, f"Look-up failed: {error}", look_up_first=True)
         if found:
             return Outcome(Result.SENT, message.attempts, provider_id=found)
@@ -70,15 +74,28 @@ def hand_over(channel, message, send: Callable[[], str]) -> Outcome:
             return Outcome(Result.GAVE_UP, message.attempts, error=f"Gave up: {message.error}")
     attempts = message.attempts + 1
     try:
-        return Outcome(Result.SENT, attempts, provider_id=send())
-    except PermanentFailure as error:
-        return Outcome(Result.PERMANENT, attempts, error=str(error))
+        outcome = Outcome(Result.SENT, attempts, provider_id=send())
+    except PermanentFailure as error:  # this recipient's address: the channel itself is working
+        outcome = Outcome(Result.PERMANENT, attempts, error=str(error))
     except TemporaryFailure as error:
+        health.problem(SENDING, f"{_channel_name(channel)} refused a message: {_short(error)}")
         if attempts >= settings.SEND_MAX_ATTEMPTS:
             return Outcome(Result.GAVE_UP, attempts, error=f"Gave up: {error}")
         return _again(attempts, str(error), look_up_first=False)
     except UnclearOutcome as error:  # never given up here: only a look-up can say it did not go
+        health.problem(SENDING, f"{_channel_name(channel)}'s answer was lost: {_short(error)}")
         return _again(attempts, f"Answer lost: {error}", look_up_first=True)
+    health.resolved(SENDING)
+    return outcome
+
+
+def _channel_name(channel) -> str:
+    return type(channel).__name__.removesuffix("Channel") or "The channel"
+
+
+def _short(error: Exception) -> str:
+    """The failure without what was sent: a status and the channel's words, never a number or an address."""
+    return str(error).split("\n")[0][:120]
 
 
 def _again(attempts: int, error: str, *, look_up_first: bool) -> Outcome:

@@ -5,7 +5,9 @@ the next requests. It speaks HTTP/1.1, so the client keeps its connection open a
 It can also lose its answers the way a real network does: the notification is recorded (Notify has it), then the
 answer is a 502 from "a proxy", a dropped connection, or silence until the client times out. Named losses
 (`lose_next`) come first; then a share of sends (`lose_answers`) chosen by a seeded random generator, so a run
-can be repeated. `fail_look_ups` makes the next look-ups by reference fail with a 502."""
+can be repeated. `fail_look_ups` makes the next look-ups by reference fail with a 502. `failures` answers the next
+sends with the statuses given (500s, 429s) without recording them; `delay_seconds` answers every send that much
+later (Notify answering slowly)."""
 
 import json
 import random
@@ -31,7 +33,7 @@ LOSSES = ("502", "reset", "timeout")
 
 
 class FakeNotify:
-    def __init__(self, *, lose_answers: float = 0.0, seed: int = 0, hold_seconds: float = 2.0):
+    def __init__(self, *, lose_answers: float = 0.0, seed: int = 0, hold_seconds: float = 2.0, port: int = 0):
         self.notifications: list[dict] = []
         self.by_reference: dict[str, list[dict]] = {}
         self.failures: list[tuple[int, dict]] = []  # (status, body) to answer the next sends with
@@ -39,12 +41,13 @@ class FakeNotify:
         self.lose_answers = lose_answers  # then this share of sends has its answer lost as a 502
         self.random = random.Random(seed)  # noqa: S311 - repeatable losses, not a secret
         self.hold_seconds = hold_seconds  # how long a "timeout" keeps the client waiting before hanging up
+        self.delay_seconds = 0.0  # answer every send this much later (Notify answering slowly)
         self.answers_lost = 0
         self.look_ups = 0
         self.failed_look_ups = 0  # how many of the next look-ups to answer with a 502
         self.lock = threading.Lock()
         handler = type("Handler", (_Handler,), {"notify": self})
-        self.server = _Server(("127.0.0.1", 0), handler)
+        self.server = _Server(("127.0.0.1", port), handler)  # port 0: any free one
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -151,6 +154,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.notify.answers_lost += bool(loss)
         if loss:
             return self._lose_answer(loss)
+        if self.notify.delay_seconds:
+            time.sleep(self.notify.delay_seconds)
         self._reply(
             201,
             {

@@ -293,6 +293,9 @@ class LetterPrint(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Queued again after the disk was full (H127), or its task could not be queued: the heartbeat's sweep
+    # (tasks.retry_letter_prints) queues it again from this time.
+    retry_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,6 +1,10 @@
 """Changing and approving message templates: each change audited, approval only when every rule passes."""
 
+import datetime
+import errno
 import itertools
+import logging
+import os
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -11,6 +15,7 @@ from recordaccess.core.bulk import BulkInsert
 from recordaccess.core.codes import random_code
 from recordaccess.core.errors import DomainError
 from recordaccess.core.privatefiles import open_private, private_folder
+from recordaccess.health import services as health
 from recordaccess.outreach.campaigns import plan_campaign
 from recordaccess.outreach.content import check
 from recordaccess.outreach.defaults import defaults_for
@@ -30,6 +35,10 @@ from recordaccess.outreach.models import (
 from recordaccess.outreach.selectors import missing_values, unapproved_templates
 from recordaccess.practices.models import Practice
 from recordaccess.practices.readiness import not_ready_reason
+
+logger = logging.getLogger(__name__)
+DISK = "disk"  # the part /healthz names when a file cannot be written for want of space
+DISK_FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
 
 
 def rule_breaks(template: MessageTemplate, approach: str) -> list:
@@ -497,10 +506,21 @@ def set_campaign_sending(*, actor: Actor, practice: Practice, campaign_id: int, 
         actor, "campaign.send" if sending else "campaign.pause", campaign, practice, {"name": campaign.name}
     )
     if sending:
-        from recordaccess.outreach.tasks import start_senders
-
-        transaction.on_commit(lambda: start_senders(campaign.pk, settings.SEND_WORKERS))
+        transaction.on_commit(lambda: _start_senders(campaign.pk))
     return campaign
+
+
+def _start_senders(campaign_id: int) -> None:
+    """The campaign is sending once committed; when its senders cannot be queued (Redis stopped), the heartbeat's
+    `resume_stalled_campaigns` starts them when their leases run out (H128): the approval must not fail for it."""
+    from recordaccess.outreach.tasks import start_senders
+
+    try:
+        start_senders(campaign_id, settings.SEND_WORKERS)
+    except Exception as error:  # noqa: BLE001 - the sweep starts them
+        logger.warning(
+            "Campaign %s: its senders could not be queued (%s): the sweep will", campaign_id, error
+        )
 
 
 def outbox_letters(campaign: Campaign):
@@ -531,13 +551,25 @@ def request_letter_print(*, actor: Actor, practice: Practice, campaign_id: int) 
     )
     from recordaccess.outreach.tasks import make_letter_print
 
-    transaction.on_commit(lambda: make_letter_print.enqueue(job.pk))
+    def enqueue() -> None:
+        try:
+            make_letter_print.enqueue(job.pk)
+        except Exception as error:  # noqa: BLE001 - the request is kept; the heartbeat's sweep queues it
+            LetterPrint.objects.filter(pk=job.pk).update(retry_at=timezone.now())
+            logger.warning("Letter print %s could not be queued (%s): the sweep will queue it", job.pk, error)
+
+    transaction.on_commit(enqueue)
     return job
 
 
 def make_letter_print_now(job: LetterPrint) -> LetterPrint:
-    """Render every letter into one PDF under var/letters, saving progress as it goes."""
-    LetterPrint.objects.filter(pk=job.pk).update(status=PrintStatus.RUNNING)
+    """Render every letter into one PDF under var/letters, saving progress as it goes.
+
+    The PDF is written beside its final name and renamed only once it is all on the disk, so a PDF of letters is
+    whole or not there: never half a batch printed and posted as if it were all (H127). When the disk is full
+    (or the file too large for it), the part written is removed, /healthz and the log say so, and the print waits
+    to be tried again by itself (tasks.retry_letter_prints), with nobody having to ask again."""
+    LetterPrint.objects.filter(pk=job.pk).update(status=PrintStatus.RUNNING, retry_at=None)
     items = outbox_letters(job.campaign).select_related("message").order_by("message_id")
     total = items.count()
     practice = job.campaign.practice
@@ -545,20 +577,47 @@ def make_letter_print_now(job: LetterPrint) -> LetterPrint:
     def progress(done: int) -> None:
         LetterPrint.objects.filter(pk=job.pk).update(done=done, total=total)
 
+    folder = settings.VAR_DIR / "letters"
+    path = folder / f"campaign-{job.campaign_id}-letters-{job.pk}.pdf"
+    partial = path.with_name(path.name + ".partial")
     try:
         pdf = combined_pdf(practice, (letter_from_outbox(item) for item in items.iterator()), total, progress)
-        path = (
-            private_folder(settings.VAR_DIR / "letters") / f"campaign-{job.campaign_id}-letters-{job.pk}.pdf"
-        )
-        with open_private(path, "wb") as stream:  # names and addresses
+        private_folder(folder)
+        with open_private(partial, "wb") as stream:  # names and addresses
             stream.write(pdf)
-    except Exception as error:
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(partial, path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        if error.errno not in DISK_FULL:
+            _print_failed(job, error)
+            raise
+        retry_at = timezone.now() + datetime.timedelta(seconds=settings.LETTER_PRINT_RETRY_SECONDS)
+        reason = f"{error.strerror} while writing the PDF of letters"
         LetterPrint.objects.filter(pk=job.pk).update(
-            status=PrintStatus.FAILED, error=str(error), finished_at=timezone.now()
+            status=PrintStatus.QUEUED,
+            done=0,
+            retry_at=retry_at,
+            error=f"{reason}: it will be tried again by itself.",
         )
+        health.problem(DISK, f"{reason} under {folder}")
+        logger.warning("Letter print %s: %s under %s; trying again from %s", job.pk, reason, folder, retry_at)
+        job.refresh_from_db()
+        return job
+    except Exception as error:
+        partial.unlink(missing_ok=True)
+        _print_failed(job, error)
         raise
+    health.resolved(DISK)
     LetterPrint.objects.filter(pk=job.pk).update(
-        status=PrintStatus.DONE, path=str(path), done=total, total=total, finished_at=timezone.now()
+        status=PrintStatus.DONE, path=str(path), done=total, total=total, error="", finished_at=timezone.now()
     )
     job.refresh_from_db()
     return job
+
+
+def _print_failed(job: LetterPrint, error: Exception) -> None:
+    LetterPrint.objects.filter(pk=job.pk).update(
+        status=PrintStatus.FAILED, error=str(error), finished_at=timezone.now()
+    )

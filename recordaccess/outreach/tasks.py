@@ -16,6 +16,7 @@ from recordaccess.outreach.models import (
     CampaignStatus,
     LetterPrint,
     MessageStatus,
+    PrintStatus,
 )
 from recordaccess.outreach.ratelimit import seconds_to_next_window
 from recordaccess.outreach.sending import (
@@ -141,6 +142,22 @@ def make_letter_print(print_id: int) -> str:
     return make_letter_print_now(job).status
 
 
+@task
+def retry_letter_prints() -> int:
+    """With every heartbeat: a print put off because the disk was full, or whose task could not be queued, is
+    queued again once its time comes (each claimed by clearing its time, so it is queued once)."""
+    queued = 0
+    due = LetterPrint.objects.filter(status=PrintStatus.QUEUED, retry_at__lte=timezone.now())
+    for pk in due.values_list("pk", flat=True):
+        if LetterPrint.objects.filter(pk=pk, status=PrintStatus.QUEUED, retry_at__isnull=False).update(
+            retry_at=None
+        ):
+            make_letter_print.enqueue(pk)
+            queued += 1
+    return queued
+
+
 # Enqueued with every heartbeat of the worker: scheduled campaigns start and campaigns whose senders died are
-# resumed (resume_stalled_campaigns), and direct messages whose hand-over was unclear are looked up again.
-PERIODIC_TASKS = [resume_stalled_campaigns, settle_direct_messages]
+# resumed (resume_stalled_campaigns), direct messages whose hand-over was unclear are looked up again, and letter
+# prints put off by a full disk are tried again.
+PERIODIC_TASKS = [resume_stalled_campaigns, settle_direct_messages, retry_letter_prints]

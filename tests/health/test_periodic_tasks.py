@@ -10,6 +10,7 @@ HOUSEKEEPING = [
     "recordaccess.audit.tasks.checkpoint_audit_trail",
     "recordaccess.outreach.tasks.resume_stalled_campaigns",
     "recordaccess.outreach.direct.settle_direct_messages",
+    "recordaccess.outreach.tasks.retry_letter_prints",
     "recordaccess.conversations.tasks.remind_bookings",
     "recordaccess.assurance.tasks.generate_weekly_sweeps",
     "recordaccess.assurance.tasks.take_exclusion_snapshots",

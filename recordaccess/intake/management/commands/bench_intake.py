@@ -15,11 +15,9 @@ campaign, compressed: a burst of patients walked through the online form page by
    shown stored once, none lost, double sends joined, one acknowledgement each (once the worker has sent them).
 """
 
-import datetime
 import itertools
 import json
 import os
-import re
 import socket
 import statistics
 import subprocess
@@ -28,7 +26,6 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urljoin
 
 import requests
 from django.core.management.base import BaseCommand, CommandError
@@ -37,35 +34,17 @@ from django.db.models import PROTECT
 from django.test import RequestFactory
 
 from recordaccess.audit.services import Actor
-from recordaccess.core.nhs_number import check_digit
 from recordaccess.core.processes import database_url
+from recordaccess.intake import formwalk
+from recordaccess.intake.formwalk import Unexpected, address, answers
 from recordaccess.intake.models import AccessRequest
 from recordaccess.intake.security import client_key
 from recordaccess.outreach.models import DirectMessage, OutboxItem, SendAllowance
 from recordaccess.patients.models import Patient
-from recordaccess.patients.names import search_key
 from recordaccess.practices.selectors import practice_by_ods
 from recordaccess.practices.services import create_practice
 
 BENCH_ODS = "Z90005"
-GIVEN, FAMILY = ["Alex", "Sam", "Jo", "Priya", "Tomasz", "Aisha"], ["Smith", "Patel", "Jones", "Nowak"]
-BORN = datetime.date(1950, 1, 1)
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-REFERENCE = re.compile(r'id="reference">([0-9A-Z]{4}-[0-9A-Z]{4})<')
-ASSET = re.compile(r'(?:href|src)="(/assets/[^"]+)"')
-DECLARATIONS = ["leaflet", "security", "sharing", "misuse", "wrong"]
-
-
-def nhs_number(i: int) -> str:
-    stem = f"{700_000_000 + i * 10:09d}"
-    while check_digit(stem) is None:
-        stem = f"{int(stem) + 1:09d}"
-    return stem + str(check_digit(stem))
-
-
-def born_on(i: int) -> datetime.date:
-    """Each of the 12 pairs of names once a day: every patient's name and date of birth differ from the rest."""
-    return BORN + datetime.timedelta(days=i // 12)
 
 
 def _delete_what_holds_on_to(model, practice) -> None:
@@ -76,39 +55,11 @@ def _delete_what_holds_on_to(model, practice) -> None:
             relation.related_model.objects.filter(**{f"{relation.field.name}__practice": practice}).delete()
 
 
-def address(i: int) -> str:
-    """The i-th simulated patient's address, in 198.18.0.0/15."""
-    return f"198.{18 + (i >> 16) % 2}.{(i >> 8) % 256}.{i % 256}"
-
-
-def answers(i: int) -> dict:
-    """What the i-th patient (the i-th registered patient of the benchmark practice) types, page by page."""
-    wish = ("wants_access", "wants_access", "no_access", "has_questions")[i % 4]
-    born = born_on(i)
-    return {
-        "choice": {"wish": wish},
-        "who": {"who": "myself"},
-        "name": {"given_name": GIVEN[i % len(GIVEN)], "family_name": FAMILY[i % len(FAMILY)]},
-        "date-of-birth": {"day": str(born.day), "month": str(born.month), "year": str(born.year)},
-        "address": {"address": f"{i % 300 + 1} Bench Street\nLeeds", "postcode": "LS1 4AP"},
-        "nhs-number": {"nhs_number": nhs_number(i)},
-        "contact": {"mobile": f"077{i % 100_000_000:08d}", "email": "", "contact_by": "sms"},
-        "access": {"access_level": "prospective", "services": ["appointments"]},
-        "question": {"question": "Can my carer see my record too?"},
-        "needs": {"communication_needs": ""},
-        "declarations": {"confirmed": DECLARATIONS},
-    }
-
-
 def percentile(values: list[float], share: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-class Unexpected(Exception):
-    """A page answered in a way no browser walking the form should see."""
 
 
 class Run:
@@ -149,6 +100,14 @@ class Run:
             raise Unexpected(f"{method} {url}: {response.status_code}")
         return response
 
+    def fetch(self, session, timings: list):
+        """formwalk's fetch for this session, timing each request into `timings`."""
+
+        def fetch(method: str, url: str, data=None, name=None) -> requests.Response:
+            return self.request(session, method, url, self.assets if name == "asset" else timings, data)
+
+        return fetch
+
     def session(self, i: int) -> requests.Session:
         session = requests.Session()
         session.headers["X-Forwarded-For"] = address(i)
@@ -160,41 +119,19 @@ class Run:
             time.sleep(self.think)
 
     def open_start_page(self, session) -> None:
-        page = self.request(session, "GET", f"{self.base}/p/{BENCH_ODS}/", self.pages)
-        for asset in sorted(set(ASSET.findall(page.text))):  # fetched once, then cached, as a browser does
-            self.request(session, "GET", urljoin(self.base, asset), self.assets)
+        formwalk.open_start_page(self.fetch(session, self.pages), self.base, BENCH_ODS)
 
     def walk(self, session, given: dict) -> str:
         """Answer every page; returns the CSRF token of the check page."""
-        url = f"{self.base}/p/{BENCH_ODS}/request/choice/"
-        for _ in range(20):
-            page = self.request(session, "GET", url, self.pages)
-            token = TOKEN.search(page.text)
-            if token is None:
-                raise Unexpected(f"no CSRF token on {url}")
-            if url.endswith("/check/"):
-                return token.group(1)
-            self.pause()
-            step = url.rstrip("/").rsplit("/", 1)[-1]
-            data = {**given.get(step, {}), "csrfmiddlewaretoken": token.group(1)}
-            posted = self.request(session, "POST", url, self.pages, data)
-            if posted.status_code != 302:
-                raise Unexpected(f"{step}: the answers were not accepted ({posted.status_code})")
-            url = urljoin(self.base, posted.headers["Location"])
-        raise Unexpected("the form never reached the check page")
+        return formwalk.walk(self.fetch(session, self.pages), self.base, BENCH_ODS, given, self.pause)
 
     def send(self, session, token: str) -> str:
         """Send from the check page, as the button does; returns the reference the done page shows."""
         began = time.perf_counter()
-        check = f"{self.base}/p/{BENCH_ODS}/request/check/"
-        sent = self.request(session, "POST", check, self.pages, {"csrfmiddlewaretoken": token})
-        done = self.request(session, "GET", urljoin(self.base, sent.headers.get("Location", "")), self.pages)
+        reference = formwalk.send(self.fetch(session, self.pages), self.base, BENCH_ODS, token)
         with self.lock:
             self.submissions.append(time.perf_counter() - began)
-        reference = REFERENCE.search(done.text)
-        if reference is None:
-            raise Unexpected("the done page shows no reference")
-        return reference.group(1)
+        return reference
 
     def together(self, sends: list) -> list[str]:
         """Send from each (session, token) at the same moment, as a double click or two tabs would."""
@@ -476,22 +413,4 @@ class Command(BaseCommand):
 
     @staticmethod
     def _patients(practice, count: int) -> None:
-        def patient(i: int) -> Patient:
-            given = answers(i)
-            first, last = given["name"]["given_name"], given["name"]["family_name"]
-            return Patient(
-                practice=practice,
-                nhs_number=nhs_number(i),
-                given_name=first,
-                family_name=last,
-                given_key=search_key(first),
-                family_key=search_key(last),
-                date_of_birth=born_on(i),
-                address_line_1=f"{i % 300 + 1} Bench Street",
-                town="Leeds",
-                postcode="LS1 4AP",
-                mobile=f"077{i % 100_000_000:08d}",
-            )
-
-        with transaction.atomic():
-            Patient.objects.bulk_create((patient(i) for i in range(count)), batch_size=5_000)
+        formwalk.add_registered_patients(practice, count)

@@ -1,0 +1,636 @@
+"""The load run (issue 17): patients submitting requests and checking their progress while staff work the waiting
+list and a 100,000-recipient campaign sends, against the production shape on this machine, with locust (headless,
+bounded in time) as the load generator. `recordaccess bench_load` runs it and prints its figures.
+
+1. The load practice (LOAD_ODS) is emptied and filled: N registered patients (the simulated patients of
+   recordaccess/intake/formwalk.py, each with a mobile number), a waiting list of open requests, and members of
+   staff each with a password and an authenticator (TOTP) key the run knows. Not timed.
+2. The production shape starts (shape.py): gunicorn with deploy/gunicorn.conf.py, RQ workers, a Notify stand-in,
+   RECORDACCESS_ENV=production over local HTTP. Its front server is taken to be 127.0.0.1 (TRUSTED_PROXIES), so
+   each simulated patient's X-Forwarded-For counts as its own address. Notify's real rate limit applies (3,000 a
+   minute), shared by the campaign and the acknowledgements, as in a real deployment.
+3. A campaign to every registered patient is written, approved by a second administrator and set sending.
+4. The floor: locust's TrivialUser asks for /robots.txt (no database, no template) with as many users as patients,
+   without pauses, for a short while: the rate the stack serves when the page costs nothing.
+5. The load: PatientUser × N at once and StaffUser × S for the run's seconds; locust stops them after it, letting
+   each finish the patient in hand.
+6. Afterwards: the campaign is paused, the workers restarted with Notify's rate limit lifted (so 100,000 messages
+   finish in minutes, not half an hour) and resumed; the run waits (bounded) for it and every acknowledgement.
+   Then every reference a patient was shown is looked up (stored once, none lost), and the Notify stand-in's
+   record is compared with the database: every acknowledgement and every campaign message received exactly once.
+"""
+
+import collections
+import datetime
+import json
+import os
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.models import PROTECT
+from django.test import RequestFactory
+from django.test.utils import override_settings
+from tqdm import tqdm
+
+from recordaccess.audit.services import Actor
+from recordaccess.core.processes import database_url
+from recordaccess.intake import formwalk
+from recordaccess.intake.models import AccessRequest
+from recordaccess.intake.security import client_key
+from recordaccess.outreach.management.commands.bench_campaign import Command as CampaignBench
+from recordaccess.outreach.models import (
+    Campaign,
+    CampaignStatus,
+    DirectMessage,
+    DirectStatus,
+    Message,
+    MessageStatus,
+    MessageTemplate,
+    OutboxItem,
+    PatientReply,
+    SendAllowance,
+)
+from recordaccess.outreach.services import approve_campaign, create_campaign, set_campaign_sending
+from recordaccess.patients.models import Cohort, Flag, Patient
+from recordaccess.practices.models import Membership, StaffUser
+from recordaccess.practices.readiness import missing_before_patients
+from recordaccess.practices.roles import Role
+from recordaccess.practices.selectors import practice_by_ods
+from recordaccess.practices.services import create_practice, update_dpia, update_practice
+from recordaccess.proving.shape import ProductionShape
+from recordaccess.review.management.commands.bench_waitinglist import Command as WaitingListBench
+
+LOAD_ODS = "Z90010"
+LIMITS_KEY = "proving-load"  # the run's own Notify allowances (rate and daily), emptied before each run
+STAFF_PREFIX = "load-staff-"
+LOCUSTFILE = Path(__file__).with_name("locustfile.py")
+AUTHOR, APPROVER = Actor.system("load-author"), Actor.system("load-approver")
+RQ_TASKS = {"default": {"BACKEND": "recordaccess.tasks.RQBackend", "QUEUES": ["default"]}}
+SENT = (MessageStatus.SENT, MessageStatus.DELIVERED)
+
+
+@dataclass
+class Options:
+    patients_at_once: int = 50
+    staff: int = 5
+    seconds: float = 180
+    floor_seconds: float = 20
+    think: float = 0.5
+    registered: int = 100_000
+    waiting: int = 10_000
+    campaign: bool = True
+    port: int = 8200
+    notify_port: int | None = None  # the port after gunicorn's by default
+    workers: int = 2
+    web_workers: int | None = None
+    web_threads: int | None = None
+    notify_rate_per_minute: int = 3000
+    finish_within: float = 900
+    redis_url: str = "redis://127.0.0.1:6379/2"
+    run_dir: Path | None = None
+    quiet: bool = False
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float | int
+    unit: str
+    target: str | None = None  # e.g. "< 300", ">= 15000", "0"; None: reported, no target
+    met: bool | None = None
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "value": self.value,
+            "unit": self.unit,
+            "target": self.target,
+            "met": self.met,
+        }
+
+
+@dataclass
+class Result:
+    figures: list[Figure] = field(default_factory=list)
+    details: dict = field(default_factory=dict)
+
+    def add(self, name, value, unit, target=None, met=None) -> None:
+        self.figures.append(Figure(name, value, unit, target, met))
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Nearest rank."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+# --- the practice ----------------------------------------------------------------------------------------------
+def _delete_what_holds_on_to(model, practice) -> None:
+    """Rows of the apps above that keep the practice's requests and patients from being deleted (PROTECT)."""
+    for relation in model._meta.related_objects:
+        if relation.on_delete is PROTECT:
+            relation.related_model.objects.filter(**{f"{relation.field.name}__practice": practice}).delete()
+
+
+WARM_UP_BROWSERS = 4
+
+
+def allowance_keys(practice, patients: int, registered: int) -> list[str]:
+    """The hourly allowances the run's patients take: the practice's, and each simulated address's (the first
+    `patients`, and the warm-up's at the end of the register)."""
+    factory = RequestFactory()
+    keys = [f"intake:submit:practice:{practice.pk}"]
+    warm_up = range(max(0, registered - WARM_UP_BROWSERS), registered)
+    for i in sorted(set(range(patients)) | set(warm_up)):
+        client = client_key(factory.get("/", REMOTE_ADDR=formwalk.address(i)))
+        keys += [f"intake:submit:client:{client}", f"intake:status:client:{client}"]
+    return keys
+
+
+def empty_practice(practice, patients_started: int, registered: int) -> None:
+    keys = allowance_keys(practice, patients_started, registered)
+    with transaction.atomic():
+        PatientReply.objects.filter(practice=practice).delete()
+        for campaign in Campaign.objects.filter(practice=practice):
+            campaign.prints.all().delete()
+            OutboxItem.objects.filter(message__campaign=campaign).delete()
+            Message.objects.filter(campaign=campaign)._raw_delete(connection.alias)
+            campaign.delete()
+        Cohort.objects.filter(practice=practice).delete()
+        MessageTemplate.objects.filter(practice=practice).delete()
+        OutboxItem.objects.filter(practice=practice).delete()
+        DirectMessage.objects.filter(practice=practice).delete()
+        _delete_what_holds_on_to(AccessRequest, practice)
+        AccessRequest.objects.filter(practice=practice).delete()
+        _delete_what_holds_on_to(Patient, practice)
+        Flag.objects.filter(patient__practice=practice).delete()
+        Patient.objects.filter(practice=practice)._raw_delete(connection.alias)
+        StaffUser.objects.filter(username__startswith=STAFF_PREFIX).delete()
+        SendAllowance.objects.filter(key__startswith=LIMITS_KEY).delete()
+        for start in range(0, len(keys), 500):
+            SendAllowance.objects.filter(key__in=keys[start : start + 500]).delete()
+
+
+def load_practice():
+    practice = practice_by_ods(LOAD_ODS) or create_practice(
+        actor=Actor.system("command:bench_load"),
+        ods_code=LOAD_ODS,
+        name="Load-run practice",
+        approach="opt_out",
+        phone="0113 496 0000",
+    )
+    if (
+        missing_before_patients(practice) or practice.go_live_on is None
+    ):  # ready to send, as a real one must be
+        bench = Actor.system("command:bench_load")
+        update_practice(
+            actor=bench,
+            practice=practice,
+            approach_agreed_on=datetime.date(2026, 1, 5),
+            go_live_on=datetime.date(2026, 3, 2),
+        )
+        update_dpia(
+            actor=bench, practice=practice, reference="LOAD-DPIA", completed_on=datetime.date(2026, 1, 6)
+        )
+    return practice
+
+
+def add_staff(practice, count: int) -> list[dict]:
+    """Members of reception, each with a password and a confirmed authenticator whose key the run knows."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    accounts = []
+    for k in range(count):
+        password, key = secrets.token_urlsafe(18), secrets.token_hex(20)
+        user = StaffUser.objects.create(username=f"{STAFF_PREFIX}{k}", full_name=f"Load staff {k}")
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        Membership.objects.create(user=user, practice=practice, role=Role.RECEPTION)
+        TOTPDevice.objects.create(user=user, name="load run", key=key, confirmed=True)
+        accounts.append({"username": user.username, "password": password, "key": key})
+    return accounts
+
+
+def queue_campaign(practice, redis_url: str):
+    """A campaign to every registered patient, written, approved by a second administrator and set sending, its
+    senders queued on the shape's Redis."""
+    templates = CampaignBench._templates(practice)
+    cohort = Cohort.objects.create(practice=practice, name="Everyone", filters={}, created_by=AUTHOR.name)
+    campaign = create_campaign(
+        actor=AUTHOR,
+        practice=practice,
+        name="Load run",
+        cohort=cohort,
+        templates=templates,
+        skip_told_within_days=0,
+    )
+    Campaign.objects.filter(pk=campaign.pk).update(
+        window_start=datetime.time(0, 0), window_end=datetime.time(23, 59, 59), send_on_sundays=True
+    )
+    approve_campaign(actor=APPROVER, practice=practice, campaign_id=campaign.pk)
+    set_sending(practice, campaign, redis_url, sending=True)
+    return campaign
+
+
+def set_sending(practice, campaign, redis_url: str, *, sending: bool) -> None:
+    """Pause or resume, queuing any sender on the shape's Redis whatever this process's own backend is."""
+    queues = {"default": {"URL": redis_url, "DEFAULT_TIMEOUT": 3600}}
+    with override_settings(TASKS=RQ_TASKS, TASKS_BACKEND="rq", RQ_QUEUES=queues):
+        set_campaign_sending(actor=APPROVER, practice=practice, campaign_id=campaign.pk, sending=sending)
+
+
+# --- the run ---------------------------------------------------------------------------------------------------
+class LoadRun:
+    def __init__(self, options: Options, say=print):
+        self.options = options
+        self.phases: dict[str, float] = {}  # seconds each step took, from the start
+        self._began = time.perf_counter()
+
+        def say_and_time(message: str) -> None:
+            self.phases[message.split(":")[0][:40]] = round(time.perf_counter() - self._began, 1)
+            say(message)
+
+        self.say = say_and_time
+        self.run_dir = Path(
+            options.run_dir or settings.VAR_DIR / "proving" / f"load-{options.port}"
+        ).resolve()
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+
+    def run(self) -> Result:
+        o, say = self.options, self.say
+        call_command("migrate", "--noinput", verbosity=0)
+        practice = load_practice()
+        say(
+            f"Emptying and filling the load practice {LOAD_ODS}: {o.registered:,} registered patients, "
+            f"{o.waiting:,} open requests, {o.staff} members of staff…"
+        )
+        empty_practice(practice, min(o.registered, 20_000), o.registered)
+        formwalk.add_registered_patients(practice, o.registered)
+        if o.waiting:
+            WaitingListBench._fill(practice, o.waiting)
+        accounts = add_staff(practice, max(1, o.staff))
+        with connection.cursor() as cursor:  # as autovacuum would leave tables after a bulk load
+            cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+        baseline = (
+            AccessRequest.objects.filter(practice=practice)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        environment = {
+            "TRUSTED_PROXIES": "127.0.0.1",
+            "NOTIFY_LIMITS_KEY": LIMITS_KEY,
+            "NOTIFY_RATE_PER_MINUTE": str(o.notify_rate_per_minute),
+            "LOG_LEVEL": "WARNING",
+        }
+        shape = ProductionShape(
+            database_url(),
+            o.redis_url,
+            o.port,
+            notify_port=o.notify_port,
+            migrate=False,  # done above, in this process
+            workers=o.workers,
+            web_workers=o.web_workers,
+            web_threads=o.web_threads,
+            environment=environment,
+            run_dir=self.run_dir / "shape",
+            # The run's own signing key; the audit key this process signs with, so the trail stays one chain.
+            secrets_={"SECRET_KEY": secrets.token_urlsafe(50), "AUDIT_KEY": settings.AUDIT_KEY},
+        )
+        say(f"Starting the production shape on {shape.base_url} ({o.workers} RQ workers, Notify stand-in)…")
+        result = Result()
+        started_patients = 0
+        with shape:
+            campaign = None
+            if o.campaign:
+                say(f"Queuing a campaign to all {o.registered:,} registered patients (approved, sending)…")
+                began = time.perf_counter()
+                campaign = queue_campaign(practice, o.redis_url)
+                result.details["campaign_build_seconds"] = round(time.perf_counter() - began, 2)
+            self._warm_up(shape, o.registered)
+            floor = self._locust(shape, "floor", ["TrivialUser"], o.patients_at_once, o.floor_seconds, {})
+            sent_before = self._sent(campaign)
+            load_env = {
+                "LOAD_ODS": LOAD_ODS,
+                "LOAD_FIRST_PATIENT": "0",
+                "LOAD_REGISTERED": str(o.registered),
+                "LOAD_THINK": str(o.think),
+                "LOAD_PATIENTS_AT_ONCE": str(o.patients_at_once),
+                "LOAD_STAFF": str(o.staff),
+                "LOAD_STAFF_USERS": json.dumps(accounts),
+            }
+            users = ["PatientUser", *(["StaffUser"] if o.staff else [])]
+            load = self._locust(shape, "load", users, o.patients_at_once + o.staff, o.seconds, load_env)
+            sent_during = self._sent(campaign) - sent_before
+            load_average = os.getloadavg()
+            started_patients = load["record"]["started"]
+            finish = self._finish(shape, practice, campaign, baseline)
+            references = shape.notify_references()
+            self.say("Stopping the shape and checking…")
+            tracebacks = shape.tracebacks()
+            logs = {name: str(path) for name, path in shape.logs.items()}
+        self._figures(result, floor, load, sent_during, finish, references, practice, campaign, baseline)
+        result.add("server tracebacks in the logs", tracebacks, "count", "0", tracebacks == 0)
+        result.details.update(
+            load_average=[round(x, 2) for x in load_average],
+            logs=logs,
+            database=connection.vendor,
+            options={k: (str(v) if isinstance(v, Path) else v) for k, v in vars(o).items()},
+        )
+        empty_practice(practice, started_patients, o.registered)  # the next run starts clean; its rows go
+        return result
+
+    def _warm_up(self, shape, registered: int) -> None:
+        """Each gunicorn process compiles its templates on first use, as a server does in its first minute: a
+        few browsers walk the form (without sending) and ask for the trivial view first, untimed."""
+        began = time.perf_counter()
+        errors = []
+
+        def browse(k: int) -> None:
+            session = requests.Session()
+            session.headers["X-Forwarded-For"] = formwalk.address(registered - 1 - k)
+
+            def fetch(method, url, data=None, name=None):
+                response = session.request(method, url, data=data, allow_redirects=False, timeout=120)
+                if response.status_code >= 400:
+                    raise formwalk.Unexpected(f"warm-up {method} {url}: {response.status_code}")
+                return response
+
+            try:
+                fetch("GET", f"{shape.base_url}/robots.txt")
+                formwalk.walk(fetch, shape.base_url, LOAD_ODS, formwalk.answers(registered - 1 - k))
+                fetch("GET", f"{shape.base_url}/p/{LOAD_ODS}/request/progress/")
+            except (formwalk.Unexpected, requests.RequestException) as error:
+                errors.append(error)
+
+        threads = [threading.Thread(target=browse, args=(k,)) for k in range(WARM_UP_BROWSERS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+        if errors:
+            raise RuntimeError(f"The warm-up failed: {errors[0]}")
+        self.warm_up_seconds = round(time.perf_counter() - began, 1)
+
+    # --- locust ------------------------------------------------------------------------------------------------
+    def _locust(self, shape, phase: str, users: list[str], count: int, seconds: float, extra: dict) -> dict:
+        record_path = self.run_dir / f"{phase}.json"
+        record_path.unlink(missing_ok=True)
+        log = self.run_dir / f"locust-{phase}.log"
+        env = {**os.environ, **extra, "LOAD_RECORD": str(record_path), "PYTHONUNBUFFERED": "1"}
+        command = [
+            str(Path(sys.executable).with_name("locust")),
+            "-f",
+            str(LOCUSTFILE),
+            "--headless",
+            "--host",
+            shape.base_url,
+            "-u",
+            str(count),
+            "-r",
+            str(count),  # all at once (within a second)
+            "--run-time",
+            f"{max(1, round(seconds))}s",
+            "--stop-timeout",
+            "90",  # each patient in hand finishes its submission
+            "--only-summary",
+            "--csv",
+            str(self.run_dir / phase),
+            "--loglevel",
+            "WARNING",
+            *users,
+        ]
+        self.say(f"{phase}: {', '.join(users)} × {count} for {seconds:g} s…")
+        began = time.time()
+        with log.open("w") as out:
+            process = subprocess.Popen(  # noqa: S603 - our own locustfile
+                command, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
+            bar = tqdm(
+                total=round(seconds),
+                unit="s",
+                desc=phase,
+                disable=self.options.quiet or not sys.stderr.isatty(),
+            )
+            try:
+                while process.poll() is None:
+                    time.sleep(1)
+                    bar.update(min(round(seconds), round(time.time() - began)) - bar.n)
+                    if time.time() - began > seconds + 300:
+                        os.killpg(process.pid, signal.SIGTERM)
+            finally:
+                bar.close()
+                if process.poll() is None:
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        if not record_path.exists():
+            raise RuntimeError(f"locust wrote no record ({log}): {log.read_text()[-2000:]}")
+        record = json.loads(record_path.read_text())
+        return {
+            "record": record,
+            "began": began,
+            "seconds": seconds,
+            "exit": process.returncode,
+            "log": str(log),
+        }
+
+    # --- afterwards ----------------------------------------------------------------------------------------------
+    @staticmethod
+    def _sent(campaign) -> int:
+        if campaign is None:
+            return 0
+        return Message.objects.filter(campaign=campaign, status__in=SENT).count()
+
+    def _finish(self, shape, practice, campaign, baseline) -> dict:
+        """Let the campaign and every acknowledgement finish (bounded), with Notify's rate lifted."""
+        o = self.options
+        began = time.perf_counter()
+        if campaign is not None:
+            campaign.refresh_from_db()
+            if campaign.status == CampaignStatus.SENDING:
+                set_sending(practice, campaign, o.redis_url, sending=False)
+        self.say("Restarting the workers with Notify's rate limit lifted, to finish the campaign…")
+        shape.restart_workers({"NOTIFY_RATE_PER_MINUTE": str(10**9)})
+        if campaign is not None:
+            campaign.refresh_from_db()
+            if campaign.status == CampaignStatus.PAUSED:
+                set_sending(practice, campaign, o.redis_url, sending=True)
+        total = campaign.messages.count() if campaign is not None else 0
+        bar = tqdm(total=total, unit=" msg", desc="campaign", disable=o.quiet or not sys.stderr.isatty())
+        new = AccessRequest.objects.filter(practice=practice, pk__gt=baseline or 0)
+        acks = {
+            f"ACK-{r}"
+            for r in new.filter(contact_by="sms").exclude(mobile="").values_list("reference", flat=True)
+        }
+        done = False
+        try:
+            while time.perf_counter() - began < o.finish_within:
+                bar.update(self._sent(campaign) - bar.n)
+                complete = (
+                    campaign is None
+                    or Campaign.objects.filter(pk=campaign.pk, status=CampaignStatus.COMPLETED).exists()
+                )
+                waiting_acks = (
+                    DirectMessage.objects.filter(
+                        reference__in=acks, status__in=[DirectStatus.QUEUED, DirectStatus.SENDING]
+                    ).count()
+                    if acks
+                    else 0
+                )
+                if complete and waiting_acks == 0:
+                    done = True
+                    break
+                time.sleep(1)
+        finally:
+            bar.close()
+        return {"seconds": round(time.perf_counter() - began, 1), "done": done, "acks": acks}
+
+    def _figures(
+        self, result, floor, load, sent_during, finish, references, practice, campaign, baseline
+    ) -> None:
+        o, record = self.options, load["record"]
+        requests_ = record["requests"]
+        start = min((r[1] for r in requests_), default=load["began"])
+        # locust counts its run time from before its first request: the window ends when the last one began
+        end = min(start + o.seconds, max((r[1] for r in requests_), default=start + o.seconds))
+        # Rates are counted once every patient is walking: the first seconds (up to 30) are left out.
+        steady = start + min(30.0, o.seconds / 4)
+        by_kind = collections.defaultdict(list)
+        statuses = collections.Counter()
+        by_name = collections.defaultdict(list)
+        for kind, at, ms, status, name in requests_:
+            by_kind[kind].append((at, ms))
+            by_name[f"{kind}: {name}"].append(ms)
+            statuses[(kind, status)] += 1
+        patient_ms = [ms for _, ms in by_kind["patient"]]
+        staff_ms = [ms for _, ms in by_kind["staff"]]
+        pages_in_window = sum(1 for at, _ in by_kind["patient"] if steady <= at <= end)
+        failed_requests = sum(
+            n
+            for (kind, status), n in statuses.items()
+            if kind != "trivial" and (status >= 400 or status == 0)
+        )
+        server_errors = sum(n for (kind, status), n in statuses.items() if status >= 500)
+        walk_failures = len(record.get("walk_failures", []))
+        shown = record["shown"]
+        completed = sum(1 for _, _, at in shown if steady <= at <= end)
+        per_hour = round(completed / (end - steady) * 3600)
+
+        trivial_all = [r[1] for r in floor["record"]["requests"] if r[0] == "trivial"]
+        floor_start = min(trivial_all, default=0.0)
+        floor_steady, floor_end = floor_start + min(5.0, o.floor_seconds / 4), floor_start + o.floor_seconds
+        trivial = [at for at in trivial_all if floor_steady <= at <= floor_end]
+        trivial_rate = round(len(trivial) / (floor_end - floor_steady), 1)
+        trivial_failed = sum(1 for r in floor["record"]["requests"] if r[3] >= 400 or r[3] == 0)
+        page_rate = round(pages_in_window / (end - steady), 1)
+        ratio = round(page_rate / trivial_rate, 2) if trivial_rate else 0.0
+
+        p95, staff_p95 = percentile(patient_ms, 0.95), percentile(staff_ms, 0.95)
+        result.add("patients at once", o.patients_at_once, "patients")
+        result.add("patient page p50", round(statistics.median(patient_ms), 1) if patient_ms else 0, "ms")
+        result.add("patient page p95", round(p95, 1), "ms", "< 300", bool(patient_ms) and p95 < 300)
+        errors = failed_requests + walk_failures
+        result.add("errors (failed requests and walks)", errors, "count", "0", errors == 0)
+        result.add("complete submissions an hour", per_hour, "per hour", ">= 15000", per_hour >= 15000)
+        result.add("patient page rate", page_rate, "pages/s")
+        result.add("trivial view rate (floor, /robots.txt)", trivial_rate, "requests/s")
+        result.add("page rate / trivial rate", ratio, "ratio", ">= 0.5", ratio >= 0.5)
+        result.add("staff page p95", round(staff_p95, 1), "ms", "< 300", bool(staff_ms) and staff_p95 < 300)
+        result.add("campaign messages sent during the load", sent_during, "messages")
+
+        # Every accepted submission stored exactly once.
+        stored = list(
+            AccessRequest.objects.filter(practice=practice, pk__gt=baseline or 0).values(
+                "reference", "fingerprint"
+            )
+        )
+        stored_refs = collections.Counter(row["reference"].upper() for row in stored)
+        shown_refs = [ref.replace("-", "").upper() for _, ref, _ in shown]
+        lost = len(set(shown_refs) - set(stored_refs))
+        twice = sum(n - 1 for n in stored_refs.values() if n > 1) + (len(shown_refs) - len(set(shown_refs)))
+        fingerprints = collections.Counter(row["fingerprint"] for row in stored)
+        twice += sum(n - 1 for n in fingerprints.values() if n > 1)
+        not_shown = len(set(stored_refs) - set(shown_refs))
+        result.add(
+            "submissions not stored exactly once",
+            lost + twice,
+            "count",
+            "0",
+            lost + twice == 0 and bool(shown),
+        )
+
+        # Every acknowledgement and campaign message received by Notify exactly once.
+        received = collections.Counter(references)
+        acks = finish["acks"]
+        ack_twice = sum(received[ref] - 1 for ref in acks if received[ref] > 1)
+        ack_never = sum(1 for ref in acks if received[ref] == 0)
+        result.add(
+            "acknowledgements not sent exactly once",
+            ack_twice + ack_never,
+            "count",
+            "0",
+            ack_twice + ack_never == 0,
+        )
+        campaign_refs = (
+            set(campaign.messages.values_list("reference", flat=True)) if campaign is not None else set()
+        )
+        msg_twice = sum(received[ref] - 1 for ref in campaign_refs if received[ref] > 1)
+        msg_never = sum(1 for ref in campaign_refs if received[ref] == 0)
+        unexpected = sum(n for ref, n in received.items() if ref not in campaign_refs and ref not in acks)
+        result.add(
+            "campaign messages not sent exactly once",
+            msg_twice + msg_never,
+            "count",
+            "0",
+            msg_twice + msg_never == 0 and finish["done"],
+        )
+        result.details.update(
+            run_seconds=o.seconds,
+            patients_started=record["started"],
+            submissions_completed=len(shown),
+            submissions_in_window=completed,
+            stored=len(stored),
+            stored_not_shown=not_shown,
+            lost=lost,
+            stored_twice=twice,
+            acknowledgements_expected=len(acks),
+            acknowledgements_received_twice=ack_twice,
+            acknowledgements_never_received=ack_never,
+            campaign_recipients=len(campaign_refs),
+            campaign_received_twice=msg_twice,
+            campaign_never_received=msg_never,
+            notify_unexpected=unexpected,
+            finished_within=finish["seconds"],
+            campaign_and_acknowledgements_finished=finish["done"],
+            patient_requests=len(patient_ms),
+            asset_requests=len(by_kind["asset"]),
+            asset_p95_ms=round(percentile([ms for _, ms in by_kind["asset"]], 0.95), 1),
+            staff_requests=len(staff_ms),
+            staff_p50_ms=round(statistics.median(staff_ms), 1) if staff_ms else 0,
+            trivial_requests=len(trivial_all),
+            rates_counted_over_seconds=round(end - steady, 1),
+            trivial_failed=trivial_failed,
+            trivial_p95_ms=round(percentile([r[2] for r in floor["record"]["requests"]], 0.95), 1),
+            statuses={f"{kind} {status}": n for (kind, status), n in sorted(statuses.items())},
+            server_errors=server_errors,
+            failures_sample=record["failures"][:10] + record.get("walk_failures", [])[:10],
+            locust_logs=[floor["log"], load["log"]],
+            requests_per_submission=round(len(patient_ms) / len(shown), 1) if shown else 0,
+            staff_sign_in_p95_ms=round(percentile([ms for _, ms in by_kind["staff sign-in"]], 0.95), 1),
+            p95_ms_by_page={name: round(percentile(ms, 0.95), 1) for name, ms in sorted(by_name.items())},
+            warm_up_seconds=self.warm_up_seconds,
+            phases_started_at_seconds=self.phases,
+        )
