@@ -597,14 +597,16 @@ class LoadRun:
         # A campaign that finished: every message received once. One still sending when the wait ran out: every
         # message the database calls sent received once, none received twice, none received that it does not
         # call sent (those being handed over at the end excepted: "sending").
-        statuses = dict(campaign.messages.values_list("reference", "status")) if campaign is not None else {}
-        campaign_refs = set(statuses)
+        message_statuses = (
+            dict(campaign.messages.values_list("reference", "status")) if campaign is not None else {}
+        )
+        campaign_refs = set(message_statuses)
         msg_twice = sum(received[ref] - 1 for ref in campaign_refs if received[ref] > 1)
-        marked_sent = {ref for ref, status in statuses.items() if status in SENT}
+        marked_sent = {ref for ref, status in message_statuses.items() if status in SENT}
         msg_never = sum(1 for ref in (campaign_refs if finish["done"] else marked_sent) if received[ref] == 0)
         msg_unmarked = sum(
             1
-            for ref, status in statuses.items()
+            for ref, status in message_statuses.items()
             if received[ref] and status not in SENT and status != "sending"
         )
         unexpected = sum(n for ref, n in received.items() if ref not in campaign_refs and ref not in acks)
