@@ -37,6 +37,10 @@ THEIRS_ONLY = [
     "recordaccess.outreach.localnotify",
     "recordaccess.core.processes",
     "recordaccess.reports.bench",
+    "recordaccess.intake.formwalk",
+    "recordaccess.proving.shape",
+    "recordaccess.proving.load",
+    "recordaccess.proving.locustfile",
 ]
 
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from recordaccess.intake.models import AccessRequest
-from recordaccess.intake.security import come_back_time, practice_limit
+from recordaccess.intake.security import come_back_time, kept_practice_limit, practice_limit
 from recordaccess.patients.models import Patient
 from tests.intake.conftest import answer_all
 
@@ -71,6 +71,29 @@ def test_the_practice_limit_grows_with_its_list(practice, settings):
         status="left"
     )
     assert practice_limit(practice) == 2_000  # counted from those registered only
+
+
+def test_the_form_counts_the_list_once_a_minute_not_on_every_start(
+    practice, settings, django_assert_num_queries
+):
+    """Counting a large register on every start of the form cost more than the page (the load run): each
+    process keeps the limit a minute. Another practice, or the same id made again, is counted afresh."""
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.INTAKE_PER_PRACTICE_PER_HOUR = 10
+    settings.INTAKE_PER_1000_PATIENTS_PER_HOUR = 100
+    _patients(practice, 1_000)
+    assert kept_practice_limit(practice) == 100
+    _patients(practice, 1_000)
+    with django_assert_num_queries(0):
+        assert kept_practice_limit(practice) == 100  # within the minute: the count already made
+    assert practice_limit(practice) == 200  # the exact count, for when it matters
+    settings.INTAKE_PER_1000_PATIENTS_PER_HOUR = 30
+    assert kept_practice_limit(practice) == 60  # a change of setting is a new count: 2,000 at 30 per 1,000
+    cache.clear()
+    settings.INTAKE_PER_1000_PATIENTS_PER_HOUR = 100
+    assert kept_practice_limit(practice) == 200
 
 
 def test_after_a_campaign_a_large_practice_takes_more_than_the_floor_in_an_hour(practice, settings):
