@@ -70,3 +70,24 @@ def notify(settings):
             EMAIL_TEMPLATE_ID,
         )
         yield server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium through Playwright, one for the whole run: the browser tests (tests/browser/) and the
+    journeys (tests/journeys/) share it, since Playwright's sync API allows one instance in a thread at a time."""
+    from tests.browser.conftest import CHROMIUM_ARGS, chromium_path
+
+    path = chromium_path()
+    if path is None:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail("REQUIRE_BROWSER=1 but Chromium is not installed (apt-get install chromium)")
+        pytest.skip(
+            "Chromium is not installed (apt-get install chromium); set REQUIRE_BROWSER=1 to fail instead"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -53,23 +53,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
-def browser():
-    path = chromium_path()
-    if path is None:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail("REQUIRE_BROWSER=1 but Chromium is not installed (apt-get install chromium)")
-        pytest.skip(
-            "Chromium is not installed (apt-get install chromium); set REQUIRE_BROWSER=1 to fail instead"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 def _shipped_font(name: str):
     path = settings.ASSETS_BUILD_DIR / "fonts" / name
     if not path.exists():

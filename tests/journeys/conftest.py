@@ -1,11 +1,11 @@
-"""The journeys reuse the browser tests' Chromium and contexts (tests/browser/conftest.py, the one definition):
+"""The journeys reuse the browser tests' Chromium (tests/conftest.py) and contexts (tests/browser/conftest.py):
 the same fixed window, the same shipped fonts, the same Content Security Policy bypass for axe-core."""
 
 import shutil
 
 import pytest
 
-from tests.browser.conftest import browser, new_context  # noqa: F401 - fixtures, defined once there
+from tests.browser.conftest import new_context  # noqa: F401 - the fixture, defined once there
 from tests.journeys.walk import Journey
 
 
