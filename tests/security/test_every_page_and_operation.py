@@ -83,7 +83,7 @@ SENSITIVE_NAME = re.compile(
 # Every route that is neither a staff page nor under the API: the public pages, callbacks and health, each
 # written here so a new one is looked at before it ships.
 PUBLIC_ROUTES = {
-    *("healthz", "notify/inbound", "notify/receipts", "r/<str:code>/", "status/"),
+    *("healthz", "robots.txt", "notify/inbound", "notify/receipts", "r/<str:code>/", "status/"),
     *("p/<str:ods>/", "p/<str:ods>/accessibility/", "p/<str:ods>/online-access/", "p/<str:ods>/privacy/"),
     *("p/<str:ods>/book/<str:code>/", "p/<str:ods>/drop-ins/", "p/<str:ods>/drop-ins/<int:slot_id>/"),
     "p/<str:ods>/drop-ins/place/<str:code>/",
