@@ -218,16 +218,34 @@ def refresh_practice(practice, today: datetime.date | None = None) -> None:
         for amount, count in counter.items()
     ]
     with transaction.atomic():
+        _lock_practice_rows(practice)
         DailyFigures.objects.filter(practice=practice).delete()
         DailyMessages.objects.filter(practice=practice).delete()
         DailyDuration.objects.filter(practice=practice).delete()
         DailyFigures.objects.bulk_create(rows, batch_size=500)
         DailyMessages.objects.bulk_create(message_rows, batch_size=500)
         DailyDuration.objects.bulk_create(duration_rows, batch_size=500)
-        FiguresRefresh.objects.update_or_create(
-            practice=practice,
-            defaults={"refreshed_at": timezone.now(), "first_day": first, "last_day": today},
+        FiguresRefresh.objects.filter(practice=practice).update(
+            refreshed_at=timezone.now(), first_day=first, last_day=today
         )
+
+
+def _lock_practice_rows(practice) -> None:
+    """One rebuild of a practice's rows at a time, until the caller's transaction ends.
+
+    Two workers can run refresh_figures at once (every worker's heartbeat enqueues it), and both pick the same
+    stale practice: each deleted the rows, then the second's insert met the first's and failed on
+    one_daily_figures_a_day. The practice's FiguresRefresh row is the lock: made if missing (get_or_create
+    settles a race to make it), then locked, so the second rebuild waits and replaces the first's rows whole."""
+    FiguresRefresh.objects.get_or_create(
+        practice=practice,
+        defaults={
+            "refreshed_at": timezone.now(),
+            "first_day": timezone.localdate(),
+            "last_day": timezone.localdate(),
+        },
+    )
+    FiguresRefresh.objects.select_for_update().get(practice=practice)
 
 
 def _waiting_list(practice, days: _Days, rows: list[DailyFigures], requests, left_list) -> None:

@@ -44,15 +44,9 @@ class Command(BaseCommand):
         self.stdout.write(f"Worker {name} taking tasks from '{queue}' through the {backend} backend.")
         try:
             if backend == "rq":
-                rq_args = [
-                    "rqworker",
-                    queue,
-                    "--job-class",
-                    "django_tasks_rq.Job",
-                    "--worker-class",
-                    "recordaccess.tasks.Worker",  # no fork per job: see its docstring
-                ]
-                call_command(*rq_args, *(["--burst"] if batch else []))
+                from recordaccess.tasks import run_rq_worker
+
+                run_rq_worker(queue, burst=batch, log=self.stderr.write)
             else:
                 # No autoreload: it would re-run this command in a child with a second heartbeat.
                 db_args = [
