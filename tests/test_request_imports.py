@@ -37,6 +37,7 @@ THEIRS_ONLY = [
     "recordaccess.outreach.localnotify",
     "recordaccess.core.processes",
     "recordaccess.reports.bench",
+    "recordaccess.practices.bench",
     "recordaccess.intake.formwalk",
     "recordaccess.proving.shape",
     "recordaccess.proving.load",

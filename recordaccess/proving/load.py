@@ -63,11 +63,9 @@ from recordaccess.outreach.models import (
 )
 from recordaccess.outreach.services import approve_campaign, create_campaign, set_campaign_sending
 from recordaccess.patients.models import Cohort, Flag, Patient
+from recordaccess.practices.bench import ready_practice
 from recordaccess.practices.models import Membership, StaffUser
-from recordaccess.practices.readiness import missing_before_patients
 from recordaccess.practices.roles import Role
-from recordaccess.practices.selectors import practice_by_ods
-from recordaccess.practices.services import create_practice, update_dpia, update_practice
 from recordaccess.proving.shape import ProductionShape
 from recordaccess.review.management.commands.bench_waitinglist import Command as WaitingListBench
 
@@ -185,27 +183,9 @@ def empty_practice(practice, patients_started: int, registered: int) -> None:
 
 
 def load_practice():
-    practice = practice_by_ods(LOAD_ODS) or create_practice(
-        actor=Actor.system("command:bench_load"),
-        ods_code=LOAD_ODS,
-        name="Load-run practice",
-        approach="opt_out",
-        phone="0113 496 0000",
+    return ready_practice(
+        LOAD_ODS, "Load-run practice", command="bench_load", dpia_reference="LOAD-DPIA", phone="0113 496 0000"
     )
-    if (
-        missing_before_patients(practice) or practice.go_live_on is None
-    ):  # ready to send, as a real one must be
-        bench = Actor.system("command:bench_load")
-        update_practice(
-            actor=bench,
-            practice=practice,
-            approach_agreed_on=datetime.date(2026, 1, 5),
-            go_live_on=datetime.date(2026, 3, 2),
-        )
-        update_dpia(
-            actor=bench, practice=practice, reference="LOAD-DPIA", completed_on=datetime.date(2026, 1, 6)
-        )
-    return practice
 
 
 def add_staff(practice, count: int) -> list[dict]:

@@ -56,9 +56,7 @@ from recordaccess.outreach.services import (
 )
 from recordaccess.patients.models import Cohort, Flag, Patient
 from recordaccess.patients.names import search_key
-from recordaccess.practices.readiness import missing_before_patients
-from recordaccess.practices.selectors import practice_by_ods
-from recordaccess.practices.services import create_practice, update_dpia, update_practice
+from recordaccess.practices.bench import ready_practice
 
 BENCH_ODS = "Z90003"
 AUTHOR, APPROVER = Actor.system("bench-author"), Actor.system("bench-approver")
@@ -251,25 +249,9 @@ class Command(BaseCommand):
 
     @staticmethod
     def _empty_practice():
-        practice = practice_by_ods(BENCH_ODS) or create_practice(
-            actor=Actor.system("command:bench_campaign"),
-            ods_code=BENCH_ODS,
-            name="Benchmark practice",
-            approach="opt_out",
+        practice = ready_practice(
+            BENCH_ODS, "Benchmark practice", command="bench_campaign", dpia_reference="BENCH-DPIA"
         )
-        if (
-            missing_before_patients(practice) or practice.go_live_on is None
-        ):  # ready to send, as a real one must be
-            bench = Actor.system("command:bench_campaign")
-            update_practice(
-                actor=bench,
-                practice=practice,
-                approach_agreed_on=datetime.date(2026, 1, 5),
-                go_live_on=datetime.date(2026, 3, 2),
-            )
-            update_dpia(
-                actor=bench, practice=practice, reference="BENCH-DPIA", completed_on=datetime.date(2026, 1, 6)
-            )
         with transaction.atomic():
             PatientReply.objects.filter(practice=practice).delete()
             for campaign in Campaign.objects.filter(practice=practice):
