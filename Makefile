@@ -67,13 +67,18 @@ audit: install  ## Known vulnerabilities in the pinned Python and npm packages (
 
 # The one font set the check shows the tests; Chromium needs at least one system font to run at all.
 FONT_CHECK_DIR := /usr/share/fonts/truetype/dejavu
+# What the check runs: the whole journey of every role (it follows header links as a person does, folded into "More"
+# or not), the header's folding itself, each role's overview, and the PDF layouts. The rest of tests/browser
+# runs once in make test: rerunning it all here cost six minutes of CI for pages the journey already walks.
+FONT_CHECK_TESTS := tests/journeys tests/browser/test_header_navigation.py tests/browser/test_home.py \
+	tests/outreach/test_letters.py
 
-test-fonts: install  ## The browser journeys and PDF layouts again, seeing DejaVu only: none may need the machine's fonts.
+test-fonts: install  ## The journeys, the header and the PDF layouts again, seeing DejaVu only: none may need the machine's fonts.
 	@test -d $(FONT_CHECK_DIR) || { echo "$(FONT_CHECK_DIR) is missing (apt-get install fonts-dejavu-core)." >&2; exit 1; }
 	@dir=$$(mktemp -d) && printf '%s\n' '<?xml version="1.0"?>' '<fontconfig>' '<dir>$(FONT_CHECK_DIR)</dir>' \
 		"<cachedir>$$dir</cachedir>" '<include ignore_missing="yes">/etc/fonts/conf.d</include>' '</fontconfig>' \
 		> "$$dir/fonts.conf" && { FONTCONFIG_FILE="$$dir/fonts.conf" fc-list : family 2>/dev/null | sort -u; true; } && \
-	FONTCONFIG_FILE="$$dir/fonts.conf" $(BIN)/pytest -q tests/browser tests/outreach/test_letters.py; \
+	FONTCONFIG_FILE="$$dir/fonts.conf" $(BIN)/pytest -q $(FONT_CHECK_TESTS); \
 	status=$$?; rm -rf "$$dir"; exit $$status
 
 serve-production: install  ## The production shape here: gunicorn, RQ workers, PostgreSQL, Redis (docs/deploy.md).
