@@ -11,6 +11,7 @@ command so each can be read (and tested) on its own.
 """
 
 import contextlib
+import signal
 import subprocess
 import threading
 import time
@@ -57,9 +58,10 @@ class OwnRedis:
             time.sleep(0.1)
         raise RuntimeError(f"redis-server on port {self.port} did not answer")
 
-    def stop(self) -> None:
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        """Stop it with `sig` (SIGKILL: as a crash would, with no goodbye to its clients)."""
         if self.process and self.process.poll() is None:
-            self.process.terminate()
+            self.process.send_signal(sig)
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:

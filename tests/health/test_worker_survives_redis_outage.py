@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
-import redis
 
+from recordaccess.proving.faults import OwnRedis
 from tests.health.rq_probe_tasks import touch, touch_slowly
 
 ROOT = Path(__file__).parents[2]
@@ -25,41 +25,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-class RedisServer:
-    def __init__(self, port: int):
-        self.port = port
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=self.port)
-        until(lambda: _answers(client), "Redis to start")
-
-    def stop(self, sig: int) -> None:
-        self.process.send_signal(sig)
-        self.process.wait(timeout=10)
-
-
-def _answers(client: redis.Redis) -> bool:
-    try:
-        return client.ping()
-    except redis.exceptions.ConnectionError:
-        return False
 
 
 def until(condition, what: str, seconds: float = 15) -> float:
@@ -73,12 +38,12 @@ def until(condition, what: str, seconds: float = 15) -> float:
 
 
 @pytest.fixture
-def redis_server():
+def redis_server(tmp_path):
     if shutil.which("redis-server") is None:
         if os.environ.get("REQUIRE_REDIS") == "1":
             pytest.fail("REQUIRE_REDIS=1 but there is no redis-server to start")
         pytest.skip("no redis-server to start")
-    server = RedisServer(free_port())
+    server = OwnRedis(free_port(), tmp_path / "redis")
     server.start()
     yield server
     if server.process.poll() is None:
