@@ -21,7 +21,6 @@ bounded in time) as the load generator. `recordaccess bench_load` runs it and pr
 """
 
 import collections
-import datetime
 import json
 import os
 import secrets
@@ -49,6 +48,7 @@ from recordaccess.intake import formwalk
 from recordaccess.intake.models import AccessRequest
 from recordaccess.intake.security import client_key
 from recordaccess.outreach.management.commands.bench_campaign import Command as CampaignBench
+from recordaccess.outreach.management.commands.bench_campaign import approved_campaign
 from recordaccess.outreach.models import (
     Campaign,
     CampaignStatus,
@@ -61,7 +61,7 @@ from recordaccess.outreach.models import (
     PatientReply,
     SendAllowance,
 )
-from recordaccess.outreach.services import approve_campaign, create_campaign, set_campaign_sending
+from recordaccess.outreach.services import set_campaign_sending
 from recordaccess.patients.models import Cohort, Flag, Patient
 from recordaccess.practices.bench import ready_practice
 from recordaccess.practices.models import Membership, StaffUser
@@ -209,18 +209,7 @@ def queue_campaign(practice, redis_url: str):
     senders queued on the shape's Redis."""
     templates = CampaignBench._templates(practice)
     cohort = Cohort.objects.create(practice=practice, name="Everyone", filters={}, created_by=AUTHOR.name)
-    campaign = create_campaign(
-        actor=AUTHOR,
-        practice=practice,
-        name="Load run",
-        cohort=cohort,
-        templates=templates,
-        skip_told_within_days=0,
-    )
-    Campaign.objects.filter(pk=campaign.pk).update(
-        window_start=datetime.time(0, 0), window_end=datetime.time(23, 59, 59), send_on_sundays=True
-    )
-    approve_campaign(actor=APPROVER, practice=practice, campaign_id=campaign.pk)
+    campaign = approved_campaign(practice, "Load run", cohort, templates, author=AUTHOR, approver=APPROVER)
     set_sending(practice, campaign, redis_url, sending=True)
     return campaign
 
