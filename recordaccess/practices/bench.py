@@ -26,3 +26,28 @@ def ready_practice(ods_code: str, name: str, *, command: str, dpia_reference: st
             actor=actor, practice=practice, reference=dpia_reference, completed_on=datetime.date(2026, 1, 6)
         )
     return practice
+
+
+def reception_member(practice, username: str):
+    """The benchmark's member of reception at the practice, made if missing."""
+    from recordaccess.practices.models import Membership, StaffUser
+    from recordaccess.practices.roles import Role
+
+    user, _ = StaffUser.objects.get_or_create(username=username, defaults={"full_name": "Benchmark"})
+    Membership.objects.get_or_create(user=user, practice=practice, defaults={"role": Role.RECEPTION})
+    return user
+
+
+def signed_in_client(user):
+    """A test client signed in as the user with password and two-factor, as far as the session knows."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

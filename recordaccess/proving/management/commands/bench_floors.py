@@ -9,11 +9,10 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.test import Client
 
 from recordaccess.audit.services import Actor
-from recordaccess.practices.models import Membership, StaffUser
-from recordaccess.practices.roles import Role
+from recordaccess.practices.bench import reception_member, signed_in_client
+from recordaccess.practices.models import StaffUser
 from recordaccess.practices.selectors import practice_by_ods
 from recordaccess.practices.services import create_practice
 from recordaccess.proving import floors
@@ -57,19 +56,8 @@ class Command(BaseCommand):
             )
 
     @staticmethod
-    def _signed_in() -> Client:
-        from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
+    def _signed_in():
         practice = practice_by_ods(FLOOR_ODS) or create_practice(
             actor=Actor.system("command:bench_floors"), ods_code=FLOOR_ODS, name="Floor benchmark"
         )
-        user, _ = StaffUser.objects.get_or_create(username=USERNAME, defaults={"full_name": "Benchmark"})
-        Membership.objects.get_or_create(user=user, practice=practice, defaults={"role": Role.RECEPTION})
-        device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
-        client = Client()
-        client.force_login(user)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        return client
+        return signed_in_client(reception_member(practice, USERNAME))

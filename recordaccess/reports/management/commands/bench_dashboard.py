@@ -31,6 +31,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from tqdm import tqdm
 
+from recordaccess.practices.bench import signed_in_client
 from recordaccess.reports import bench
 
 DASHBOARD_TARGET_MS, ROLLUP_TARGET_MS = 200, 500
@@ -181,21 +182,11 @@ class Command(BaseCommand):
         return elapsed
 
     @staticmethod
-    def _signed_in(username: str) -> Client:
+    def _signed_in(username: str):
         """The benchmark's user, signed in with password and two-factor as far as the session knows."""
-        from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
         from recordaccess.practices.models import StaffUser
 
-        user = StaffUser.objects.get(username=username)
-        device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
-        client = Client()
-        client.force_login(user)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        return client
+        return signed_in_client(StaffUser.objects.get(username=username))
 
     def _print(self, result: dict) -> None:
         rows = result["rows"]

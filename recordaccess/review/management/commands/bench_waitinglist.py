@@ -15,7 +15,6 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
-from django.test import Client
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -25,8 +24,8 @@ from recordaccess.core.codes import random_code
 from recordaccess.intake import priority
 from recordaccess.intake.models import AccessRequest
 from recordaccess.intake.waiting_list import weights_for
-from recordaccess.practices.models import Membership, StaffUser
-from recordaccess.practices.roles import Role
+from recordaccess.practices.bench import reception_member, signed_in_client
+from recordaccess.practices.models import StaffUser
 from recordaccess.practices.selectors import practice_by_ods
 from recordaccess.practices.services import create_practice
 
@@ -148,20 +147,9 @@ class Command(BaseCommand):
         return elapsed
 
     @staticmethod
-    def _signed_in(practice) -> Client:
+    def _signed_in(practice):
         """A member of reception, signed in with password and two-factor as far as the session knows."""
-        from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        user, _ = StaffUser.objects.get_or_create(username=USERNAME, defaults={"full_name": "Benchmark"})
-        Membership.objects.get_or_create(user=user, practice=practice, defaults={"role": Role.RECEPTION})
-        device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
-        client = Client()
-        client.force_login(user)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-        return client
+        return signed_in_client(reception_member(practice, USERNAME))
 
     @staticmethod
     def _empty():
