@@ -185,21 +185,28 @@ class Command(BaseCommand):
             time.sleep(0.2)
         return None
 
-    def _notify_failures(self, status: int, error: str) -> dict:
-        began = time.monotonic()
-        with self.notify.lock:
-            self.notify.failures += [(status, localnotify._error(status, error, "Injected"))] * 40
-        self._wait(lambda: not self.notify.failures, 60)
-        healed = time.monotonic()
+    def _sending_outcome(self, began: float, healed: float, report_within: float, logged: str) -> dict:
+        """A Notify fault's outcome: "sending" named on /healthz within `report_within` s of its start (failing
+        or lately recovered), the log saying `logged`, messages moving again, and /healthz well after it."""
         reported = (
-            self.health.first(began, lambda s, b: problem_named(b, "sending", or_recovered=True), 20)
+            self.health.first(
+                began, lambda s, b: problem_named(b, "sending", or_recovered=True), report_within
+            )
             is not None
         )
         recovered = self._progressing(healed)
         well = self.health.first(
             healed, lambda s, b: s == 200 and not problem_named(b, "sending"), RECOVER_WITHIN
         )
-        return self._outcome(reported, self._logged("sending is failing"), recovered, well)
+        return self._outcome(reported, self._logged(logged), recovered, well)
+
+    def _notify_failures(self, status: int, error: str) -> dict:
+        began = time.monotonic()
+        with self.notify.lock:
+            self.notify.failures += [(status, localnotify._error(status, error, "Injected"))] * 40
+        self._wait(lambda: not self.notify.failures, 60)
+        healed = time.monotonic()
+        return self._sending_outcome(began, healed, 20, "sending is failing")
 
     def _notify_slow(self) -> dict:
         began = time.monotonic()
@@ -211,15 +218,7 @@ class Command(BaseCommand):
         time.sleep(12)
         self.notify.delay_seconds = 0.0
         healed = time.monotonic()
-        reported = (
-            self.health.first(began, lambda s, b: problem_named(b, "sending", or_recovered=True), 5)
-            is not None
-        )
-        recovered = self._progressing(healed)
-        well = self.health.first(
-            healed, lambda s, b: s == 200 and not problem_named(b, "sending"), RECOVER_WITHIN
-        )
-        found = self._outcome(reported, self._logged("sending is failing"), recovered, well)
+        found = self._sending_outcome(began, healed, 5, "sending is failing")
         found["messages_per_s_while_slow"] = round(slow_rate, 1)
         return found
 
@@ -229,15 +228,7 @@ class Command(BaseCommand):
             self.notify.lose_next(10, how)
         self._wait(lambda: not self.notify.losses, 90)
         healed = time.monotonic()
-        reported = (
-            self.health.first(began, lambda s, b: problem_named(b, "sending", or_recovered=True), 5)
-            is not None
-        )
-        recovered = self._progressing(healed)
-        well = self.health.first(
-            healed, lambda s, b: s == 200 and not problem_named(b, "sending"), RECOVER_WITHIN
-        )
-        return self._outcome(reported, self._logged("answer was lost"), recovered, well)
+        return self._sending_outcome(began, healed, 5, "answer was lost")
 
     def _kill_worker(self) -> dict:
         # In the middle of a batch: Notify has just received a message, so a sender holds claimed messages.
