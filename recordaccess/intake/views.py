@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from recordaccess.audit.services import Actor
+from recordaccess.core.pages import model_state, render_shared
 from recordaccess.intake import children, nhslogin, security, selectors, services, wizard
 from recordaccess.intake.forms import StatusForm
 from recordaccess.intake.models import AccessLevel, ProxyBasis, Route, Wish
@@ -106,18 +107,20 @@ def request_step(request: HttpRequest, ods: str, step: str) -> HttpResponse:
         return redirect("intake:request_step", ods=ods, step=following)
     steps = [s.slug for s in wizard.applicable(answers)]
     back = steps[steps.index(step) - 1] if step in steps and steps.index(step) > 0 else None
-    return render(
-        request,
-        "intake/request_step.jinja",
-        {
-            "practice": practice,
-            "form": form,
-            "step": page,
-            "title": page.title(answers),
-            "back": back,
-            "for_other": wizard.for_someone_else(answers),
-        },
-    )
+    title, for_other = page.title(answers), wizard.for_someone_else(answers)
+    context = {
+        "practice": practice,
+        "form": form,
+        "step": page,
+        "title": title,
+        "back": back,
+        "for_other": for_other,
+    }
+    if request.method == "GET" and step not in answers:
+        # A blank question: the same page for every visitor with these words and this Back link (core/pages.py).
+        key = (model_state(practice), step, title, back, for_other)
+        return render_shared(request, "intake/request_step.jinja", context, key=key)
+    return render(request, "intake/request_step.jinja", context)
 
 
 @limit_body
@@ -217,11 +220,10 @@ def request_status(request: HttpRequest, ods: str) -> HttpResponse:
         found = services.find_for_patient(
             practice, form.data["reference"], form.cleaned_data["date_of_birth"]
         )
-    return render(
-        request,
-        "intake/request_status.jinja",
-        {"practice": practice, "form": form, "found": found, "looked": looked},
-    )
+    context = {"practice": practice, "form": form, "found": found, "looked": looked}
+    if request.method == "GET":  # the blank form: the same for everyone (core/pages.py)
+        return render_shared(request, "intake/request_status.jinja", context, key=(model_state(practice),))
+    return render(request, "intake/request_status.jinja", context)
 
 
 LABELS = {
