@@ -1,5 +1,7 @@
 """Writing to the audit trail: the one way every part of the service records who did what."""
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -45,6 +47,15 @@ def _locked_head() -> AuditHead:
     return AuditHead.objects.select_for_update().get(pk=1)
 
 
+# The entries recorded inside `appended_at_the_end()`, waiting for its end; None outside one. Per thread and task.
+_waiting: ContextVar[list[AuditEntry] | None] = ContextVar("audit_entries_waiting", default=None)
+
+HASHED = (  # what entry_hash takes besides prev_hash
+    *("scheme", "seq", "at", "practice_ods", "actor_id", "actor", "ip_address", "action", "object_type"),
+    *("object_id", "patient_id", "detail"),
+)
+
+
 def record(
     *,
     actor: Actor,
@@ -55,29 +66,68 @@ def record(
     patient_id: int | None = None,
     detail: dict | None = None,
 ) -> AuditEntry:
-    """Append one entry. Runs inside the caller's transaction, so the entry lands with the change it records."""
-    detail_json = canonical_json(detail) if detail else ""
+    """Append one entry. Runs inside the caller's transaction, so the entry lands with the change it records;
+    inside `appended_at_the_end()`, at that block's end (still inside the transaction)."""
+    entry = AuditEntry(
+        scheme=HMAC_SHA256,
+        practice_ods=practice_ods or "",
+        actor_id=actor.id,
+        actor=actor.name,
+        ip_address=actor.ip_address,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        patient_id=patient_id,
+        detail=canonical_json(detail) if detail else "",
+    )
+    waiting = _waiting.get()
+    if waiting is not None:
+        waiting.append(entry)
+    else:
+        _append([entry])
+    return entry
+
+
+@contextmanager
+def appended_at_the_end():
+    """For a transaction that records early and then works on: the entries recorded in the block are chained
+    together as the block ends, still inside the transaction, so they land with the change or not at all.
+
+    Chaining locks the trail's head until the transaction ends, and every writer of the audit trail waits for it
+    (every staff page view is one). Recorded early in a long transaction, as a request sent from the online form
+    is, the head stayed locked while it was matched, placed on the list and acknowledged: under load every staff
+    page waited behind each patient's send (benchmarks/results.md). Ended with an error, nothing is recorded, as
+    the transaction's own rollback would have done. Nested, the outermost block appends."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(
+            "appended_at_the_end() is for inside a transaction: outside one, record() appends at once"
+        )
+    if _waiting.get() is not None:
+        yield
+        return
+    waiting: list[AuditEntry] = []
+    token = _waiting.set(waiting)
+    try:
+        yield
+    finally:
+        _waiting.reset(token)
+    if waiting:
+        _append(waiting)
+
+
+def _append(entries: list[AuditEntry]) -> None:
+    """Chain the entries onto the trail in order, under the head's lock, with the moment they were appended."""
     with transaction.atomic():
         head = _locked_head()
-        fields = {
-            "scheme": HMAC_SHA256,
-            "seq": head.last_seq + 1,
-            "at": timezone.now(),
-            "practice_ods": practice_ods or "",
-            "actor_id": actor.id,
-            "actor": actor.name,
-            "ip_address": actor.ip_address,
-            "action": action,
-            "object_type": object_type,
-            "object_id": str(object_id),
-            "patient_id": patient_id,
-            "detail": detail_json,
-        }
-        digest = entry_hash(prev_hash=head.last_hash, **fields)
-        entry = AuditEntry(**fields, prev_hash=head.last_hash, hash=digest)
-        entry.save()
-        AuditHead.objects.filter(pk=1).update(last_seq=entry.seq, last_hash=digest)
-    return entry
+        now = timezone.now()
+        seq, last_hash = head.last_seq, head.last_hash
+        for entry in entries:
+            seq += 1
+            entry.seq, entry.at, entry.prev_hash = seq, now, last_hash
+            fields = {name: getattr(entry, name) for name in HASHED}
+            entry.hash = last_hash = entry_hash(prev_hash=entry.prev_hash, **fields)
+            entry.save()
+        AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=last_hash)
 
 
 def record_request(request, action: str, **kwargs) -> AuditEntry:

@@ -14,7 +14,7 @@ from pathlib import Path
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from recordaccess.audit.services import Actor, record
+from recordaccess.audit.services import Actor, appended_at_the_end, record
 from recordaccess.core.codes import normalise as normalise_code
 from recordaccess.core.codes import random_code
 from recordaccess.core.errors import DomainError
@@ -143,7 +143,9 @@ def submit(
     """Take a request in. Returns it and whether it joined an earlier identical one. `identity` says how the
     requester's identity stands when the route says something about it (an answer to our own message)."""
     fingerprint = details.fingerprint(practice.pk)
-    with transaction.atomic():
+    # Its audit entries are chained as the transaction ends, not held locked while it matches, places and
+    # acknowledges the request (audit.services.appended_at_the_end).
+    with transaction.atomic(), appended_at_the_end():
         _one_at_a_time(fingerprint)
         earlier = (
             AccessRequest.objects.select_for_update()
