@@ -1,8 +1,11 @@
 """Rate and daily limits shared by all workers on all machines, kept in the database.
 
-Notify allows 3,000 requests a minute per API key, refilled continuously. We hand out a sixth of that per
-10-second window, so no two adjacent windows can add up to a burst Notify would refuse. Its daily limits per
-channel are counted in a window that starts at midnight, UK time.
+Notify allows 3,000 requests a minute per API key, counted over any minute. We hand out a sixty-first of that in
+each one-second window: any minute meets at most 61 of them, so no minute ever holds more than Notify allows, and
+the sends are spread evenly through it. (A sixth of the minute handed out every 10 seconds was sent in a burst at
+the start of each window, and on a 2-core machine the web pages stalled for half a second every 10 seconds while
+it went: the load run, benchmarks/results.md.) Its daily limits per channel are counted in a window that starts
+at midnight, UK time.
 """
 
 import datetime
@@ -12,14 +15,18 @@ from django.utils import timezone
 
 from recordaccess.outreach.models import SendAllowance
 
-WINDOW_SECONDS = 10
+WINDOW_SECONDS = 1
+WINDOWS_A_MINUTE_MEETS = 60 // WINDOW_SECONDS + 1
+KEPT = datetime.timedelta(minutes=1)  # a key's rate windows older than this are forgotten as a new one opens
 
 
 def take(key: str, wanted: int, *, per_minute: int, now: datetime.datetime | None = None) -> int:
     """Reserve up to `wanted` sends in the current window; returns how many were granted (maybe 0)."""
     now = now or timezone.now()
     window = now.replace(second=now.second - now.second % WINDOW_SECONDS, microsecond=0)
-    return _take(key, window, max(1, per_minute * WINDOW_SECONDS // 60), wanted)
+    return _take(
+        key, window, max(1, per_minute // WINDOWS_A_MINUTE_MEETS), wanted, forget_before=window - KEPT
+    )
 
 
 def window_per(seconds: int, now: datetime.datetime | None = None) -> datetime.datetime:
@@ -58,11 +65,19 @@ def next_day(now: datetime.datetime | None = None) -> datetime.datetime:
     return start_of_day(start_of_day(now) + datetime.timedelta(hours=26))
 
 
-def _take(key: str, window: datetime.datetime, limit: int, wanted: int) -> int:
+def _take(
+    key: str,
+    window: datetime.datetime,
+    limit: int,
+    wanted: int,
+    forget_before: datetime.datetime | None = None,
+) -> int:
     with transaction.atomic():
         try:
             with transaction.atomic():
-                SendAllowance.objects.get_or_create(key=key, window=window)
+                _, opened = SendAllowance.objects.get_or_create(key=key, window=window)
+            if opened and forget_before is not None:
+                SendAllowance.objects.filter(key=key, window__lt=forget_before).delete()
         except IntegrityError:
             pass  # another worker created this window's row first
         allowance = SendAllowance.objects.select_for_update().get(key=key, window=window)
