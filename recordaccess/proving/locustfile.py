@@ -3,7 +3,7 @@ bounded in time against the production shape (recordaccess/proving/shape.py). It
 
 - PatientUser: each iteration is a new patient in a new browser: the practice's start page and, once, its assets
   (then cached, as a browser does); each page of the form (GET it, read the CSRF token, POST the answers, follow
-  the redirect; a pause of LOAD_THINK seconds before answering); the check page; send; the reference read off the
+  the redirect; a pause of about LOAD_THINK seconds before answering, varying as people do); the check page; send; the reference read off the
   done page; then the progress page, as the done page's link offers (the reference and the date of birth). The
   i-th patient is the i-th registered patient of the practice (recordaccess/intake/formwalk.py) and carries its
   own address in X-Forwarded-For (the shape trusts 127.0.0.1 as its front server), so the per-client limit counts
@@ -84,6 +84,12 @@ def _write_record(**kw):
             json.dump(record, out)
 
 
+def pause() -> None:
+    """A patient reading the page: LOAD_THINK seconds on average, some quicker and some slower (half to one and a
+    half times), as people are; so patients who arrived together do not stay in step page after page."""
+    time.sleep(THINK * random.uniform(0.5, 1.5))  # noqa: S311 - not for security
+
+
 def _form(data: dict | None) -> bytes | None:
     return urlencode(data, doseq=True).encode() if data is not None else None
 
@@ -118,11 +124,11 @@ class PatientUser(FastHttpUser):
         base = ""  # FastHttpSession puts the host in front of a path
         try:
             formwalk.open_start_page(self.fetch, base, ODS)
-            token = formwalk.walk(self.fetch, base, ODS, formwalk.answers(i), lambda: time.sleep(THINK))
-            time.sleep(THINK)
+            token = formwalk.walk(self.fetch, base, ODS, formwalk.answers(i), pause)
+            pause()
             reference = formwalk.send(self.fetch, base, ODS, token)
             record["shown"].append([i, reference, time.time()])
-            time.sleep(THINK)
+            pause()
             formwalk.check_progress(self.fetch, base, ODS, reference, formwalk.born_on(i))
         except FailedRequest:
             pass  # counted with the request

@@ -5,11 +5,13 @@ var/report/index.html (charts drawn here as inline SVG, no external asset).
 A figure is a dict with, always, `name`, `value`, `unit`, `target` and `met`; and where they apply `better`
 ("lower" or "higher": which side of the target meets it), `floor` and `ratio` (the floor in the same unit, and the
 value as a multiple of it), `step` (the benchmark it came from), `note` (what was measured, at what size) and
-`reason` (why a figure has no value: its benchmark failed or timed out; such a figure is never met).
+`reason` (why a figure has no value: its benchmark failed or timed out; such a figure is never met) and `why`
+(for a target not met: what the run saw that explains it, in plain words).
 """
 
 import datetime
 import json
+import os
 from pathlib import Path
 
 from django.template.loader import render_to_string
@@ -187,6 +189,32 @@ def from_figures(data: dict, step: str) -> list[dict]:
             raise ValueError(f"{step} gave a figure without {missing}: {given}")
         found.append({**given, "step": given.get("step") or step})
     return found
+
+
+def explained(figures: list[dict], outcome: dict) -> list[dict]:
+    """Each figure not met that its benchmark did not explain, explained by what the report saw: how far it is
+    from its floor measured in the same run, and whether the machine was shared (its load average above its
+    cores as the step ended) or not."""
+    cores = os.cpu_count() or 1
+    load = outcome.get("load_average")
+    for f in figures:
+        if f["met"] is not False or f.get("why") or f.get("reason"):
+            continue
+        said = []
+        if f.get("floor"):
+            said.append(f"{f['ratio']}× its floor ({f['floor']:,} {f['unit']}) measured in the same run")
+        if load is not None and load > cores:
+            said.append(
+                f"the machine was shared: its load average was {load} on {cores} cores as the step ended"
+            )
+        elif load is not None:
+            said.append(
+                f"the machine was not otherwise busy (load average {load} on {cores} cores as the step ended): "
+                "the time is the benchmark's own; benchmarks/results.md says where it goes"
+            )
+        text = "; ".join(said)
+        f["why"] = text[:1].upper() + text[1:] + "."
+    return figures
 
 
 def summary(figures: list[dict]) -> dict:

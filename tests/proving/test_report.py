@@ -121,3 +121,28 @@ def report_figures(folder) -> list[dict]:
 def test_a_figure_in_the_wrong_shape_is_refused():
     with pytest.raises(ValueError, match="without"):
         report.from_figures({"figures": [{"name": "p95", "value": 3}]}, "load")
+
+
+def test_every_target_not_met_says_why_in_the_summary_and_on_the_page(tmp_path):
+    """Issue 17: the summary "says plainly which is not and why". A benchmark's own reason is kept; any other
+    figure not met is explained by its floor and by whether the machine was shared."""
+    floors = {"page": {"p95_ms": 5.0}}
+    slow_waiting = {**WAITING, "p95_ms": 400.0}
+    own = {"name": "Patient page p95", "value": 420, "unit": "ms", "target": "< 300", "met": False}
+    shared = report.explained(report.from_waitinglist(slow_waiting, floors["page"]), {"load_average": 1000.0})
+    quiet = report.explained(report.from_waitinglist(slow_waiting, floors["page"]), {"load_average": 0.0})
+    loaded = report.explained(
+        report.from_figures(
+            {"figures": [{**own, "why": "During the load the 2 cores were 99% busy."}]}, "load"
+        ),
+        {"load_average": 0.0},
+    )
+    assert shared[0]["met"] is False and "80.0× its floor (5.0 ms)" in shared[0]["why"]
+    assert "the machine was shared: its load average was 1000.0" in shared[0]["why"]
+    assert "not otherwise busy" in quiet[0]["why"]
+    assert loaded[0]["why"] == "During the load the 2 cores were 99% busy."
+    report.write(tmp_path, shared + loaded, [])
+    written = report_figures(tmp_path)
+    assert all(f.get("why") for f in written if f["met"] is False)
+    page = (tmp_path / "index.html").read_text()
+    assert page.count("Why not met:") == 2 and "99% busy" in page

@@ -84,7 +84,7 @@ class Command(BaseCommand):
                     floors = data
                     figures += self._floor_figures(data)
                 else:
-                    figures += step["figures"](data, floors)
+                    figures += report.explained(step["figures"](data, floors), outcome)
             except (KeyError, TypeError, ValueError) as error:
                 outcome.update(ok=False, reason=f"its output could not be read: {error!r}")
                 figures += report.failed(step["name"], outcome["reason"], step["expected"])
@@ -265,6 +265,7 @@ class Command(BaseCommand):
                 data = None
         outcome["seconds"] = round(time.monotonic() - started, 1)
         outcome["ok"] = data is not None
+        outcome["load_average"] = round(os.getloadavg()[0], 1)  # the last minute's, as the step ended
         self._say(
             f"[{number}/{of}] {step['name']}: "
             + ("done" if outcome["ok"] else f"FAILED ({outcome['reason']})")
