@@ -105,3 +105,30 @@ def server_error(request):
         response["Retry-After"] = "30"
         return response
     return django_server_error(request)
+
+
+# Answers sent before the middleware that adds the page headers (CSP, frame options) has run: plain text, so it
+# gets a policy that allows nothing at all.
+EARLY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
+}
+
+
+def early_refusal(request, status: int, code: str, message: str, advice: str, said: str = ""):
+    """A request refused by a middleware before any view: in the API's one JSON shape under /api/
+    (recordaccess/api/errors.py), else plain words (`said`, or the message) with what to do, and headers that let
+    nothing run or frame it."""
+    from django.http import HttpResponse, JsonResponse
+
+    if request.path_info.startswith("/api/"):
+        response = JsonResponse(
+            {"error": {"status": status, "code": code, "message": message, "fields": []}}, status=status
+        )
+    else:
+        response = HttpResponse(
+            f"{said or message} {advice}\n", status=status, content_type="text/plain; charset=utf-8"
+        )
+    for header, value in EARLY_HEADERS.items():
+        response.headers.setdefault(header, value)
+    return response

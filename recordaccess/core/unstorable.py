@@ -16,7 +16,9 @@ import json
 import re
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
+
+from recordaccess.core.errors import early_refusal
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
@@ -80,18 +82,14 @@ class RefuseUnstorableInputMiddleware:
             # Too large to read, so nothing of it can reach a query: the view that reads it refuses it (Django's
             # 400, or the API's in its own shape, recorded as every call is).
             where = ""
-        if where and request.path_info.startswith("/api/"):
-            # The API answers every error in its one JSON shape (recordaccess/api/errors.py).
-            message = f"{where[0].upper()}{where[1:]} holds a character that cannot be stored."
-            return JsonResponse(
-                {"error": {"status": 400, "code": "bad_request", "message": message, "fields": []}},
-                status=400,
-            )
         if where:
-            return HttpResponse(
-                f"Bad request: {where} holds a character that cannot be stored (a NUL character, or half "
-                "of a surrogate pair). Go back, remove it and try again.\n",
-                status=400,
-                content_type="text/plain; charset=utf-8",
+            return early_refusal(
+                request,
+                400,
+                "bad_request",
+                f"{where[0].upper()}{where[1:]} holds a character that cannot be stored.",
+                "Go back, remove it and try again.",
+                said=f"Bad request: {where} holds a character that cannot be stored (a NUL character, or half of a "
+                "surrogate pair).",
             )
         return self.get_response(request)

@@ -12,8 +12,10 @@ The form's own check (`check_size`) then gives the same words beside the field f
 """
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
+
+from recordaccess.core.errors import early_refusal
 
 # A form's other fields and the multipart boundaries around its file.
 FORM_ALLOWANCE = 64 * 1024
@@ -74,13 +76,6 @@ def _too_large(request: HttpRequest, body_limit: int, file_limit: int) -> HttpRe
         message = f"The file is too large: this page takes a file of {in_words(file_limit)} or smaller."
     else:
         message = f"The request is too large: a body may be at most {body_limit:,} bytes."
-    if request.path_info.startswith("/api/"):
-        # The API answers every error in its one JSON shape (recordaccess/api/errors.py).
-        return JsonResponse(
-            {"error": {"status": 413, "code": "too_large", "message": message, "fields": []}}, status=413
-        )
-    return HttpResponse(
-        f"{message} Nothing was read or saved. Go back and choose a smaller file.\n",
-        status=413,
-        content_type="text/plain; charset=utf-8",
+    return early_refusal(
+        request, 413, "too_large", message, "Nothing was read or saved. Go back and choose a smaller file."
     )

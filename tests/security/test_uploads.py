@@ -117,6 +117,15 @@ def test_any_other_address_takes_no_large_multipart_body(client, practice):
     )
     public = client.post(f"/p/{practice.ods_code}/request/name/", upload, CONTENT_LENGTH=CLAIMED)
     assert public.status_code == 413
+    # Answered before the middleware that adds the pages' headers: a policy that lets nothing run or frame it.
+    for refused in (page, public):
+        assert refused["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+        assert refused["X-Frame-Options"] == "DENY" and refused["X-Content-Type-Options"] == "nosniff"
+    nul = client.get(f"/p/{practice.ods_code}%00/")
+    assert (
+        nul.status_code == 400
+        and nul["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    )
     api = client.post(f"/api/v1/practices/{practice.ods_code}/requests", upload, CONTENT_LENGTH=CLAIMED)
     assert api.status_code == 413
     assert api.json()["error"] == {
