@@ -343,6 +343,9 @@ if PRODUCTION and SEND_RETRY_BASE_SECONDS <= NOTIFY_TIMEOUT_SECONDS:
 SEND_STUCK_AFTER_SECONDS = int(os.environ.get("SEND_STUCK_AFTER_SECONDS", "600"))
 # How many tasks send one campaign at once (each on its own worker, when there are that many workers).
 SEND_WORKERS = int(os.environ.get("SEND_WORKERS", "2"))
+# How long a campaign's sender holds a worker before queuing itself again behind the tasks that came meanwhile
+# (heartbeats, acknowledgements): outreach/tasks.py.
+SEND_TURN_SECONDS = float(os.environ.get("SEND_TURN_SECONDS", "10"))
 # A PDF of letters that could not be written for want of disk space is tried again by itself after this (H127).
 LETTER_PRINT_RETRY_SECONDS = int(os.environ.get("LETTER_PRINT_RETRY_SECONDS", "60"))
 if MESSAGE_CHANNEL.endswith("NotifyChannel") and not (

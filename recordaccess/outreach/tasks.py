@@ -55,6 +55,16 @@ def _again(campaign_id: int, sender_id: int | None, at: datetime.datetime, why: 
     return why
 
 
+def _next_turn(campaign_id: int, sender_id: int | None) -> str:
+    """Hand the worker back after a turn: this sender goes to the back of the queue (its lease kept), so the tasks
+    queued meanwhile run first: the workers' heartbeats, a patient's acknowledgement, the periodic checks."""
+    if sender_id is None:
+        sender_id = CampaignSender.objects.create(campaign_id=campaign_id, lease_until=timezone.now()).pk
+    CampaignSender.objects.filter(pk=sender_id).update(lease_until=timezone.now() + stuck_after())
+    send_campaign.enqueue(campaign_id, sender_id)
+    return "taking turns with the other tasks"
+
+
 @task
 def send_campaign(campaign_id: int, sender_id: int | None = None) -> str:
     """Send in batches while the campaign is sending and the window is open; pick up again when it reopens."""
@@ -72,6 +82,11 @@ def _send(campaign_id: int, sender_id: int | None) -> tuple[str, bool]:
     channel = message_channel()
     campaign = Campaign.objects.select_related("practice").get(pk=campaign_id)
     reconcile(campaign)
+    # A campaign of 100,000 sends for half an hour. Holding the worker all that while, its senders left every
+    # other task waiting behind them, the heartbeat too, so /healthz said the workers were down while they sent
+    # (the fault run: Notify slow, then well again, and /healthz 503 for two minutes after). A sender takes a turn
+    # of SEND_TURN_SECONDS, then queues itself again behind what came meanwhile.
+    turn_ends = time.monotonic() + settings.SEND_TURN_SECONDS
     while True:
         campaign.refresh_from_db(fields=["status"])
         if campaign.status != CampaignStatus.SENDING:
@@ -93,8 +108,9 @@ def _send(campaign_id: int, sender_id: int | None) -> tuple[str, bool]:
             return str(not_ready), True
         if sent is None:  # the shared rate limit is used up for this window
             time.sleep(seconds_to_next_window())
-            continue
-        if sent:
+        if sent is None or sent:
+            if time.monotonic() > turn_ends:  # at least one batch a turn
+                return _next_turn(campaign_id, sender_id), False
             continue
         unsettled = campaign.messages.filter(status__in=UNSETTLED)
         if not unsettled.exists():

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.tasks import task_backends
 from django.utils import timezone
 
 from recordaccess.outreach.channels import OutboxChannel, PermanentFailure, TemporaryFailure, UnclearOutcome
@@ -141,3 +142,27 @@ def test_a_sender_put_off_until_the_window_opens_keeps_its_lease_until_then(appr
     assert sender.lease_until > timezone.now() + datetime.timedelta(minutes=15)
     settings.SEND_WORKERS = 1
     assert resume_stalled_campaigns.call() == []  # it is waiting on purpose, not dead
+
+
+def test_a_sender_takes_turns_with_the_other_tasks_keeping_its_lease_and_sends_each_message_once(
+    approved, settings
+):
+    """A sender holding a worker for a whole campaign left the heartbeat and the acknowledgements queued behind
+    it (/healthz said the workers were down). After each turn it queues itself again, behind them."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    settings.SEND_TURN_SECONDS, settings.SEND_BATCH_SIZE = 0, 1
+    Campaign.objects.filter(pk=approved.pk).update(status="sending")
+    sender = CampaignSender.objects.create(campaign=approved, lease_until=timezone.now())
+    queued = task_backends["default"].results
+    queued.clear()
+    total, turns = approved.messages.count(), 0
+    while send_campaign.call(approved.pk, sender.pk) == "taking turns with the other tasks":
+        turns += 1
+        assert [(r.task.name, r.args) for r in queued] == [("send_campaign", [approved.pk, sender.pk])]
+        queued.clear()
+        sender.refresh_from_db()
+        assert sender.lease_until > timezone.now() + datetime.timedelta(minutes=5)  # not taken for dead
+    assert total > 1 and turns == total  # one batch of one a turn
+    approved.refresh_from_db()
+    assert approved.status == "completed" and not CampaignSender.objects.filter(pk=sender.pk).exists()
+    assert OutboxItem.objects.filter(message__campaign=approved).count() == total
