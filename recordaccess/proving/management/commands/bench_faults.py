@@ -40,12 +40,18 @@ from recordaccess.intake.models import AccessRequest
 from recordaccess.outreach import localnotify
 from recordaccess.outreach.management.commands import bench_campaign
 from recordaccess.outreach.models import Campaign, CampaignStatus, DirectMessage, LetterPrint, PrintStatus
-from recordaccess.outreach.services import approve_campaign, create_campaign, set_campaign_sending
+from recordaccess.outreach.services import (
+    approve_campaign,
+    create_campaign,
+    outbox_letters,
+    set_campaign_sending,
+)
 from recordaccess.patients.models import Cohort
 from recordaccess.proving.faults import HealthWatch, OwnRedis, postgres_busy, problem_named, small_disk
 from recordaccess.proving.report import figure
 from recordaccess.proving.shape import ProductionShape
 
+LETTERS_FOR_THE_DISK = 5  # their PDF is larger than the small disk's 16 KB
 RECOVER_WITHIN = 90  # seconds: a fault not recovered from by then is reported as not recovered
 
 
@@ -306,6 +312,12 @@ class Command(BaseCommand):
 
     def _disk_full(self, campaign) -> dict:
         letters = self.shape.run_dir / "var" / "letters"
+        # Letters to print first: a print of none is a PDF small enough to fit the small disk, which then goes
+        # with the disk when it is unmounted (no fault at all). The campaign reaches its letters as it sends.
+        if not self._wait(lambda: outbox_letters(campaign).count() >= LETTERS_FOR_THE_DISK, 180):
+            raise RuntimeError(
+                f"the campaign put fewer than {LETTERS_FOR_THE_DISK} letters in the outbox in 180 s"
+            )
         job = LetterPrint.objects.create(
             campaign=campaign,
             requested_by="bench_faults",
@@ -332,6 +344,10 @@ class Command(BaseCommand):
         done = self._wait(lambda: LetterPrint.objects.filter(pk=job.pk, status=PrintStatus.DONE).exists(), 90)
         recovered = round(time.monotonic() - healed, 1) if done else None
         job.refresh_from_db()
+        if done and not put_off:
+            raise RuntimeError(
+                f"the print of {job.total} letters fitted the small disk: no fault was injected"
+            )
         pdf = Path(job.path).read_bytes() if done else b""
         well = self.health.first(healed, lambda s, b: s == 200 and not problem_named(b, "disk"), 30)
         found = self._outcome(reported and put_off, self._logged("No space left on device"), recovered, well)
