@@ -7,7 +7,7 @@ summary when the page shows the form again.
 """
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -119,8 +119,6 @@ def early_refusal(request, status: int, code: str, message: str, advice: str, sa
     """A request refused by a middleware before any view: in the API's one JSON shape under /api/
     (recordaccess/api/errors.py), else plain words (`said`, or the message) with what to do, and headers that let
     nothing run or frame it."""
-    from django.http import HttpResponse, JsonResponse
-
     if request.path_info.startswith("/api/"):
         response = JsonResponse(
             {"error": {"status": status, "code": code, "message": message, "fields": []}}, status=status

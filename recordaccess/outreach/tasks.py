@@ -51,18 +51,17 @@ def _again(campaign_id: int, sender_id: int | None, at: datetime.datetime, why: 
     if sender_id is None:
         sender_id = CampaignSender.objects.create(campaign_id=campaign_id, lease_until=at).pk
     CampaignSender.objects.filter(pk=sender_id).update(lease_until=at + stuck_after())
-    send_campaign.using(run_after=at).enqueue(campaign_id, sender_id)
+    # Now: to the back of the queue, behind what came meanwhile; later: when its time comes.
+    (send_campaign if at <= timezone.now() else send_campaign.using(run_after=at)).enqueue(
+        campaign_id, sender_id
+    )
     return why
 
 
 def _next_turn(campaign_id: int, sender_id: int | None) -> str:
     """Hand the worker back after a turn: this sender goes to the back of the queue (its lease kept), so the tasks
     queued meanwhile run first: the workers' heartbeats, a patient's acknowledgement, the periodic checks."""
-    if sender_id is None:
-        sender_id = CampaignSender.objects.create(campaign_id=campaign_id, lease_until=timezone.now()).pk
-    CampaignSender.objects.filter(pk=sender_id).update(lease_until=timezone.now() + stuck_after())
-    send_campaign.enqueue(campaign_id, sender_id)
-    return "taking turns with the other tasks"
+    return _again(campaign_id, sender_id, timezone.now(), "taking turns with the other tasks")
 
 
 @task
