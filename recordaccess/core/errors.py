@@ -97,7 +97,6 @@ def server_error(request):
     import sys
 
     from django.db import InterfaceError, OperationalError
-    from django.http import HttpResponse
     from django.views.defaults import server_error as django_server_error
 
     if isinstance(sys.exception(), OperationalError | InterfaceError):
